@@ -1,0 +1,259 @@
+"""Evidence lives in the file and is queried: counts, pages and search, never loaded whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import fields
+from typing import Any
+
+from sqlite_utils import Database
+
+from cxmapper.model.entities import EVIDENCE_KINDS, Evidence, ImportBatch
+from cxmapper.model.events import Change
+from cxmapper.model.validation import ModelError
+
+EVIDENCE_COLUMNS = [f.name for f in fields(Evidence) if f.name != "id"]
+_SELECT = "SELECT id, " + ", ".join(EVIDENCE_COLUMNS) + " FROM evidence"
+
+
+def _row_to_evidence(row: tuple[Any, ...]) -> Evidence:
+    return Evidence(*row)
+
+
+class EvidenceStore:
+    def __init__(self, db: Database, emit: Callable[[Change], None]) -> None:
+        self._db = db
+        self._emit = emit
+
+    # --- queries --------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._db.conn.execute("SELECT count(*) FROM evidence").fetchone()[0])
+
+    def get(self, evidence_id: int) -> Evidence:
+        row = self._db.conn.execute(_SELECT + " WHERE id = ?", (evidence_id,)).fetchone()
+        if row is None:
+            raise ModelError(f"There is no evidence with id {evidence_id}.")
+        return _row_to_evidence(row)
+
+    def counts_by_step(self) -> dict[int, int]:
+        rows = self._db.conn.execute("SELECT step_id, count(*) FROM evidence_step GROUP BY step_id")
+        return dict(rows.fetchall())
+
+    def for_steps(
+        self, step_ids: Iterable[int], *, limit: int = 200, offset: int = 0
+    ) -> list[Evidence]:
+        ids = sorted(set(step_ids))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        sql = (
+            f"{_SELECT} WHERE id IN (SELECT evidence_id FROM evidence_step WHERE step_id IN "
+            f"({marks})) ORDER BY date DESC, id LIMIT ? OFFSET ?"
+        )
+        return [_row_to_evidence(r) for r in self._db.conn.execute(sql, [*ids, limit, offset])]
+
+    def steps_of(self, evidence_id: int) -> list[int]:
+        rows = self._db.conn.execute(
+            "SELECT step_id FROM evidence_step WHERE evidence_id = ? ORDER BY step_id",
+            (evidence_id,),
+        )
+        return [r[0] for r in rows]
+
+    def links_of_steps(self, step_ids: Iterable[int]) -> list[tuple[int, int]]:
+        ids = sorted(set(step_ids))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self._db.conn.execute(
+            f"SELECT evidence_id, step_id FROM evidence_step WHERE step_id IN ({marks})"
+            " ORDER BY evidence_id, step_id",
+            ids,
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def search(self, query: str, *, limit: int = 200) -> list[Evidence]:
+        """Full-text search over evidence text; words are matched as typed, never as syntax."""
+        terms = [t.replace('"', '""') for t in query.split()]
+        if not terms:
+            return []
+        match = " ".join(f'"{t}"' for t in terms)
+        sql = (
+            f"{_SELECT} WHERE id IN (SELECT rowid FROM evidence_fts WHERE evidence_fts MATCH ?)"
+            " ORDER BY date DESC, id LIMIT ?"
+        )
+        return [_row_to_evidence(r) for r in self._db.conn.execute(sql, (match, limit))]
+
+    def batches(self) -> list[ImportBatch]:
+        rows = self._db.conn.execute(
+            "SELECT id, file_name, imported_at, format, mapping, rows, sample_size"
+            " FROM import_batch ORDER BY id"
+        )
+        return [
+            ImportBatch(i, f, at, fmt, json.loads(m or "{}"), n, s)
+            for i, f, at, fmt, m, n, s in rows
+        ]
+
+    # --- edits (each one transaction) -----------------------------------------------------------
+
+    def add(self, items: Iterable[Mapping[str, Any]], *, step_ids: Iterable[int] = ()) -> list[int]:
+        """Add hand-entered evidence items (no import batch), optionally linked to steps."""
+        steps = list(step_ids)
+        with self._db.atomic():
+            ids = self._insert(None, items)
+            self._db.conn.executemany(
+                "INSERT OR IGNORE INTO evidence_step (evidence_id, step_id) VALUES (?, ?)",
+                [(i, s) for i in ids for s in steps],
+            )
+        for i in ids:
+            self._emit(Change("added", "evidence", i))
+        return ids
+
+    def import_batch(
+        self,
+        file_name: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        format: str = "generic",
+        mapping: Mapping[str, str] | None = None,
+        sample_size: int | None = None,
+    ) -> ImportBatch:
+        """Import rows as one batch in one transaction: all of them, or none.
+
+        A row may carry ``step_ids`` (the steps it belongs to). ``sample_size`` is the number
+        of people sampled (defaults to the rows imported)."""
+        links: list[tuple[int, int]] = []
+        with self._db.atomic():
+            now = dt.datetime.now().isoformat(timespec="seconds")
+            cur = self._db.conn.execute(
+                "INSERT INTO import_batch (file_name, imported_at, format, mapping)"
+                " VALUES (?, ?, ?, ?)",
+                (file_name, now, format, json.dumps(dict(mapping or {}))),
+            )
+            batch_id = int(cur.lastrowid or 0)
+            pending: list[Mapping[str, Any]] = []
+            count = 0
+            for row in rows:
+                pending.append(row)
+                if len(pending) >= 5000:
+                    count += self._insert_with_links(batch_id, pending, links)
+                    pending = []
+            count += self._insert_with_links(batch_id, pending, links)
+            n = sample_size if sample_size is not None else count
+            self._db.conn.execute(
+                "UPDATE import_batch SET rows = ?, sample_size = ? WHERE id = ?",
+                (count, n, batch_id),
+            )
+        self._emit(Change("added", "import_batch", batch_id))
+        self._emit(Change("added", "evidence", 0, ("bulk",)))
+        return next(b for b in self.batches() if b.id == batch_id)
+
+    def remove_batch(self, batch_id: int) -> None:
+        with self._db.atomic():
+            ids = "SELECT id FROM evidence WHERE batch_id = ?"
+            self._db.conn.execute(
+                f"DELETE FROM evidence_step WHERE evidence_id IN ({ids})", (batch_id,)
+            )
+            self._db.conn.execute(
+                f"DELETE FROM pain_evidence WHERE evidence_id IN ({ids})", (batch_id,)
+            )
+            self._db.conn.execute(
+                "INSERT INTO evidence_fts (evidence_fts, rowid, text)"
+                " SELECT 'delete', id, text FROM evidence WHERE batch_id = ?",
+                (batch_id,),
+            )
+            self._db.conn.execute("DELETE FROM evidence WHERE batch_id = ?", (batch_id,))
+            self._db.conn.execute("DELETE FROM import_batch WHERE id = ?", (batch_id,))
+        self._emit(Change("removed", "import_batch", batch_id))
+        self._emit(Change("removed", "evidence", 0, ("bulk",)))
+
+    def link(self, evidence_ids: Iterable[int], step_id: int) -> int:
+        """Link evidence to a step; returns how many links were new."""
+        pairs = [(i, step_id) for i in evidence_ids]
+        with self._db.atomic():
+            before = self._db.conn.total_changes
+            self.link_pairs(pairs)
+            added = self._db.conn.total_changes - before
+        self._emit(Change("changed", "evidence", 0, ("links",)))
+        return added
+
+    def unlink(self, evidence_ids: Iterable[int], step_id: int) -> None:
+        with self._db.atomic():
+            self._db.conn.executemany(
+                "DELETE FROM evidence_step WHERE evidence_id = ? AND step_id = ?",
+                [(i, step_id) for i in evidence_ids],
+            )
+        self._emit(Change("changed", "evidence", 0, ("links",)))
+
+    # --- helpers used inside the project's own transactions -------------------------------------
+
+    def link_pairs(self, pairs: Iterable[tuple[int, int]]) -> None:
+        self._db.conn.executemany(
+            "INSERT OR IGNORE INTO evidence_step (evidence_id, step_id) VALUES (?, ?)", pairs
+        )
+
+    def unlink_steps(self, step_ids: Iterable[int]) -> None:
+        self._db.conn.executemany(
+            "DELETE FROM evidence_step WHERE step_id = ?", [(i,) for i in step_ids]
+        )
+        self._db.conn.executemany(
+            "DELETE FROM pain_step WHERE step_id = ?", [(i,) for i in step_ids]
+        )
+
+    def _insert(self, batch_id: int | None, items: Iterable[Mapping[str, Any]]) -> list[int]:
+        ids = []
+        for item in items:
+            values = _evidence_values(batch_id, item)
+            cur = self._db.conn.execute(
+                f"INSERT INTO evidence ({', '.join(EVIDENCE_COLUMNS)}) VALUES "
+                f"({', '.join('?' * len(EVIDENCE_COLUMNS))})",
+                values,
+            )
+            ids.append(int(cur.lastrowid or 0))
+        self._db.conn.executemany(
+            "INSERT INTO evidence_fts (rowid, text) SELECT id, text FROM evidence WHERE id = ?",
+            [(i,) for i in ids],
+        )
+        return ids
+
+    def _insert_with_links(
+        self, batch_id: int, rows: list[Mapping[str, Any]], links: list[tuple[int, int]]
+    ) -> int:
+        if not rows:
+            return 0
+        start = int(
+            self._db.conn.execute("SELECT coalesce(max(id), 0) FROM evidence").fetchone()[0]
+        )
+        self._db.conn.executemany(
+            f"INSERT INTO evidence (id, {', '.join(EVIDENCE_COLUMNS)}) VALUES "
+            f"(?, {', '.join('?' * len(EVIDENCE_COLUMNS))})",
+            [(start + n + 1, *_evidence_values(batch_id, r)) for n, r in enumerate(rows)],
+        )
+        self._db.conn.execute(
+            "INSERT INTO evidence_fts (rowid, text) SELECT id, text FROM evidence WHERE id > ?",
+            (start,),
+        )
+        pairs = [(start + n + 1, s) for n, r in enumerate(rows) for s in r.get("step_ids", ())]
+        self.link_pairs(pairs)
+        links.extend(pairs)
+        return len(rows)
+
+
+def _evidence_values(batch_id: int | None, item: Mapping[str, Any]) -> list[Any]:
+    kind = item.get("kind", "survey")
+    if kind not in EVIDENCE_KINDS:
+        raise ModelError(f"Evidence kind must be one of: {', '.join(EVIDENCE_KINDS)}.")
+    values: list[Any] = []
+    for name in EVIDENCE_COLUMNS:
+        if name == "batch_id":
+            values.append(batch_id)
+        elif name == "kind":
+            values.append(kind)
+        elif name in ("date", "score"):
+            values.append(item.get(name))
+        else:
+            value = item.get(name, "")
+            values.append("" if value is None else str(value))
+    return values

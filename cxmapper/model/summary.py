@@ -1,0 +1,29 @@
+"""Read-only facts about a project file, for `cxmapper info` (works while a window has it open)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cxmapper.model.safety import connect_readonly
+
+_COUNTED = {
+    "work_groups": "work_group",
+    "stages": "stage",
+    "steps": "step",
+    "flows": "flow",
+    "evidence": "evidence",
+    "pains": "pain",
+    "actions": "action",
+}
+
+
+def read_counts(path: Path) -> dict[str, int]:
+    """Entity counts of an inspected project, read without writing or locking."""
+    conn = connect_readonly(path)
+    try:
+        return {
+            key: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for key, table in _COUNTED.items()
+        }
+    finally:
+        conn.close()
