@@ -74,8 +74,8 @@ def inspect(path: str | os.PathLike[str], *, for_writing: bool = True) -> int:
         )
     if version < 1:
         raise ProjectFileError(f"“{name}” is not a complete CX Mapper project.")
-    if for_writing:
-        _recover_interrupted_edit(p)
+    # Even a check must see the last committed state, not the pages a crash left half-written.
+    _recover_interrupted_edit(p)
     try:
         conn = connect_readonly(p)
         try:
@@ -91,7 +91,9 @@ def inspect(path: str | os.PathLike[str], *, for_writing: bool = True) -> int:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise ProjectFileError(f"“{name}” is damaged or unreadable ({exc}).") from None
-    if for_writing and not os.access(p, os.W_OK):
+    no_write_bits = not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    # The mode bits count too: root may write anywhere, but a file marked read-only is meant so.
+    if for_writing and (no_write_bits or not os.access(p, os.W_OK)):
         raise ProjectFileError(f"“{name}” is read-only; save a copy to work on it.")
     if for_writing and not os.access(p.parent if str(p.parent) else Path("."), os.W_OK):
         raise ProjectFileError(f"The folder holding “{name}” is read-only; save a copy elsewhere.")
