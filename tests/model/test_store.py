@@ -101,7 +101,7 @@ def play(project: Project, script: list[tuple[str, dict]]) -> None:
                     emotion=v["emotion"],
                     x=v["x"],
                     description=v["description"],
-                ).id  # fmt: skip
+                ).id
             )
         elif kind == "flow":
             project.add_flow(steps[v["a"]], steps[v["b"]], v["label"])
