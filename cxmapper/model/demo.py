@@ -90,20 +90,30 @@ def _build(
 
 
 def _columns(journey: dict[str, Any], stage_order: list[str]) -> list[int]:
-    """A journey column per step: stages are contiguous column ranges, lanes never overlap."""
-    result: list[int] = []
+    """A journey column per step, so that arrows read left to right: each step sits right of
+    the earlier steps that flow into it, stages are contiguous column ranges in stage order,
+    and two cards never share a place in a lane."""
+    steps = journey["steps"]
+    index = {s[2]: n for n, s in enumerate(steps)}
+    preds: dict[int, list[int]] = {}
+    for source, target, _label in journey["flows"]:
+        if index[source] < index[target]:
+            preds.setdefault(index[target], []).append(index[source])
+    result: list[int] = [0] * len(steps)
+    taken: set[tuple[str, int]] = set()
     start = 0
     for stage in stage_order:
-        used: dict[str, int] = {}
-        for s in journey["steps"]:
-            if s[0] == stage:
-                used[s[1]] = used.get(s[1], 0) + 1
-        seen: dict[str, int] = {}
-        for s in journey["steps"]:
-            if s[0] == stage:
-                result.append(start + seen.get(s[1], 0))
-                seen[s[1]] = seen.get(s[1], 0) + 1
-        start += max(used.values(), default=1)
+        end = start
+        for n, s in enumerate(steps):
+            if s[0] != stage:
+                continue
+            col = max([start, *(result[p] + 1 for p in preds.get(n, []))])
+            while (s[1], col) in taken:
+                col += 1
+            taken.add((s[1], col))
+            result[n] = col
+            end = max(end, col + 1)
+        start = end
     return result
 
 
