@@ -135,7 +135,7 @@ def analyse(project: Project, max_loops: int = MAX_LOOPS) -> JourneyAnalysis:
         i
         for i in result.exit_steps
         if full.in_degree(i) > 0
-        and (last_stage is None or stage_pos.get(steps[i].stage_id, -1) != last_stage)
+        and (last_stage is None or stage_pos.get(steps[i].stage_id or -1, -1) != last_stage)
     ]
     for i in result.unreachable_steps:
         result.warnings.append(f"No flow leads to “{steps[i].title}” from the journey's start.")
