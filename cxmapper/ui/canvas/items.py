@@ -1,0 +1,311 @@
+"""Graphics items of the journey map. Items hold only what they paint; the model holds the data.
+
+Painting is shared with the image renderer (same items, same code), so exported maps look like
+the canvas.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
+
+from cxmapper.model import entities as e
+from cxmapper.ui.canvas.layout import CARD_H, CARD_W
+
+INK = QColor("#1f2430")
+MUTED = QColor("#5f6672")
+CARD_BORDER = QColor("#c5cad3")
+SELECTION = QColor("#1c6ef2")
+FLOW_COLOUR = QColor("#6b7280")
+HANDOFF_COLOUR = QColor("#3b4bc8")
+LOOP_COLOUR = QColor("#e8590c")
+PAIN_COLOUR = QColor("#c92a2a")
+EMOTION_COLOURS = {
+    -2: QColor("#d62839"),
+    -1: QColor("#f3722c"),
+    0: QColor("#9aa0a6"),
+    1: QColor("#52b788"),
+    2: QColor("#1b9e77"),
+}
+HANDLE_R = 7.0
+
+
+def font(point_size: float, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setPointSizeF(point_size)
+    f.setBold(bold)
+    return f
+
+
+def wrap(text: str, f: QFont, width: float, max_lines: int) -> list[str]:
+    """Greedy word wrap with an ellipsis on the last line (cached by the card)."""
+    metrics = QFontMetricsF(f)
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if metrics.horizontalAdvance(candidate) <= width or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = metrics.elidedText(lines[-1] + " …", Qt.TextElideMode.ElideRight, width)
+    return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
+
+
+class StepCard(QGraphicsItem):
+    """A step: title, channel, emotion, evidence badge and pain marker."""
+
+    TITLE_FONT = font(11.5, bold=True)
+    SMALL_FONT = font(8.5)
+    BADGE_FONT = font(8.5, bold=True)
+
+    def __init__(self, step: e.Step, colour: str) -> None:
+        super().__init__()
+        self.step_id = step.id
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
+        )
+        self.setAcceptHoverEvents(True)
+        self.setZValue(10)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.evidence_count = 0
+        self.pain_count = 0
+        self.heat: QColor | None = None
+        self.presentation = False
+        self._hover = False
+        self.update_from(step, colour)
+
+    def update_from(self, step: e.Step, colour: str) -> None:
+        self.title = step.title
+        self.channel = step.channel
+        self.emotion = step.emotion
+        self.colour = QColor(colour)
+        self._lines = wrap(self.title, self.TITLE_FONT, CARD_W - 24, 3)
+        self.setToolTip(f"{step.title}\n{step.description}".strip())
+        self.update()
+
+    def set_badges(self, evidence: int, pains: int) -> None:
+        if (evidence, pains) != (self.evidence_count, self.pain_count):
+            self.evidence_count, self.pain_count = evidence, pains
+            self.update()
+
+    def set_heat(self, colour: QColor | None) -> None:
+        if colour != self.heat:
+            self.heat = colour
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-4, -4, CARD_W + 8 + HANDLE_R, CARD_H + 8)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, CARD_W, CARD_H), 8, 8)
+        path.addEllipse(self.handle_centre(), HANDLE_R, HANDLE_R)
+        return path
+
+    def handle_centre(self) -> QPointF:
+        return QPointF(CARD_W, CARD_H / 2)
+
+    def on_handle(self, local: QPointF) -> bool:
+        d = local - self.handle_centre()
+        return d.x() ** 2 + d.y() ** 2 <= (HANDLE_R + 3) ** 2
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+        self._hover = True
+        self.update()
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: ANN001, N802
+        self._hover = False
+        self.update()
+        super().hoverLeaveEvent(event)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(0, 0, CARD_W, CARD_H)
+        selected = self.isSelected()
+        painter.setPen(QPen(SELECTION if selected else CARD_BORDER, 3 if selected else 1))
+        fill = QColor("#ffffff") if self.heat is None else self.heat
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, 8, 8)
+        # Work group colour strip on the left edge.
+        strip = QPainterPath()
+        strip.addRoundedRect(QRectF(0, 0, 8, CARD_H), 4, 4)
+        painter.fillPath(strip, self.colour)
+        painter.setPen(INK)
+        painter.setFont(self.TITLE_FONT)
+        metrics = QFontMetricsF(self.TITLE_FONT)
+        y = 8 + metrics.ascent()
+        for line in self._lines:
+            painter.drawText(QPointF(16, y), line)
+            y += metrics.lineSpacing()
+        self._paint_footer(painter)
+        if selected or self._hover:
+            painter.setPen(QPen(SELECTION, 1.5))
+            painter.setBrush(QColor("#ffffff"))
+            painter.drawEllipse(self.handle_centre(), HANDLE_R, HANDLE_R)
+            painter.drawLine(
+                self.handle_centre() + QPointF(-3, 0), self.handle_centre() + QPointF(3, 0)
+            )
+            painter.drawLine(
+                self.handle_centre() + QPointF(0, -3), self.handle_centre() + QPointF(0, 3)
+            )
+
+    def _paint_footer(self, painter: QPainter) -> None:
+        base = CARD_H - 10
+        painter.setFont(self.SMALL_FONT)
+        painter.setPen(MUTED)
+        metrics = QFontMetricsF(self.SMALL_FONT)
+        right = CARD_W - 10
+        # Emotion face, right-most.
+        face = QPointF(right - 9, base - 5)
+        colour = EMOTION_COLOURS.get(self.emotion, EMOTION_COLOURS[0])
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawEllipse(face, 9, 9)
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawEllipse(face + QPointF(-3.2, -2.5), 1.4, 1.4)
+        painter.drawEllipse(face + QPointF(3.2, -2.5), 1.4, 1.4)
+        mouth = QPainterPath(face + QPointF(-4, 3 - self.emotion * 0.6))
+        mouth.quadTo(
+            face + QPointF(0, 3 + self.emotion * 1.6), face + QPointF(4, 3 - self.emotion * 0.6)
+        )
+        painter.setPen(QPen(QColor("#ffffff"), 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(mouth)
+        right -= 26
+        if self.evidence_count:
+            right = self._pill(painter, right, base, str(self.evidence_count), QColor("#364152"))
+        if self.pain_count:
+            right = self._pill(painter, right, base, f"▲ {self.pain_count}", PAIN_COLOUR)
+        painter.setFont(self.SMALL_FONT)
+        painter.setPen(MUTED)
+        channel = metrics.elidedText(self.channel, Qt.TextElideMode.ElideRight, right - 20)
+        painter.drawText(QPointF(16, base), channel)
+
+    def _pill(
+        self, painter: QPainter, right: float, base: float, text: str, colour: QColor
+    ) -> float:
+        metrics = QFontMetricsF(self.BADGE_FONT)
+        width = metrics.horizontalAdvance(text) + 12
+        rect = QRectF(right - width, base - 13, width, 17)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(rect, 8.5, 8.5)
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(self.BADGE_FONT)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        return right - width - 5
+
+
+class FlowArrow(QGraphicsPathItem):
+    """A flow drawn along an orthogonal route; hand-offs and loops are styled distinctly."""
+
+    LABEL_FONT = font(8.5)
+
+    def __init__(self, flow_id: int) -> None:
+        super().__init__()
+        self.flow_id = flow_id
+        self.kind = "flow"
+        self.label = ""
+        self._head = QPolygonF()
+        self._label_pos = QPointF()
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(5)
+
+    def set_route(self, points: list[QPointF], kind: str, label: str) -> None:
+        self.prepareGeometryChange()
+        self.kind, self.label = kind, label
+        path = QPainterPath(points[0])
+        for a, b, c in zip(points, points[1:], points[2:], strict=False):
+            # Round each corner a little: easier to follow than sharp turns on a projector.
+            path.lineTo(_towards(b, a, 8))
+            path.quadTo(b, _towards(b, c, 8))
+        path.lineTo(points[-1])
+        self.setPath(path)
+        end, before = points[-1], points[-2]
+        direction = end - before
+        length = max((direction.x() ** 2 + direction.y() ** 2) ** 0.5, 1e-6)
+        ux, uy = direction.x() / length, direction.y() / length
+        self._head = QPolygonF(
+            [
+                end,
+                QPointF(end.x() - 11 * ux + 5.5 * uy, end.y() - 11 * uy - 5.5 * ux),
+                QPointF(end.x() - 11 * ux - 5.5 * uy, end.y() - 11 * uy + 5.5 * ux),
+            ]
+        )
+        middle = len(points) // 2
+        self._label_pos = (points[middle - 1] + points[middle]) / 2
+        self._style()
+
+    def _style(self) -> None:
+        colour = {"loop": LOOP_COLOUR, "handoff": HANDOFF_COLOUR}.get(self.kind, FLOW_COLOUR)
+        pen = QPen(colour, 3.0 if self.kind != "flow" else 2.0)
+        if self.kind == "loop":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self.setPen(pen)
+
+    def boundingRect(self) -> QRectF:
+        return super().boundingRect().united(self._head.boundingRect()).adjusted(-60, -12, 60, 12)
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(10)
+        return stroker.createStroke(self.path())
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(self.pen())
+        if self.isSelected():
+            halo = QPen(SELECTION, pen.widthF() + 5)
+            halo.setColor(QColor(28, 110, 242, 90))
+            painter.setPen(halo)
+            painter.drawPath(self.path())
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(pen.color())
+        painter.drawPolygon(self._head)
+        if self.label:
+            painter.setFont(self.LABEL_FONT)
+            metrics = QFontMetricsF(self.LABEL_FONT)
+            text = metrics.elidedText(self.label, Qt.TextElideMode.ElideRight, 140)
+            w = metrics.horizontalAdvance(text) + 8
+            rect = QRectF(self._label_pos.x() - w / 2, self._label_pos.y() - 9, w, 18)
+            painter.setBrush(QBrush(QColor(255, 255, 255, 230)))
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.setPen(pen.color().darker(130))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _towards(origin: QPointF, target: QPointF, distance: float) -> QPointF:
+    d = target - origin
+    length = (d.x() ** 2 + d.y() ** 2) ** 0.5
+    if length < 1e-6:
+        return origin
+    step = min(distance, length / 2) / length
+    return QPointF(origin.x() + d.x() * step, origin.y() + d.y() * step)

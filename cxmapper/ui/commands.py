@@ -1,0 +1,285 @@
+"""Undo commands: one small QUndoCommand per model operation, named for the Edit menu.
+
+Each command calls the project's API (which commits the edit to the file at once). Added
+items keep their ids on redo, so later commands on the stack still refer to the right ones;
+removals keep the model's :class:`Removal` and undo with ``project.restore``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from cxmapper.model import entities as e
+from cxmapper.model.project import Project, Removal
+from cxmapper.model.validation import ModelError
+
+
+class Command(QUndoCommand):
+    """Base of every edit. A refused edit (ModelError) marks itself obsolete, so the undo
+    stack drops it, and keeps the message for the caller to show."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.error: str | None = None
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        try:
+            self.do()
+        except ModelError as exc:
+            self.error = str(exc)
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        self.revert()
+
+
+def push(stack: QUndoStack, command: Command) -> str | None:
+    """Push ``command``; return the refusal message if the model refused it."""
+    stack.push(command)
+    return command.error
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    return f"'{text if len(text) <= limit else text[: limit - 1] + '…'}'"
+
+
+class AddStep(Command):
+    """Add a step, optionally connected from another step (Enter / Shift+Enter)."""
+
+    def __init__(
+        self, project: Project, work_group_id: int, title: str, *, x: float, y: float,
+        stage_id: int | None = None, connect_from: int | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(f"Add step {_quote(title)}")
+        self.project = project
+        self.values: dict[str, Any] = {
+            "work_group_id": work_group_id, "title": title, "x": x, "y": y, "stage_id": stage_id,
+        }  # fmt: skip
+        self.connect_from = connect_from
+        self.step_id: int | None = None
+        self.flow_id: int | None = None
+
+    def do(self) -> None:
+        step = self.project.add_step(id=self.step_id, **self.values)
+        self.step_id = step.id
+        if self.connect_from is not None:
+            self.flow_id = self.project.add_flow(self.connect_from, step.id, id=self.flow_id).id
+
+    def revert(self) -> None:
+        assert self.step_id is not None
+        self.project.remove_step(self.step_id)
+
+    def retitle(self, title: str) -> None:
+        """The title typed right after adding belongs to the same undo step."""
+        assert self.step_id is not None
+        self.values["title"] = title
+        self.project.update_step(self.step_id, title=title)
+        self.setText(f"Add step {_quote(title)}")
+
+
+class UpdateItem(Command):
+    """Change fields of a work group, stage, step, flow, pain or action."""
+
+    def __init__(
+        self, project: Project, cls: type, item_id: int, text: str, **changes: Any
+    ) -> None:
+        super().__init__(text)
+        self.project, self.cls, self.item_id = project, cls, item_id
+        current = _get(project, cls, item_id)
+        self.before = {k: getattr(current, k) for k in changes}
+        self.after = changes
+
+    def do(self) -> None:
+        _update(self.project, self.cls, self.item_id, self.after)
+
+    def revert(self) -> None:
+        _update(self.project, self.cls, self.item_id, self.before)
+
+
+class MoveSteps(Command):
+    """A drag, pushed once on release: new lane, stage and place for each moved step."""
+
+    def __init__(self, project: Project, moves: dict[int, dict[str, Any]]) -> None:
+        n = len(moves)
+        super().__init__("Move step" if n == 1 else f"Move {n} steps")
+        self.project = project
+        self.after = moves
+        self.before = {
+            i: {k: getattr(project.step(i), k) for k in changes} for i, changes in moves.items()
+        }
+
+    def do(self) -> None:
+        for i, changes in self.after.items():
+            self.project.update_step(i, **changes)
+
+    def revert(self) -> None:
+        for i, changes in self.before.items():
+            self.project.update_step(i, **changes)
+
+
+class AddFlow(Command):
+    def __init__(self, project: Project, source_id: int, target_id: int, label: str = "") -> None:
+        a, b = project.step(source_id).title, project.step(target_id).title
+        super().__init__(f"Connect {_quote(a, 24)} to {_quote(b, 24)}")
+        self.project, self.source_id, self.target_id, self.label = (
+            project,
+            source_id,
+            target_id,
+            label,
+        )
+        self.flow_id: int | None = None
+
+    def do(self) -> None:
+        self.flow_id = self.project.add_flow(
+            self.source_id, self.target_id, self.label, id=self.flow_id
+        ).id
+
+    def revert(self) -> None:
+        assert self.flow_id is not None
+        self.project.remove_flow(self.flow_id)
+
+
+class DeleteItems(Command):
+    """Delete flows and steps (with their flows and links) as one edit."""
+
+    def __init__(self, project: Project, step_ids: list[int], flow_ids: list[int]) -> None:
+        n = len(step_ids) + len(flow_ids)
+        if n == 1 and step_ids:
+            text = f"Delete step {_quote(project.step(step_ids[0]).title)}"
+        elif n == 1:
+            text = "Delete flow"
+        else:
+            text = f"Delete {n} items"
+        super().__init__(text)
+        self.project, self.step_ids, self.flow_ids = project, step_ids, flow_ids
+        self.removals: list[Removal] = []
+
+    def do(self) -> None:
+        self.removals = []
+        gone = set(self.step_ids)
+        for flow_id in self.flow_ids:
+            flow = self.project.flow(flow_id)
+            if flow.source_id not in gone and flow.target_id not in gone:
+                self.removals.append(self.project.remove_flow(flow_id))
+        if self.step_ids:
+            self.removals.append(self.project.remove_steps(self.step_ids))
+
+    def revert(self) -> None:
+        for removal in reversed(self.removals):
+            self.project.restore(removal)
+
+
+class AddWorkGroup(Command):
+    def __init__(self, project: Project, name: str, colour: str | None = None) -> None:
+        super().__init__(f"Add work group {_quote(name)}")
+        self.project, self.name, self.colour = project, name, colour
+        self.group_id: int | None = None
+
+    def do(self) -> None:
+        group = self.project.add_work_group(self.name, self.colour, id=self.group_id)
+        self.group_id, self.colour = group.id, group.colour
+
+    def revert(self) -> None:
+        assert self.group_id is not None
+        self.project.remove_work_group(self.group_id)
+
+
+class AddStage(Command):
+    def __init__(self, project: Project, name: str) -> None:
+        super().__init__(f"Add stage {_quote(name)}")
+        self.project, self.name = project, name
+        self.stage_id: int | None = None
+
+    def do(self) -> None:
+        self.stage_id = self.project.add_stage(self.name, id=self.stage_id).id
+
+    def revert(self) -> None:
+        assert self.stage_id is not None
+        self.project.remove_stage(self.stage_id)
+
+
+class RemoveItem(Command):
+    """Delete a work group (with its steps), a stage, a pain or an action."""
+
+    def __init__(self, project: Project, cls: type, item_id: int) -> None:
+        name = (
+            getattr(_get(project, cls, item_id), "name", None) or _get(project, cls, item_id).title
+        )
+        what = {e.WorkGroup: "work group", e.Stage: "stage", e.Pain: "pain", e.Action: "action"}
+        super().__init__(f"Delete {what[cls]} {_quote(name)}")
+        self.project, self.cls, self.item_id = project, cls, item_id
+        self.removal: Removal | None = None
+
+    def do(self) -> None:
+        if self.cls is e.WorkGroup:
+            self.removal = self.project.remove_work_group(self.item_id, with_steps=True)
+        elif self.cls is e.Stage:
+            self.removal = self.project.remove_stage(self.item_id)
+        elif self.cls is e.Pain:
+            self.removal = self.project.remove_pain(self.item_id)
+        else:
+            self.removal = self.project.remove_action(self.item_id)
+
+    def revert(self) -> None:
+        assert self.removal is not None
+        self.project.restore(self.removal)
+
+
+class Reorder(Command):
+    def __init__(self, project: Project, cls: type, new_order: list[int]) -> None:
+        super().__init__("Reorder work groups" if cls is e.WorkGroup else "Reorder stages")
+        self.project, self.cls, self.after = project, cls, new_order
+        items = project.work_groups() if cls is e.WorkGroup else project.stages()
+        self.before = [i.id for i in items]
+
+    def do(self) -> None:
+        self.project.reorder(self.cls, self.after)
+
+    def revert(self) -> None:
+        self.project.reorder(self.cls, self.before)
+
+
+class UpdateSettings(Command):
+    def __init__(self, project: Project, **changes: Any) -> None:
+        super().__init__("Edit project settings")
+        self.project = project
+        self.before = {k: getattr(project.settings, k) for k in changes}
+        self.after = changes
+
+    def do(self) -> None:
+        self.project.update_settings(**self.after)
+
+    def revert(self) -> None:
+        self.project.update_settings(**self.before)
+
+
+def _get(project: Project, cls: type, item_id: int) -> Any:
+    getters = {
+        e.WorkGroup: project.work_group,
+        e.Stage: project.stage,
+        e.Step: project.step,
+        e.Flow: project.flow,
+        e.Pain: project.pain,
+        e.Action: project.action,
+    }
+    return getters[cls](item_id)
+
+
+def _update(project: Project, cls: type, item_id: int, changes: dict[str, Any]) -> None:
+    updaters = {
+        e.WorkGroup: project.update_work_group,
+        e.Stage: project.update_stage,
+        e.Step: project.update_step,
+        e.Flow: project.update_flow,
+        e.Pain: project.update_pain,
+        e.Action: project.update_action,
+    }
+    updaters[cls](item_id, **changes)
