@@ -128,12 +128,12 @@ class StepCard(QGraphicsItem):
         d = local - self.handle_centre()
         return d.x() ** 2 + d.y() ** 2 <= (HANDLE_R + 3) ** 2
 
-    def hoverEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+    def hoverEnterEvent(self, event) -> None:
         self._hover = True
         self.update()
         super().hoverEnterEvent(event)
 
-    def hoverLeaveEvent(self, event) -> None:  # noqa: ANN001, N802
+    def hoverLeaveEvent(self, event) -> None:
         self._hover = False
         self.update()
         super().hoverLeaveEvent(event)

@@ -1,0 +1,229 @@
+"""Interaction modes as objects: the view hands mouse and key events to the active one.
+
+``SelectMove`` (the default: click, rubber band, drag with snapping), ``Connect`` (drag from
+a card's handle, or pick a target after Insert → Flow) and ``EditTitle`` (F2 / double-click).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLineF, QPointF, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPen, QTextCursor
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsTextItem
+
+from cxmapper.model.entities import Step
+from cxmapper.ui.canvas.items import SELECTION, StepCard, font
+from cxmapper.ui.canvas.layout import CARD_W
+from cxmapper.ui.commands import AddFlow, AddStep, MoveSteps, UpdateItem, push
+
+if TYPE_CHECKING:
+    from cxmapper.ui.canvas.view import JourneyView
+
+
+class Interaction:
+    def __init__(self, view: JourneyView) -> None:
+        self.view = view
+
+    def mouse_press(self, event: QMouseEvent) -> bool:
+        return False
+
+    def mouse_move(self, event: QMouseEvent) -> bool:
+        return False
+
+    def mouse_release(self, event: QMouseEvent) -> bool:
+        return False
+
+    def key_press(self, event: QKeyEvent) -> bool:
+        return False
+
+    def cancel(self) -> None:
+        self.view.end_interaction(self)
+
+
+class SelectMove(Interaction):
+    """Clicks select, the rubber band selects many, dragging cards moves them; one undoable
+    move is pushed when the mouse is released, with every card snapped to lane and column."""
+
+    def __init__(self, view: JourneyView) -> None:
+        super().__init__(view)
+        self._start: dict[int, QPointF] = {}
+
+    def mouse_press(self, event: QMouseEvent) -> bool:
+        card = self.view.card_at(event.position().toPoint())
+        if card is not None and event.button() == Qt.MouseButton.LeftButton:
+            local = card.mapFromScene(self.view.mapToScene(event.position().toPoint()))
+            if card.on_handle(local):
+                self.view.begin_interaction(Connect(self.view, card.step_id))
+                return True
+        self._start = {}
+        return False
+
+    def mouse_move(self, event: QMouseEvent) -> bool:
+        if not self._start and event.buttons() & Qt.MouseButton.LeftButton:
+            self._start = {
+                c.step_id: c.pos()
+                for c in self.view.scene().selectedItems()
+                if isinstance(c, StepCard)
+            }
+        if self._start:
+            self.view.journey_scene.update()
+        return False
+
+    def mouse_release(self, event: QMouseEvent) -> bool:
+        if not self._start:
+            return False
+        start, self._start = self._start, {}
+        scene = self.view.journey_scene
+        moves = {}
+        for step_id, before in start.items():
+            card = scene.cards.get(step_id)
+            if card is None or card.pos() == before:
+                continue
+            group, x, y = scene.layout.to_model(card.pos())
+            step = self.view.project.step(step_id)
+            stage = scene.layout.stage_at(card.pos().x() + CARD_W / 2)
+            changes = {"work_group_id": group, "x": x, "y": y}
+            if stage is not None:
+                changes["stage_id"] = stage
+            changes = {k: v for k, v in changes.items() if getattr(step, k) != v}
+            if changes:
+                moves[step_id] = changes
+            else:
+                card.setPos(before)  # snapped back where it was
+        if moves:
+            push(self.view.ctx.undo_stack, MoveSteps(self.view.project, moves))
+        return False
+
+
+class Connect(Interaction):
+    """Draw a flow: from the source card to the card released on (or clicked next)."""
+
+    def __init__(self, view: JourneyView, source_id: int, *, by_click: bool = False) -> None:
+        super().__init__(view)
+        self.source_id = source_id
+        self.by_click = by_click
+        source = view.journey_scene.cards[source_id]
+        self.line = QGraphicsLineItem()
+        pen = QPen(SELECTION, 2.5, Qt.PenStyle.DashLine)
+        self.line.setPen(pen)
+        self.line.setZValue(50)
+        self.origin = source.mapToScene(source.handle_centre())
+        self.line.setLine(QLineF(self.origin, self.origin))
+        view.scene().addItem(self.line)
+        view.viewport().setCursor(Qt.CursorShape.CrossCursor)
+
+    def mouse_press(self, event: QMouseEvent) -> bool:
+        if self.by_click:
+            return self._finish(event)
+        return True
+
+    def mouse_move(self, event: QMouseEvent) -> bool:
+        self.line.setLine(QLineF(self.origin, self.view.mapToScene(event.position().toPoint())))
+        return True
+
+    def mouse_release(self, event: QMouseEvent) -> bool:
+        if self.by_click:
+            return True
+        return self._finish(event)
+
+    def _finish(self, event: QMouseEvent) -> bool:
+        target = self.view.card_at(event.position().toPoint())
+        self.cancel()
+        if target is not None:
+            push(
+                self.view.ctx.undo_stack,
+                AddFlow(self.view.project, self.source_id, target.step_id),
+            )
+        return True
+
+    def key_press(self, event: QKeyEvent) -> bool:
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancel()
+            return True
+        return False
+
+    def cancel(self) -> None:
+        self.view.scene().removeItem(self.line)
+        self.view.viewport().unsetCursor()
+        super().cancel()
+
+
+class TitleEditor(QGraphicsTextItem):
+    def __init__(self, owner: EditTitle) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.owner.commit()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.owner.cancel()
+        else:
+            super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.owner.commit()
+
+
+class EditTitle(Interaction):
+    """In-place title editing over the card. After Enter adds a step, the typed title
+    belongs to that same undo step ("Add step 'Kick-off'")."""
+
+    def __init__(self, view: JourneyView, step_id: int, adding: AddStep | None = None) -> None:
+        super().__init__(view)
+        self.step_id = step_id
+        self.adding = adding
+        self.adding_index = view.ctx.undo_stack.index()
+        self.done = False
+        card = view.journey_scene.cards[step_id]
+        self.editor = TitleEditor(self)
+        self.editor.setFont(font(11.5, bold=True))
+        self.editor.setDefaultTextColor(QColor("#1f2430"))
+        self.editor.setTextWidth(CARD_W - 20)
+        self.editor.setPlainText(view.project.step(step_id).title)
+        self.editor.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
+        self.editor.setPos(card.pos() + QPointF(10, 2))
+        self.editor.setZValue(60)
+        view.scene().addItem(self.editor)
+        cursor = self.editor.textCursor()
+        cursor.select(QTextCursor.SelectionType.Document)
+        self.editor.setTextCursor(cursor)
+        self.editor.setFocus()
+
+    def text(self) -> str:
+        return self.editor.toPlainText().strip()
+
+    def commit(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        title = self.text()
+        self._close()
+        if not title or title == self.view.project.step(self.step_id).title:
+            return
+        stack = self.view.ctx.undo_stack
+        if self.adding is not None and stack.index() == self.adding_index == stack.count():
+            self.adding.retitle(title)
+        else:
+            push(
+                self.view.ctx.undo_stack,
+                UpdateItem(self.view.project, Step, self.step_id, f"Rename step '{title}'",
+                           title=title),
+            )  # fmt: skip
+
+    def cancel(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        self._close()
+
+    def _close(self) -> None:
+        if self.editor.scene() is not None:
+            self.view.scene().removeItem(self.editor)
+        self.view.end_interaction(self)
+        self.view.setFocus()
+
+    def key_press(self, event: QKeyEvent) -> bool:
+        return False  # the editor has the focus

@@ -1,0 +1,321 @@
+"""The journey scene: a projection of the project that updates only what a change touches.
+
+Items are kept in maps both ways (step id → card, flow id → arrow; items carry their ids).
+Lanes, stage columns and their headers are painted in the background from the layout, so a
+2,000-step map needs no items beyond its cards and arrows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsScene
+
+from cxmapper.model import entities as e
+from cxmapper.model.events import Change
+from cxmapper.model.journey import loop_flow_ids
+from cxmapper.ui.canvas.items import MUTED, FlowArrow, StepCard, font, wrap
+from cxmapper.ui.canvas.layout import (
+    LANE_HEADER_W,
+    ROW_TOP,
+    STAGE_HEADER_H,
+    MapLayout,
+    route,
+)
+from cxmapper.ui.context import DocumentContext
+
+LANE_FILLS = (QColor("#f6f7f9"), QColor("#ffffff"))
+HEADER_FONT = font(12, bold=True)
+STAGE_FONT = font(11, bold=True)
+
+
+class JourneyScene(QGraphicsScene):
+    layoutChanged = Signal()
+
+    def __init__(self, ctx: DocumentContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.project = ctx.project
+        self.layout = MapLayout()
+        self.cards: dict[int, StepCard] = {}
+        self.arrows: dict[int, FlowArrow] = {}
+        self.loops: set[int] = set()
+        self.heat: dict[int, QColor] = {}
+        self._syncing = False
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self._build()
+        ctx.changed.connect(self._on_change)
+        ctx.selectionChanged.connect(self._select_from_context)
+        self.selectionChanged.connect(self._select_to_context)
+
+    def detach(self) -> None:
+        self.ctx.changed.disconnect(self._on_change)
+        self.ctx.selectionChanged.disconnect(self._select_from_context)
+
+    # --- building and updating --------------------------------------------------------------
+
+    def _groups(self) -> dict[int, e.WorkGroup]:
+        return {g.id: g for g in self.project.work_groups()}
+
+    def _build(self) -> None:
+        groups = self._groups()
+        steps = self.project.steps()
+        self.layout.compute(list(groups.values()), self.project.stages(), steps)
+        self._count_lanes(steps)
+        evidence = self.project.evidence.counts_by_step()
+        pains = self._pain_counts()
+        for step in steps:
+            card = StepCard(step, groups[step.work_group_id].colour)
+            card.set_badges(evidence.get(step.id, 0), pains.get(step.id, 0))
+            card.setPos(self.layout.card_rect(step).topLeft())
+            self.addItem(card)
+            self.cards[step.id] = card
+        self.loops = loop_flow_ids(self.project)
+        for flow in self.project.flows():
+            arrow = FlowArrow(flow.id)
+            self.addItem(arrow)
+            self.arrows[flow.id] = arrow
+            self._route(flow)
+        self.setSceneRect(self.layout.scene_rect())
+
+    def _count_lanes(self, steps: list[e.Step]) -> None:
+        self.lane_counts: dict[int, int] = {}
+        for step in steps:
+            self.lane_counts[step.work_group_id] = self.lane_counts.get(step.work_group_id, 0) + 1
+
+    def _pain_counts(self) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        for pain in self.project.pains():
+            for step_id in pain.step_ids:
+                counts[step_id] = counts.get(step_id, 0) + 1
+        return counts
+
+    def _route(self, flow: e.Flow) -> None:
+        arrow = self.arrows[flow.id]
+        source, target = self.project.step(flow.source_id), self.project.step(flow.target_id)
+        a = self.cards[flow.source_id].sceneBoundingRect()
+        b = self.cards[flow.target_id].sceneBoundingRect()
+        a = QRectF(a.left() + 4, a.top() + 4, a.width() - 15, a.height() - 8)  # the card itself
+        b = QRectF(b.left() + 4, b.top() + 4, b.width() - 15, b.height() - 8)
+        loop = flow.id in self.loops
+        kind = (
+            "loop"
+            if loop
+            else "handoff"
+            if source.work_group_id != target.work_group_id
+            else "flow"
+        )
+        offset = ((flow.id * 7) % 5 - 2) * 4.0  # separate arrows that share a gap
+        if flow.source_id == flow.target_id:
+            points = [
+                QPointF(a.right() - 30, a.top()), QPointF(a.right() - 30, a.top() - 14),
+                QPointF(a.right() + 14, a.top() - 14), QPointF(a.right() + 14, a.top() + 20),
+                QPointF(a.right(), a.top() + 20),
+            ]  # fmt: skip
+        else:
+            points = route(a, b, loop=loop, lane_gap_above_target=b.top() - ROW_TOP / 2,
+                           offset=offset)  # fmt: skip
+        arrow.set_route(points, kind, flow.label)
+
+    def _relayout(self) -> set[int]:
+        """Recompute lanes and columns; move the cards whose place changed. Returns them."""
+        groups = self._groups()
+        steps = self.project.steps()
+        self.layout.compute(list(groups.values()), self.project.stages(), steps)
+        self._count_lanes(steps)
+        moved: set[int] = set()
+        for step in steps:
+            card = self.cards[step.id]
+            pos = self.layout.card_rect(step).topLeft()
+            if card.pos() != pos:
+                card.setPos(pos)
+                moved.add(step.id)
+        self.setSceneRect(self.layout.scene_rect())
+        self.update()
+        self.layoutChanged.emit()
+        return moved
+
+    def _reroute_steps(self, step_ids: set[int]) -> None:
+        if not step_ids:
+            return
+        for flow in self.project.flows():
+            if flow.source_id in step_ids or flow.target_id in step_ids:
+                self._route(flow)
+
+    def _refresh_loops(self) -> None:
+        new = loop_flow_ids(self.project)
+        changed = new ^ self.loops
+        self.loops = new
+        for flow_id in changed:
+            if flow_id in self.arrows:
+                self._route(self.project.flow(flow_id))
+
+    def _on_change(self, change: Change) -> None:
+        handler = getattr(self, f"_on_{change.entity}", None)
+        if handler is not None:
+            handler(change)
+
+    def _on_step(self, change: Change) -> None:
+        if change.kind == "removed":
+            card = self.cards.pop(change.id, None)
+            if card is not None:
+                self.removeItem(card)
+            self._relayout()
+            return
+        step = self.project.step(change.id)
+        colour = self._groups()[step.work_group_id].colour
+        if change.kind == "added":
+            card = StepCard(step, colour)
+            self.cards[step.id] = card
+            self.addItem(card)
+        else:
+            self.cards[step.id].update_from(step, colour)
+        moved = self._relayout() | {step.id}
+        if change.kind == "added" or {"x", "y", "work_group_id", "stage_id"} & set(change.fields):
+            self._refresh_loops()
+            self._reroute_steps(moved)
+        elif moved - {step.id}:
+            self._reroute_steps(moved)
+
+    def _on_flow(self, change: Change) -> None:
+        if change.kind == "removed":
+            arrow = self.arrows.pop(change.id, None)
+            if arrow is not None:
+                self.removeItem(arrow)
+        elif change.kind == "added":
+            arrow = FlowArrow(change.id)
+            self.arrows[change.id] = arrow
+            self.addItem(arrow)
+            self._route(self.project.flow(change.id))
+        else:
+            self._route(self.project.flow(change.id))
+        self._refresh_loops()
+
+    def _on_work_group(self, change: Change) -> None:
+        moved = self._relayout()
+        groups = self._groups()
+        if change.kind == "changed" and "colour" in change.fields:
+            for step in self.project.steps():
+                if step.work_group_id == change.id:
+                    self.cards[step.id].update_from(step, groups[step.work_group_id].colour)
+        self._refresh_loops()
+        self._reroute_steps(moved)
+
+    def _on_stage(self, change: Change) -> None:
+        moved = self._relayout()
+        self._refresh_loops()
+        self._reroute_steps(moved)
+
+    def _on_evidence(self, change: Change) -> None:
+        self.refresh_badges()
+
+    def _on_pain(self, change: Change) -> None:
+        self.refresh_badges()
+
+    def refresh_badges(self) -> None:
+        evidence = self.project.evidence.counts_by_step()
+        pains = self._pain_counts()
+        for step_id, card in self.cards.items():
+            card.set_badges(evidence.get(step_id, 0), pains.get(step_id, 0))
+
+    def set_heat(self, heat: dict[int, QColor]) -> None:
+        self.heat = heat
+        for step_id, card in self.cards.items():
+            card.set_heat(heat.get(step_id))
+
+    # --- selection ----------------------------------------------------------------------------
+
+    def _select_to_context(self) -> None:
+        if self._syncing:
+            return
+        steps = [i.step_id for i in self.selectedItems() if isinstance(i, StepCard)]
+        flows = [i.flow_id for i in self.selectedItems() if isinstance(i, FlowArrow)]
+        self._syncing = True
+        try:
+            self.ctx.set_selection(steps=sorted(steps), flows=sorted(flows))
+        finally:
+            self._syncing = False
+
+    def _select_from_context(self) -> None:
+        if self._syncing:
+            return
+        steps = set(self.ctx.selected_step_ids())
+        flows = set(self.ctx.selected_flow_ids())
+        self._syncing = True
+        try:
+            for step_id, card in self.cards.items():
+                card.setSelected(step_id in steps)
+            for flow_id, arrow in self.arrows.items():
+                arrow.setSelected(flow_id in flows)
+        finally:
+            self._syncing = False
+
+    # --- painting lanes and stages ------------------------------------------------------------
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, QColor("#ffffff"))
+        groups = self._groups()
+        width = self.sceneRect().width()
+        for n, gid in enumerate(self.layout.lane_order):
+            lane = self.layout.lanes[gid]
+            band = QRectF(0, lane.top, width, lane.height)
+            if not band.intersects(rect):
+                continue
+            painter.fillRect(band, LANE_FILLS[n % 2])
+            painter.setPen(QPen(QColor("#dfe3e8"), 1))
+            painter.drawLine(QPointF(0, lane.top), QPointF(width, lane.top))
+        for column in self.layout.columns[1:]:
+            painter.setPen(QPen(QColor("#c9ced6"), 1.5, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(column.left, 0), QPointF(column.left, self.layout.height))
+        self.paint_lane_headers(painter, 0.0, rect, groups)
+        self.paint_stage_headers(painter, 0.0, rect)
+
+    def paint_lane_headers(
+        self, painter: QPainter, left: float, rect: QRectF, groups: dict[int, e.WorkGroup]
+    ) -> None:
+        """Lane names in a column at scene x ``left`` (the view pins it while scrolling)."""
+        metrics = QFontMetricsF(HEADER_FONT)
+        for gid in self.layout.lane_order:
+            lane = self.layout.lanes[gid]
+            header = QRectF(left, lane.top, LANE_HEADER_W - 12, lane.height)
+            if not header.intersects(rect):
+                continue
+            group = groups[gid]
+            painter.fillRect(header, QColor("#eef0f4"))
+            painter.fillRect(QRectF(left, lane.top, 8, lane.height), QColor(group.colour))
+            painter.setPen(QColor("#1f2430"))
+            painter.setFont(HEADER_FONT)
+            text_rect = header.adjusted(18, ROW_TOP, -8, -8)
+            lines = wrap(group.name, HEADER_FONT, text_rect.width(), 3)
+            y = text_rect.top() + metrics.ascent()
+            for line in lines:
+                painter.drawText(QPointF(text_rect.left(), y), line)
+                y += metrics.lineSpacing()
+            painter.setFont(font(8.5))
+            painter.setPen(MUTED)
+            count = self.lane_counts.get(gid, 0)
+            painter.drawText(QPointF(text_rect.left(), y + 4), f"{count} step{'s' * (count != 1)}")
+
+    def paint_stage_headers(self, painter: QPainter, top: float, rect: QRectF) -> None:
+        """Stage names in a row at scene y ``top`` (the view pins it while scrolling)."""
+        stages = {s.id: s for s in self.project.stages()}
+        painter.fillRect(QRectF(rect.left(), top, rect.width(), STAGE_HEADER_H), QColor("#ffffff"))
+        painter.setPen(QPen(QColor("#c9ced6"), 1))
+        painter.drawLine(
+            QPointF(rect.left(), top + STAGE_HEADER_H), QPointF(rect.right(), top + STAGE_HEADER_H)
+        )
+        painter.setFont(STAGE_FONT)
+        for n, column in enumerate(self.layout.columns):
+            box = QRectF(
+                column.left + 4, top + 6, column.right - column.left - 8, STAGE_HEADER_H - 12
+            )
+            if not box.intersects(rect):
+                continue
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#2f3a4f") if n % 2 == 0 else QColor("#46536b"))
+            painter.drawRoundedRect(box, 6, 6)
+            painter.setPen(QColor("#ffffff"))
+            name = stages[column.stage_id].name.upper()
+            metrics = QFontMetricsF(STAGE_FONT)
+            name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, box.width() - 16)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, name)

@@ -1,0 +1,431 @@
+"""The journey view: zoom, pinned lane and stage headers, the legend, and keyboard entry.
+
+Keyboard-first entry (with a step selected):
+  Enter            add the next step in the same lane, connected from it; type its title
+  Shift+Enter      the same in the lane below (a hand-off)
+  Ctrl+L           connect the selected step back to an earlier one (a loop)
+  Left/Right       previous/next step in the lane;  Up/Down  nearest step in the lane above/below
+  Tab / Shift+Tab  follow the flow out of / into the selected step
+  F2               rename;  Delete  delete;  Esc  cancel the current interaction
+"""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
+
+from cxmapper.model.journey import journey_order
+from cxmapper.ui.canvas.interactions import Connect, EditTitle, Interaction, SelectMove
+from cxmapper.ui.canvas.items import StepCard
+from cxmapper.ui.canvas.layout import (
+    CARD_W,
+    LANE_HEADER_W,
+    MAP_LEFT,
+    PITCH_X,
+    PITCH_Y,
+    ROW_TOP,
+    STAGE_HEADER_H,
+)
+from cxmapper.ui.canvas.legend import paint_legend
+from cxmapper.ui.canvas.scene import JourneyScene
+from cxmapper.ui.commands import AddFlow, AddStep, DeleteItems, push
+from cxmapper.ui.context import DocumentContext
+
+MIME = "application/x-cxmapper-steps"
+
+
+class JourneyView(QGraphicsView):
+    zoomChanged = Signal(float)
+    message = Signal(str)  # a refusal or hint for the status bar
+
+    def __init__(self, ctx: DocumentContext, parent: QWidget | None = None) -> None:
+        self.journey_scene = JourneyScene(ctx)
+        super().__init__(self.journey_scene, parent)
+        self.ctx = ctx
+        self.project = ctx.project
+        self.presentation = False
+        self.legend_visible = True
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._default = SelectMove(self)
+        self._interaction: Interaction = self._default
+        self.journey_scene.layoutChanged.connect(self.viewport().update)
+
+    def close_view(self) -> None:
+        self.journey_scene.detach()
+
+    # --- interactions ------------------------------------------------------------------------
+
+    def begin_interaction(self, interaction: Interaction) -> None:
+        if self._interaction is not self._default:
+            self._interaction.cancel()
+        self._interaction = interaction
+
+    def end_interaction(self, interaction: Interaction) -> None:
+        if self._interaction is interaction:
+            self._interaction = self._default
+
+    def card_at(self, pos: QPoint) -> StepCard | None:
+        for item in self.items(pos):
+            if isinstance(item, StepCard):
+                return item
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not self._interaction.mouse_press(event):
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if not self._interaction.mouse_move(event):
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        handled = self._interaction.mouse_release(event)
+        if not handled:
+            super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        card = self.card_at(event.position().toPoint())
+        if card is not None:
+            self.edit_title(card.step_id)
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._zoom_by(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # --- keyboard ----------------------------------------------------------------------------
+
+    def event(self, event) -> bool:
+        # Tab follows flows on the map instead of moving the focus to the next widget.
+        if event.type() == event.Type.KeyPress and event.key() in (
+            Qt.Key.Key_Tab,
+            Qt.Key.Key_Backtab,
+        ):
+            self.keyPressEvent(event)
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._interaction.key_press(event):
+            return
+        focus = self.scene().focusItem()
+        if focus is not None and not isinstance(focus, StepCard):
+            super().keyPressEvent(event)  # the title editor
+            return
+        key, mods = event.key(), event.modifiers()
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.add_next_step(handoff=shift or ctrl)
+        elif key == Qt.Key.Key_F2:
+            if self.current_step() is not None:
+                self.edit_title(self.current_step())
+        elif key == Qt.Key.Key_L and ctrl:
+            self.connect_back()
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selected()
+        elif key == Qt.Key.Key_Escape:
+            self.scene().clearSelection()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self._navigate(key)
+        elif key == Qt.Key.Key_Tab:
+            self._follow(outgoing=True)
+        elif key == Qt.Key.Key_Backtab:
+            self._follow(outgoing=False)
+        else:
+            super().keyPressEvent(event)
+
+    def current_step(self) -> int | None:
+        steps = self.ctx.selected_step_ids()
+        return steps[-1] if steps else None
+
+    def select_step(self, step_id: int) -> None:
+        self.ctx.set_selection(steps=[step_id], flows=[])
+        self.ensure_visible("step", step_id)
+
+    def _navigate(self, key: int) -> None:
+        current = self.current_step()
+        steps = self.project.steps()
+        if current is None:
+            if steps:
+                self.select_step(self.project.step(journey_order(self.project)[0]).id)
+            return
+        here = self.project.step(current)
+        lanes = self.journey_scene.layout.lane_order
+        lane_index = lanes.index(here.work_group_id)
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            same = [s for s in steps if s.work_group_id == here.work_group_id and s.id != current]
+            sign = 1 if key == Qt.Key.Key_Right else -1
+            ahead = [
+                s
+                for s in same
+                if (s.x - here.x) * sign > 0 or (s.x == here.x and (s.y - here.y) * sign > 0)
+            ]
+            candidates = sorted(ahead, key=lambda s: (abs(s.x - here.x), abs(s.y - here.y)))
+        else:
+            step = 1 if key == Qt.Key.Key_Down else -1
+            candidates = []
+            index = lane_index + step
+            while 0 <= index < len(lanes) and not candidates:
+                candidates = sorted(
+                    (s for s in steps if s.work_group_id == lanes[index]),
+                    key=lambda s: (abs(s.x - here.x), s.y),
+                )
+                index += step
+        if candidates:
+            self.select_step(candidates[0].id)
+
+    def _follow(self, outgoing: bool) -> None:
+        current = self.current_step()
+        if current is None:
+            return
+        flows = sorted(self.project.flows_of(current), key=lambda f: f.id)
+        ends = (
+            [f.target_id for f in flows if f.source_id == current]
+            if outgoing
+            else [f.source_id for f in flows if f.target_id == current]
+        )
+        if ends:
+            self.select_step(ends[0])
+
+    # --- editing -----------------------------------------------------------------------------
+
+    def _free_slot(self, group_id: int, x: float) -> float:
+        taken = {s.y for s in self.project.steps() if s.work_group_id == group_id and s.x == x}
+        y = ROW_TOP
+        while y in taken:
+            y += PITCH_Y
+        return y
+
+    def add_step(self, work_group_id: int | None = None) -> int | None:
+        """Insert → Step: a new step at the end of a lane, its title ready for typing."""
+        groups = self.project.work_groups()
+        if not groups:
+            self.message.emit("Add a work group first (Insert → Work group).")
+            return None
+        if work_group_id is None:
+            current = self.current_step()
+            work_group_id = self.project.step(current).work_group_id if current else groups[0].id
+        lane_steps = [s for s in self.project.steps() if s.work_group_id == work_group_id]
+        x = max((s.x for s in lane_steps), default=MAP_LEFT - PITCH_X) + PITCH_X
+        return self._add(work_group_id, x, None)
+
+    def add_next_step(self, handoff: bool = False) -> int | None:
+        current = self.current_step()
+        if current is None:
+            return self.add_step()
+        here = self.project.step(current)
+        group = here.work_group_id
+        if handoff:
+            lanes = self.journey_scene.layout.lane_order
+            index = lanes.index(group)
+            group = lanes[min(index + 1, len(lanes) - 1)]
+        return self._add(group, here.x + PITCH_X, current)
+
+    def _add(self, group: int, x: float, connect_from: int | None) -> int | None:
+        stage = self.journey_scene.layout.stage_at(LANE_HEADER_W + x + CARD_W / 2)
+        if stage is None and connect_from is not None:
+            stage = self.project.step(connect_from).stage_id
+        command = AddStep(
+            self.project, group, "New step", x=x, y=self._free_slot(group, x), stage_id=stage,
+            connect_from=connect_from,
+        )  # fmt: skip
+        error = push(self.ctx.undo_stack, command)
+        if error or command.step_id is None:
+            self.message.emit(error or "The step could not be added.")
+            return None
+        self.select_step(command.step_id)
+        self.edit_title(command.step_id, adding=command)
+        return command.step_id
+
+    def edit_title(self, step_id: int, adding: AddStep | None = None) -> None:
+        self.begin_interaction(EditTitle(self, step_id, adding))
+
+    def connect_back(self, target_id: int | None = None) -> QMenu | None:
+        """Connect the selected step back to an earlier one. Without ``target_id`` a menu of
+        earlier steps (nearest first) opens for the keyboard or the mouse."""
+        current = self.current_step()
+        if current is None:
+            self.message.emit("Select the step the loop starts from.")
+            return None
+        if target_id is not None:
+            push(self.ctx.undo_stack, AddFlow(self.project, current, target_id))
+            return None
+        order = journey_order(self.project)
+        earlier = order[: order.index(current)][::-1][:20]
+        if not earlier:
+            self.message.emit("There is no earlier step to loop back to.")
+            return None
+        menu = QMenu(self)
+        menu.setTitle("Loop back to")
+        for step_id in earlier:
+            action = menu.addAction(self.project.step(step_id).title)
+            action.setData(step_id)
+        menu.triggered.connect(lambda a: self.connect_back(int(a.data())))
+        card = self.journey_scene.cards[current]
+        menu.popup(self.mapToGlobal(self.mapFromScene(card.sceneBoundingRect().topLeft())))
+        menu.setActiveAction(menu.actions()[0])
+        return menu
+
+    def add_flow_mode(self) -> None:
+        """Insert → Flow: the next click on a card connects the selected step to it."""
+        current = self.current_step()
+        if current is None:
+            self.message.emit("Select the step the flow starts from, then choose its target.")
+            return
+        self.begin_interaction(Connect(self, current, by_click=True))
+        self.message.emit("Click the step this flow goes to (Esc cancels).")
+
+    def delete_selected(self) -> None:
+        steps = list(self.ctx.selected_step_ids())
+        flows = list(self.ctx.selected_flow_ids())
+        if steps or flows:
+            push(self.ctx.undo_stack, DeleteItems(self.project, steps, flows))
+
+    def select_all(self) -> None:
+        self.ctx.set_selection(steps=sorted(self.journey_scene.cards), flows=[])
+
+    def copy_selected(self) -> None:
+        ids = set(self.ctx.selected_step_ids())
+        if not ids:
+            return
+        steps = [self.project.step(i) for i in sorted(ids)]
+        flows = [f for f in self.project.flows() if f.source_id in ids and f.target_id in ids]
+        payload = {
+            "steps": [{k: v for k, v in vars(s).items()} for s in steps],
+            "flows": [[f.source_id, f.target_id, f.label] for f in flows],
+        }
+        data = QMimeData()
+        data.setData(MIME, json.dumps(payload).encode())
+        data.setText("\n".join(s.title for s in steps))
+        QGuiApplication.clipboard().setMimeData(data)
+
+    def cut_selected(self) -> None:
+        self.copy_selected()
+        self.delete_selected()
+
+    def paste(self) -> list[int]:
+        data = QGuiApplication.clipboard().mimeData()
+        if data is None or not data.hasFormat(MIME):
+            return []
+        payload = json.loads(bytes(data.data(MIME)).decode())
+        groups = {g.id for g in self.project.work_groups()}
+        stages = {s.id for s in self.project.stages()}
+        stack = self.ctx.undo_stack
+        stack.beginMacro(f"Paste {len(payload['steps'])} step(s)")
+        new_ids: dict[int, int] = {}
+        try:
+            for s in payload["steps"]:
+                group = s["work_group_id"] if s["work_group_id"] in groups else min(groups)
+                y = self._free_slot(group, s["x"])
+                command = AddStep(
+                    self.project, group, s["title"], x=s["x"], y=max(y, s["y"] + PITCH_Y),
+                    stage_id=s["stage_id"] if s["stage_id"] in stages else None,
+                )  # fmt: skip
+                if push(stack, command) is None and command.step_id is not None:
+                    new_ids[s["id"]] = command.step_id
+                    self.project.update_step(
+                        command.step_id, description=s["description"], channel=s["channel"],
+                        emotion=s["emotion"],
+                    )  # fmt: skip
+            for a, b, label in payload["flows"]:
+                if a in new_ids and b in new_ids:
+                    push(stack, AddFlow(self.project, new_ids[a], new_ids[b], label))
+        finally:
+            stack.endMacro()
+        self.ctx.set_selection(steps=sorted(new_ids.values()), flows=[])
+        return sorted(new_ids.values())
+
+    def find(self, text: str) -> list[int]:
+        needle = text.casefold().strip()
+        found = [s.id for s in self.project.steps() if needle and needle in s.title.casefold()]
+        self.ctx.set_selection(steps=found, flows=[])
+        if found:
+            self.ensure_visible("step", found[0])
+        return found
+
+    # --- zoom and presentation ---------------------------------------------------------------
+
+    def zoom_factor(self) -> float:
+        return self.transform().m11()
+
+    def _zoom_by(self, factor: float) -> None:
+        new = min(4.0, max(0.05, self.zoom_factor() * factor))
+        self.scale(new / self.zoom_factor(), new / self.zoom_factor())
+        self.zoomChanged.emit(self.zoom_factor())
+
+    def zoom_in(self) -> None:
+        self._zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self._zoom_by(1 / 1.25)
+
+    def actual_size(self) -> None:
+        self.resetTransform()
+        self.zoomChanged.emit(1.0)
+
+    def fit_all(self) -> None:
+        self.fitInView(self.journey_scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.zoomChanged.emit(self.zoom_factor())
+
+    def fit_height(self) -> None:
+        """The opening zoom: every lane visible, read from the left."""
+        rect = self.journey_scene.sceneRect()
+        available = max(self.viewport().height() - 8, 100)
+        factor = min(1.0, max(0.3, available / max(rect.height(), 1)))
+        self.resetTransform()
+        self.scale(factor, factor)
+        self.horizontalScrollBar().setValue(0)
+        self.verticalScrollBar().setValue(0)
+        self.zoomChanged.emit(factor)
+
+    def set_presentation_mode(self, on: bool) -> None:
+        self.presentation = on
+        self.fit_height()
+
+    def set_heat_overlay(self, on: bool) -> None:
+        from cxmapper.ui.canvas.heat import heat_colours
+
+        self.journey_scene.set_heat(heat_colours(self.project) if on else {})
+
+    def ensure_visible(self, kind: str, item_id: int) -> None:
+        if kind == "step" and item_id in self.journey_scene.cards:
+            self.ensureVisible(self.journey_scene.cards[item_id], 80, 80)
+        elif kind == "flow" and item_id in self.journey_scene.arrows:
+            self.ensureVisible(self.journey_scene.arrows[item_id], 80, 80)
+
+    # --- pinned headers and legend -----------------------------------------------------------
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        scene = self.journey_scene
+        groups = {g.id: g for g in self.project.work_groups()}
+        if visible.left() > 1:
+            scene.paint_lane_headers(painter, visible.left(), rect, groups)
+        if visible.top() > 1:
+            scene.paint_stage_headers(painter, visible.top(), rect)
+        if visible.left() > 1 and visible.top() > 1:
+            painter.fillRect(
+                QRectF(visible.left(), visible.top(), LANE_HEADER_W, STAGE_HEADER_H),
+                QColor("#ffffff"),
+            )
+        if self.legend_visible:
+            painter.save()
+            painter.resetTransform()
+            paint_legend(
+                painter, QPointF(self.viewport().width() - 16, self.viewport().height() - 16)
+            )
+            painter.restore()
