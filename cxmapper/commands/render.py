@@ -1,0 +1,38 @@
+"""`cxmapper render PATH OUT.png|OUT.svg|OUT.pdf`: the journey map as an image, headless."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from cxmapper.cli import register
+
+
+def _args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="a .cxmap project")
+    p.add_argument("out", help="the image to write: .png, .svg or .pdf")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from cxmapper.model.project import Project
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".svg", ".pdf"):
+        from cxmapper.cli import CommandError
+
+        raise CommandError(f"“{out.name}”: the image must end in .png, .svg or .pdf.")
+    # Rendering needs no screen.
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from cxmapper.ui.app import make_application
+    from cxmapper.ui.render import render_to_file
+
+    make_application()
+    with Project.open(args.path) as project:
+        render_to_file(project, out)
+    print(f"Wrote {out}")
+    return 0
+
+
+register("render", "draw the journey map to a PNG, SVG or PDF file", _args, _run)

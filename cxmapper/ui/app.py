@@ -1,0 +1,64 @@
+"""Starting the desktop application."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtGui import QColor, QFont, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+from cxmapper import RESOURCES, __version__
+
+ORGANISATION = "CX Mapper"
+APPLICATION = "CX Mapper"
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setStyle("Fusion")
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#f3f4f7"))
+    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#f6f7f9"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#1c6ef2"))
+    palette.setColor(QPalette.ColorRole.Text, QColor("#1f2430"))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("#1f2430"))
+    app.setPalette(palette)
+    base = QFont(app.font())
+    base.setPointSizeF(max(base.pointSizeF(), 10.0))
+    app.setFont(base)
+    icon = RESOURCES / "icons" / "cxmapper.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def default_demo_path() -> Path:
+    folder = Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        or Path.home() / ".cxmapper"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "demo.cxmap"
+
+
+def run(path: str | None) -> int:
+    """Open the main window (on ``path``, else the most recent project, else a start page)."""
+    app = make_application()
+    from cxmapper.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show_on_screen()
+    if path:
+        window.open_path(Path(path))
+    else:
+        window.open_most_recent()
+    return app.exec()

@@ -1,0 +1,114 @@
+"""Small dialogs: keyboard shortcuts and project settings."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cxmapper.ui.commands import UpdateSettings, push
+from cxmapper.ui.context import DocumentContext
+
+
+class ShortcutsDialog(QDialog):
+    """Every menu shortcut and every key the canvas handles."""
+
+    def __init__(self, window: QMainWindow, canvas_keys: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(window)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(720, 640)
+        rows: list[tuple[str, str]] = list(canvas_keys)
+        for action in window.findChildren(type(window.menuBar().actions()[0])):
+            keys = ", ".join(k.toString() for k in action.shortcuts())
+            if keys and action.text():
+                rows.append((keys, action.text().replace("&", "").rstrip("…")))
+        self.table = QTableWidget(len(rows), 2)
+        self.table.setHorizontalHeaderLabels(["Keys", "What it does"])
+        for n, (keys, text) in enumerate(rows):
+            self.table.setItem(n, 0, QTableWidgetItem(keys))
+            self.table.setItem(n, 1, QTableWidgetItem(text))
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeColumnToContents(0)
+        self.table.verticalHeader().hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class ProjectSettingsDialog(QDialog):
+    """The numbers scoring uses: customer base, currency, CLV, cost per contact, threshold."""
+
+    def __init__(self, ctx: DocumentContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Project settings")
+        s = ctx.project.settings
+        form = QFormLayout(self)
+        self.name = QLineEdit(s.name)
+        self.customers = QSpinBox()
+        self.customers.setRange(1, 2_000_000_000)
+        self.customers.setGroupSeparatorShown(True)
+        self.customers.setValue(s.customer_base)
+        self.currency = QLineEdit(s.currency)
+        self.clv = _money(s.customer_lifetime_value)
+        self.contact = _money(s.cost_per_contact)
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0, 100)
+        self.threshold.setSuffix(" %")
+        self.threshold.setValue(s.universal_threshold * 100)
+        form.addRow("Project name", self.name)
+        form.addRow("Customers per year", self.customers)
+        form.addRow("Currency", self.currency)
+        form.addRow("Customer lifetime value", self.clv)
+        form.addRow("Cost per contact", self.contact)
+        form.addRow("Universal pain from", self.threshold)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c92a2a")
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def accept(self) -> None:
+        values = {
+            "name": self.name.text().strip(),
+            "customer_base": self.customers.value(),
+            "currency": self.currency.text().strip(),
+            "customer_lifetime_value": self.clv.value(),
+            "cost_per_contact": self.contact.value(),
+            "universal_threshold": self.threshold.value() / 100,
+        }
+        s = self.ctx.project.settings
+        changes = {k: v for k, v in values.items() if getattr(s, k) != v}
+        if changes:
+            error = push(self.ctx.undo_stack, UpdateSettings(self.ctx.project, **changes))
+            if error:
+                self.error.setText(error)
+                return
+        super().accept()
+
+
+def _money(value: float) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(0, 1e12)
+    box.setDecimals(2)
+    box.setGroupSeparatorShown(True)
+    box.setValue(value)
+    return box

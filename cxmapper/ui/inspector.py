@@ -1,0 +1,301 @@
+"""The inspector: edit the selected step or flow, or, with nothing selected, the lanes and
+stages. Every change is one undoable command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cxmapper.model import entities as e
+from cxmapper.model.events import Change
+from cxmapper.ui.commands import RemoveItem, Reorder, UpdateItem, push
+from cxmapper.ui.context import DocumentContext
+
+EMOTIONS = ((-2, "−2  Very negative"), (-1, "−1  Negative"), (0, "0  Neutral"),
+            (1, "+1  Positive"), (2, "+2  Very positive"))  # fmt: skip
+
+
+class _CommitEdit(QPlainTextEdit):
+    """A description box that commits when it loses the focus."""
+
+    def __init__(self, on_commit: Any) -> None:
+        super().__init__()
+        self.on_commit = on_commit
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(110)
+
+    def focusOutEvent(self, event) -> None:
+        self.on_commit()
+        super().focusOutEvent(event)
+
+
+class Inspector(QWidget):
+    def __init__(self, ctx: DocumentContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.project = ctx.project
+        self._loading = False
+        self.pages = QStackedWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-weight: 600; font-size: 13pt")
+        layout.addWidget(self.heading)
+        layout.addWidget(self.pages)
+        self._build_step_page()
+        self._build_flow_page()
+        self._build_map_page()
+        ctx.selectionChanged.connect(self.refresh)
+        ctx.changed.connect(self._on_change)
+        self.refresh()
+
+    def detach(self) -> None:
+        self.ctx.selectionChanged.disconnect(self.refresh)
+        self.ctx.changed.disconnect(self._on_change)
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def _build_step_page(self) -> None:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.title = QLineEdit()
+        self.title.editingFinished.connect(
+            lambda: self._set_step("title", self.title.text().strip())
+        )
+        self.description = _CommitEdit(
+            lambda: self._set_step("description", self.description.toPlainText())
+        )
+        self.channel = QLineEdit()
+        self.channel.setPlaceholderText("e.g. Email, Portal, Phone")
+        self.channel.editingFinished.connect(
+            lambda: self._set_step("channel", self.channel.text().strip())
+        )
+        self.emotion = QComboBox()
+        for value, text in EMOTIONS:
+            self.emotion.addItem(text, value)
+        self.emotion.currentIndexChanged.connect(
+            lambda: self._set_step("emotion", self.emotion.currentData())
+        )
+        self.group = QComboBox()
+        self.group.currentIndexChanged.connect(
+            lambda: self._set_step("work_group_id", self.group.currentData())
+        )
+        self.stage = QComboBox()
+        self.stage.currentIndexChanged.connect(
+            lambda: self._set_step("stage_id", self.stage.currentData())
+        )
+        self.step_evidence = QLabel()
+        form.addRow("Title", self.title)
+        form.addRow("Description", self.description)
+        form.addRow("Channel", self.channel)
+        form.addRow("Emotion", self.emotion)
+        form.addRow("Work group", self.group)
+        form.addRow("Stage", self.stage)
+        form.addRow("Evidence", self.step_evidence)
+        self.pages.addWidget(page)
+        self.step_page = page
+
+    def _build_flow_page(self) -> None:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.flow_label = QLineEdit()
+        self.flow_label.setPlaceholderText("e.g. invoice wrong, approved")
+        self.flow_label.editingFinished.connect(self._set_flow_label)
+        self.flow_ends = QLabel()
+        self.flow_ends.setWordWrap(True)
+        form.addRow("From → to", self.flow_ends)
+        form.addRow("Label", self.flow_label)
+        self.pages.addWidget(page)
+        self.flow_page = page
+
+    def _build_map_page(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.lists: dict[type, QListWidget] = {}
+        for cls, title in ((e.WorkGroup, "Work groups (lanes)"), (e.Stage, "Stages (columns)")):
+            layout.addWidget(QLabel(f"<b>{title}</b>"))
+            items = QListWidget()
+            items.itemChanged.connect(lambda item, c=cls: self._rename(c, item))
+            items.itemDoubleClicked.connect(lambda item, c=cls: self._recolour(c, item))
+            layout.addWidget(items)
+            row = QHBoxLayout()
+            for text, slot in (("Up", lambda c=cls: self._move(c, -1)),
+                               ("Down", lambda c=cls: self._move(c, 1)),
+                               ("Delete", lambda c=cls: self._delete(c))):  # fmt: skip
+                button = QPushButton(text)
+                button.clicked.connect(slot)
+                row.addWidget(button)
+            layout.addLayout(row)
+            self.lists[cls] = items
+        hint = QLabel("Double-click a work group to change its colour; click a name again to "
+                      "rename it.")  # fmt: skip
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5f6672")
+        layout.addWidget(hint)
+        self.pages.addWidget(page)
+        self.map_page = page
+
+    # --- showing ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._loading = True
+        try:
+            steps, flows = self.ctx.selected_step_ids(), self.ctx.selected_flow_ids()
+            if len(steps) == 1 and not flows and self.project.has_step(steps[0]):
+                self._show_step(steps[0])
+            elif len(flows) == 1 and not steps:
+                self._show_flow(flows[0])
+            else:
+                self._show_map(len(steps) + len(flows))
+        finally:
+            self._loading = False
+
+    def _show_step(self, step_id: int) -> None:
+        step = self.project.step(step_id)
+        self.heading.setText("Step")
+        if not self.title.hasFocus():
+            self.title.setText(step.title)
+        if not self.description.hasFocus():
+            self.description.setPlainText(step.description)
+        self.channel.setText(step.channel)
+        self.emotion.setCurrentIndex(self.emotion.findData(step.emotion))
+        self.group.clear()
+        for g in self.project.work_groups():
+            self.group.addItem(g.name, g.id)
+        self.group.setCurrentIndex(self.group.findData(step.work_group_id))
+        self.stage.clear()
+        self.stage.addItem("(no stage)", None)
+        for s in self.project.stages():
+            self.stage.addItem(s.name, s.id)
+        self.stage.setCurrentIndex(max(0, self.stage.findData(step.stage_id)))
+        count = self.project.evidence.counts_by_step().get(step_id, 0)
+        self.step_evidence.setText(f"{count} item{'s' * (count != 1)} linked")
+        self.pages.setCurrentWidget(self.step_page)
+
+    def _show_flow(self, flow_id: int) -> None:
+        flow = self.project.flow(flow_id)
+        a, b = self.project.step(flow.source_id), self.project.step(flow.target_id)
+        self.heading.setText("Flow")
+        self.flow_ends.setText(f"{a.title} → {b.title}")
+        self.flow_label.setText(flow.label)
+        self.pages.setCurrentWidget(self.flow_page)
+
+    def _show_map(self, selected: int) -> None:
+        self.heading.setText(f"{selected} items selected" if selected else "Journey map")
+        for cls, widget in self.lists.items():
+            current = widget.currentRow()
+            widget.clear()
+            items = self.project.work_groups() if cls is e.WorkGroup else self.project.stages()
+            for item in items:
+                row = QListWidgetItem(item.name)
+                row.setData(Qt.ItemDataRole.UserRole, item.id)
+                row.setFlags(row.flags() | Qt.ItemFlag.ItemIsEditable)
+                if cls is e.WorkGroup:
+                    row.setData(Qt.ItemDataRole.DecorationRole, QColor(item.colour))
+                widget.addItem(row)
+            widget.setCurrentRow(min(current, widget.count() - 1))
+        self.pages.setCurrentWidget(self.map_page)
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity in ("step", "flow", "work_group", "stage", "evidence"):
+            self.refresh()
+
+    # --- editing ------------------------------------------------------------------------------
+
+    def _push(self, command: Any) -> None:
+        error = push(self.ctx.undo_stack, command)
+        if error:
+            QMessageBox.warning(self, "Not changed", error)
+            self.refresh()
+
+    def _set_step(self, field: str, value: Any) -> None:
+        steps = self.ctx.selected_step_ids()
+        if self._loading or len(steps) != 1:
+            return
+        step = self.project.step(steps[0])
+        if getattr(step, field) == value:
+            return
+        names = {"title": "Rename step", "work_group_id": "Move step to another work group",
+                 "stage_id": "Move step to another stage"}  # fmt: skip
+        text = names.get(field, f"Change {field.replace('_', ' ')} of '{step.title}'")
+        self._push(UpdateItem(self.project, e.Step, step.id, text, **{field: value}))
+
+    def _set_flow_label(self) -> None:
+        flows = self.ctx.selected_flow_ids()
+        if self._loading or len(flows) != 1:
+            return
+        label = self.flow_label.text().strip()
+        if self.project.flow(flows[0]).label != label:
+            self._push(UpdateItem(self.project, e.Flow, flows[0], "Label flow", label=label))
+
+    def _selected_id(self, cls: type) -> int | None:
+        item = self.lists[cls].currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def _rename(self, cls: type, item: QListWidgetItem) -> None:
+        if self._loading:
+            return
+        item_id = int(item.data(Qt.ItemDataRole.UserRole))
+        name = item.text().strip()
+        current = (
+            self.project.work_group(item_id) if cls is e.WorkGroup else self.project.stage(item_id)
+        )
+        if name and name != current.name:
+            what = "work group" if cls is e.WorkGroup else "stage"
+            self._push(UpdateItem(self.project, cls, item_id, f"Rename {what} '{name}'", name=name))
+
+    def _recolour(self, cls: type, item: QListWidgetItem) -> None:
+        if cls is not e.WorkGroup:
+            return
+        item_id = int(item.data(Qt.ItemDataRole.UserRole))
+        group = self.project.work_group(item_id)
+        colour = QColorDialog.getColor(QColor(group.colour), self, f"Colour of {group.name}")
+        if colour.isValid() and colour.name() != group.colour:
+            self._push(UpdateItem(self.project, cls, item_id, f"Recolour '{group.name}'",
+                                  colour=colour.name()))  # fmt: skip
+
+    def _move(self, cls: type, delta: int) -> None:
+        item_id = self._selected_id(cls)
+        if item_id is None:
+            return
+        items = self.project.work_groups() if cls is e.WorkGroup else self.project.stages()
+        order = [i.id for i in items]
+        index = order.index(item_id)
+        target = index + delta
+        if 0 <= target < len(order):
+            order[index], order[target] = order[target], order[index]
+            self._push(Reorder(self.project, cls, order))
+            self.lists[cls].setCurrentRow(target)
+
+    def _delete(self, cls: type) -> None:
+        item_id = self._selected_id(cls)
+        if item_id is None:
+            return
+        if cls is e.WorkGroup:
+            steps = [s for s in self.project.steps() if s.work_group_id == item_id]
+            name = self.project.work_group(item_id).name
+            if steps and QMessageBox.question(
+                self, "Delete work group",
+                f"“{name}” has {len(steps)} step(s). Delete the work group with its steps? "
+                "(Undo brings them back.)",
+            ) != QMessageBox.StandardButton.Yes:  # fmt: skip
+                return
+        self._push(RemoveItem(self.project, cls, item_id))

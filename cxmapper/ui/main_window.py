@@ -1,0 +1,316 @@
+"""The main window: menus, toolbar, status bar, docks, and opening and closing projects.
+
+Every edit is committed to the file as it is made, so there is no Save command; "Save a Copy
+As" writes a clean copy. Features plug in their panels with :meth:`MainWindow.add_panel` from
+``_install_panels``, which runs each time a project is opened.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from cxmapper.model.project import Project
+from cxmapper.model.safety import ProjectFileError
+from cxmapper.ui.canvas.view import JourneyView
+from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.menus import build_menus
+from cxmapper.ui.start_page import StartPage
+
+FILE_FILTER = "CX Mapper projects (*.cxmap);;All files (*)"
+MAX_RECENT = 10
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.ctx: DocumentContext | None = None
+        self.view: JourneyView | None = None
+        self.panels: dict[str, QDockWidget] = {}
+        self.actions_by_name: dict[str, QAction] = {}
+        self.setWindowTitle("CX Mapper")
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        self.stack = QStackedWidget()
+        self.start_page = StartPage(self)
+        self.stack.addWidget(self.start_page)
+        self.setCentralWidget(self.stack)
+        self._status_selection = QLabel()
+        self._status_counts = QLabel()
+        self._status_zoom = QLabel()
+        for label in (self._status_selection, self._status_counts, self._status_zoom):
+            self.statusBar().addPermanentWidget(label)
+        build_menus(self)
+        self._update_enabled()
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    # --- showing ------------------------------------------------------------------------------
+
+    def show_on_screen(self) -> None:
+        """Fill the screen on first start (there may be no window manager to do it)."""
+        screen = self.screen().availableGeometry()
+        if not self.settings.value("window/geometry"):
+            self.setGeometry(screen)
+        self.show()
+
+    def action(self, name: str) -> QAction:
+        return self.actions_by_name[name]
+
+    # --- projects -----------------------------------------------------------------------------
+
+    def open_most_recent(self) -> None:
+        for path in self.recent_files():
+            if Path(path).exists():
+                self.open_path(Path(path))
+                return
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", self._folder(), FILE_FILTER)
+        if path:
+            self.open_path(Path(path))
+
+    def new_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", self._folder(), FILE_FILTER)
+        if not path:
+            return
+        target = Path(path if path.endswith(".cxmap") else path + ".cxmap")
+        if target.exists():
+            QMessageBox.warning(self, "New project", f"“{target.name}” already exists; choose "
+                                "another name, or open it.")  # fmt: skip
+            return
+        try:
+            project = Project.create(target)
+            customer = project.add_work_group("Customer")
+            project.add_stage("Discover")
+            project.add_step(customer.id, "First contact", x=40.0, y=16.0)
+        except (ProjectFileError, OSError) as exc:
+            QMessageBox.warning(self, "New project", str(exc))
+            return
+        self._show_project(project)
+
+    def open_demo(self) -> None:
+        from cxmapper.model.demo import write_demo
+        from cxmapper.ui.app import default_demo_path
+
+        path = default_demo_path()
+        if not path.exists():
+            write_demo(path)
+        self.open_path(path)
+
+    def open_path(self, path: Path) -> bool:
+        if self.ctx is not None and self.ctx.project.path == path.resolve():
+            return True
+        try:
+            project = Project.open(path)
+        except ProjectFileError as exc:
+            QMessageBox.warning(self, "Cannot open project", str(exc))
+            self._forget_recent(str(path))
+            return False
+        self._show_project(project)
+        return True
+
+    def _show_project(self, project: Project) -> None:
+        self.close_project()
+        self.ctx = DocumentContext(project, self)
+        self.view = JourneyView(self.ctx)
+        self.stack.addWidget(self.view)
+        self.stack.setCurrentWidget(self.view)
+        self.view.zoomChanged.connect(self._show_zoom)
+        self.view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.ctx.changed.connect(self._show_counts)
+        self.ctx.selectionChanged.connect(self._show_selection)
+        self.ctx.undo_stack.cleanChanged.connect(self._update_enabled)
+        self.ctx.undo_stack.indexChanged.connect(self._update_enabled)
+        self._connect_undo()
+        self._install_panels()
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        name = project.path.name if project.path else project.settings.name
+        self.setWindowTitle(f"{name} — CX Mapper")
+        if project.path:
+            self.setWindowFilePath(str(project.path))
+            self._remember_recent(str(project.path))
+        self.view.fit_height()
+        self.view.setFocus()
+        self._show_counts()
+        self._show_selection()
+        self._update_enabled()
+        self.statusBar().showMessage("All changes are saved to the file as you make them.", 8000)
+
+    def close_project(self) -> None:
+        if self.ctx is None:
+            return
+        self.settings.setValue("window/state", self.saveState())
+        for dock in list(self.panels.values()):
+            widget = dock.widget()
+            if hasattr(widget, "detach"):
+                widget.detach()
+            self.removeDockWidget(dock)
+            dock.deleteLater()
+        self.panels.clear()
+        if self.view is not None:
+            self.view.close_view()
+            self.stack.removeWidget(self.view)
+            self.view.deleteLater()
+            self.view = None
+        self.ctx.close()
+        self.ctx.project.close()
+        self.ctx = None
+        self.stack.setCurrentWidget(self.start_page)
+        self.start_page.refresh()
+        self.setWindowTitle("CX Mapper")
+        self._update_enabled()
+
+    def save_copy_dialog(self) -> None:
+        if self.ctx is None:
+            return
+        suggestion = str(Path(self._folder()) / f"{self.ctx.project.settings.name} copy.cxmap")
+        path, _ = QFileDialog.getSaveFileName(self, "Save a copy as", suggestion, FILE_FILTER)
+        if path:
+            self.save_copy(Path(path if path.endswith(".cxmap") else path + ".cxmap"))
+
+    def save_copy(self, path: Path) -> bool:
+        assert self.ctx is not None
+        if self.ctx.project.path and path.resolve() == self.ctx.project.path.resolve():
+            QMessageBox.warning(self, "Save a copy", "Choose another name: this is the open file.")
+            return False
+        try:
+            self.ctx.project.save_copy(path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Save a copy", f"The copy could not be written: {exc}.")
+            return False
+        self.statusBar().showMessage(f"Saved a copy as {path.name}.", 8000)
+        return True
+
+    # --- panels -------------------------------------------------------------------------------
+
+    def add_panel(
+        self, title: str, widget: QWidget, object_name: str,
+        area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+    ) -> QDockWidget:  # fmt: skip
+        dock = QDockWidget(title, self)
+        dock.setObjectName(object_name)  # saveState/restoreState key
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.panels[object_name] = dock
+        self.panels_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _install_panels(self) -> None:
+        assert self.ctx is not None
+        from cxmapper.ui.inspector import Inspector
+
+        self.add_panel("Inspector", Inspector(self.ctx), "inspector")
+
+    # --- recent files -------------------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent/files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember_recent(self, path: str) -> None:
+        files = [path, *(p for p in self.recent_files() if p != path)][:MAX_RECENT]
+        self.settings.setValue("recent/files", files)
+        self.settings.setValue("recent/folder", str(Path(path).parent))
+        self.start_page.refresh()
+
+    def _forget_recent(self, path: str) -> None:
+        self.settings.setValue("recent/files", [p for p in self.recent_files() if p != path])
+        self.start_page.refresh()
+
+    def _folder(self) -> str:
+        return str(self.settings.value("recent/folder", str(Path.home())))
+
+    # --- status and enabling ------------------------------------------------------------------
+
+    def _show_counts(self, *_: object) -> None:
+        if self.ctx is None:
+            self._status_counts.setText("")
+            return
+        c = self.ctx.project.counts()
+        self._status_counts.setText(
+            f"{c['work_groups']} work groups · {c['steps']} steps · {c['flows']} flows · "
+            f"{c['evidence']} evidence · {c['pains']} pains · {c['actions']} actions"
+        )
+
+    def _show_selection(self) -> None:
+        if self.ctx is None:
+            self._status_selection.setText("")
+            return
+        steps, flows = self.ctx.selected_step_ids(), self.ctx.selected_flow_ids()
+        if len(steps) == 1 and not flows:
+            text = f"Step: {self.ctx.project.step(steps[0]).title}"
+        elif steps or flows:
+            text = f"{len(steps)} steps, {len(flows)} flows selected"
+        else:
+            text = "Nothing selected"
+        self._status_selection.setText(text)
+        self._update_enabled()
+
+    def _show_zoom(self, factor: float) -> None:
+        self._status_zoom.setText(f"Zoom {factor * 100:.0f} %")
+
+    def _connect_undo(self) -> None:
+        assert self.ctx is not None
+        stack = self.ctx.undo_stack
+        undo, redo = self.action("undo"), self.action("redo")
+        for action, can, text in ((undo, stack.canUndo, stack.undoText),
+                                  (redo, stack.canRedo, stack.redoText)):  # fmt: skip
+            action.setEnabled(can())
+        stack.canUndoChanged.connect(undo.setEnabled)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        stack.undoTextChanged.connect(lambda t: undo.setText(f"&Undo {t}".strip()))
+        stack.redoTextChanged.connect(lambda t: redo.setText(f"&Redo {t}".strip()))
+
+    def _update_enabled(self, *_: object) -> None:
+        has_project = self.ctx is not None
+        has_selection = bool(
+            self.ctx and (self.ctx.selected_step_ids() or self.ctx.selected_flow_ids())
+        )
+        for name in ("save_copy", "close", "select_all", "find", "zoom_in", "zoom_out", "fit",
+                     "actual_size", "presentation", "add_group", "add_stage", "add_step",
+                     "add_flow", "paste", "heat", "export_image", "settings"):  # fmt: skip
+            if name in self.actions_by_name:
+                self.action(name).setEnabled(has_project)
+        for name in ("cut", "copy", "delete"):
+            self.action(name).setEnabled(has_selection)
+        if not has_project:
+            self.action("undo").setEnabled(False)
+            self.action("redo").setEnabled(False)
+
+    # --- edit helpers used by the menus -------------------------------------------------------
+
+    def find_dialog(self) -> None:
+        if self.view is None:
+            return
+        text, ok = QInputDialog.getText(self, "Find", "Find steps whose title contains:")
+        if ok and text:
+            found = self.view.find(text)
+            self.statusBar().showMessage(f"{len(found)} step(s) found for “{text}”.", 8000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.close_project()
+        event.accept()
+
+
+__all__ = ["MainWindow", "QKeySequence"]

@@ -1,0 +1,211 @@
+"""The main window's menus, toolbar and shortcuts (standard keys where Qt defines them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QToolBar
+
+from cxmapper.ui.commands import AddStage, AddWorkGroup, push
+
+if TYPE_CHECKING:
+    from cxmapper.ui.main_window import MainWindow
+
+Std = QKeySequence.StandardKey
+
+# Keys the canvas handles itself, for the shortcuts help.
+CANVAS_KEYS = (
+    ("Enter", "Add the next step in the same lane, connected; type its title"),
+    ("Shift+Enter", "Add the next step in the lane below (a hand-off)"),
+    ("Ctrl+L", "Loop: connect the selected step back to an earlier one"),
+    ("F2 / double-click", "Rename the selected step"),
+    ("Arrow keys", "Move the selection along the lane, or to the lane above/below"),
+    ("Tab / Shift+Tab", "Follow the flow out of / into the selected step"),
+    ("Drag a card", "Move it (snaps to lane and stage)"),
+    ("Drag from a card's ⊕ handle", "Connect it to another step"),
+    ("Ctrl+wheel", "Zoom"),
+    ("Esc", "Cancel / clear the selection"),
+)
+
+
+def build_menus(w: MainWindow) -> None:
+    def act(
+        name: str, text: str, slot: Callable[[], object], shortcut: object = None,
+        menu: QMenu | None = None, tip: str = "", checkable: bool = False,
+    ) -> QAction:  # fmt: skip
+        action = QAction(text, w)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)
+        elif shortcut:
+            action.setShortcut(QKeySequence(str(shortcut)))
+        action.setCheckable(checkable)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda *_: slot())
+        w.actions_by_name[name] = action
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    view = lambda: w.view  # noqa: E731 - the view changes with each project
+
+    bar = w.menuBar()
+    file = bar.addMenu("&File")
+    act("new", "&New…", w.new_dialog, Std.New, file, "Create a new project file")
+    act("open", "&Open…", w.open_dialog, Std.Open, file, "Open a project file")
+    recent = file.addMenu("Open &Recent")
+    recent.aboutToShow.connect(lambda: _fill_recent(w, recent))
+    w.recent_menu = recent
+    act("save_copy", "Save a &Copy As…", w.save_copy_dialog, Std.SaveAs, file,
+        "Write a clean copy of this project to another file")  # fmt: skip
+    act("close", "&Close Project", w.close_project, Std.Close, file)
+    file.addSeparator()
+    imp = act("import", "&Import Evidence…", lambda: None, "Ctrl+I", file)
+    exp = act("export_plan", "&Export Plan…", lambda: None, "Ctrl+E", file)
+    for a in (imp, exp):
+        a.setEnabled(False)
+        a.setStatusTip("Not available in this version yet")
+    act("export_image", "Export &Map Image…", lambda: _export_image(w), "Ctrl+Shift+E", file,
+        "Render the whole journey to PNG, SVG or PDF")  # fmt: skip
+    file.addSeparator()
+    act("quit", "&Quit", w.close, Std.Quit, file)
+
+    edit = bar.addMenu("&Edit")
+    act("undo", "&Undo", lambda: w.ctx and w.ctx.undo_stack.undo(), Std.Undo, edit)
+    act("redo", "&Redo", lambda: w.ctx and w.ctx.undo_stack.redo(), Std.Redo, edit)
+    edit.addSeparator()
+    act("cut", "Cu&t", lambda: view() and view().cut_selected(), Std.Cut, edit)
+    act("copy", "&Copy", lambda: view() and view().copy_selected(), Std.Copy, edit)
+    act("paste", "&Paste", lambda: view() and view().paste(), Std.Paste, edit)
+    act("delete", "&Delete", lambda: view() and view().delete_selected(), Std.Delete, edit)
+    edit.addSeparator()
+    act("select_all", "Select &All", lambda: view() and view().select_all(), Std.SelectAll, edit)
+    act("find", "&Find…", w.find_dialog, Std.Find, edit)
+    edit.addSeparator()
+    act("settings", "Project &Settings…", lambda: _project_settings(w), "Ctrl+,", edit)
+
+    menu_view = bar.addMenu("&View")
+    act("zoom_in", "Zoom &In", lambda: view() and view().zoom_in(), Std.ZoomIn, menu_view)
+    act("zoom_out", "Zoom &Out", lambda: view() and view().zoom_out(), Std.ZoomOut, menu_view)
+    act("fit", "&Fit to Window", lambda: view() and view().fit_all(), "Ctrl+0", menu_view)
+    act("actual_size", "&Actual Size", lambda: view() and view().actual_size(), "Ctrl+1",
+        menu_view)  # fmt: skip
+    menu_view.addSeparator()
+    act("heat", "&Heat Overlay by Impact", lambda: view() and view().set_heat_overlay(
+        w.action("heat").isChecked()), "Ctrl+H", menu_view, checkable=True)  # fmt: skip
+    w.panels_menu = menu_view.addMenu("&Panels")
+    act("presentation", "&Presentation Mode", lambda: _presentation(w), Std.FullScreen,
+        menu_view, "Full screen, nothing but the map", checkable=True)  # fmt: skip
+    if not w.action("presentation").shortcuts():
+        w.action("presentation").setShortcut(QKeySequence("F11"))
+
+    insert = bar.addMenu("&Insert")
+    act("add_group", "&Work Group…", lambda: _add_named(w, "work group"), "Ctrl+Shift+G", insert)
+    act("add_stage", "&Stage…", lambda: _add_named(w, "stage"), "Ctrl+Shift+T", insert)
+    act("add_step", "S&tep", lambda: view() and view().add_step(), "Ctrl+Shift+N", insert)
+    act("add_flow", "&Flow", lambda: view() and view().add_flow_mode(), "Ctrl+Shift+F", insert)
+
+    help_menu = bar.addMenu("&Help")
+    act("shortcuts", "&Keyboard Shortcuts", lambda: _shortcuts(w), Std.HelpContents, help_menu)
+    act("about", "&About CX Mapper", lambda: _about(w), None, help_menu)
+
+    tools = QToolBar("Main toolbar", w)
+    tools.setObjectName("main-toolbar")
+    for name in ("new", "open", None, "undo", "redo", None, "add_group", "add_stage", "add_step",
+                 "add_flow", None, "zoom_in", "zoom_out", "fit", "heat", None, "presentation"):  # fmt: skip
+        if name is None:
+            tools.addSeparator()
+        else:
+            tools.addAction(w.action(name))
+    w.addToolBar(tools)
+    w.toolbar = tools
+
+
+def _fill_recent(w: MainWindow, menu: QMenu) -> None:
+    menu.clear()
+    files = w.recent_files()
+    for path in files:
+        action = menu.addAction(Path(path).name)
+        action.setStatusTip(path)
+        action.triggered.connect(lambda *_, p=path: w.open_path(Path(p)))
+    if not files:
+        menu.addAction("No recent projects").setEnabled(False)
+
+
+def _add_named(w: MainWindow, what: str) -> None:
+    if w.ctx is None:
+        return
+    name, ok = QInputDialog.getText(w, f"Add {what}", f"Name of the new {what}:")
+    if not ok or not name.strip():
+        return
+    project = w.ctx.project
+    command = (
+        AddWorkGroup(project, name.strip())
+        if what == "work group"
+        else AddStage(project, name.strip())
+    )
+    error = push(w.ctx.undo_stack, command)
+    if error:
+        QMessageBox.warning(w, f"Add {what}", error)
+
+
+def _presentation(w: MainWindow) -> None:
+    on = w.action("presentation").isChecked()
+    w.toolbar.setVisible(not on)
+    w.statusBar().setVisible(not on)
+    for dock in w.panels.values():
+        dock.setVisible(not on)
+    if on:
+        w.showFullScreen()
+    else:
+        w.showNormal()
+    if w.view is not None:
+        w.view.set_presentation_mode(on)
+
+
+def _shortcuts(w: MainWindow) -> None:
+    from cxmapper.ui.dialogs import ShortcutsDialog
+
+    ShortcutsDialog(w, CANVAS_KEYS).exec()
+
+
+def _about(w: MainWindow) -> None:
+    from cxmapper import __version__
+
+    QMessageBox.about(
+        w, "About CX Mapper",
+        f"<h3>CX Mapper {__version__}</h3><p>Map customer journeys across work groups, attach "
+        "the evidence, score pains by reach and cost, and plan the macro actions that remove "
+        "them.</p><p>Projects are single .cxmap files; everything works offline.</p>",
+    )  # fmt: skip
+
+
+def _project_settings(w: MainWindow) -> None:
+    if w.ctx is None:
+        return
+    from cxmapper.ui.dialogs import ProjectSettingsDialog
+
+    ProjectSettingsDialog(w.ctx, w).exec()
+
+
+def _export_image(w: MainWindow) -> None:
+    if w.ctx is None:
+        return
+    from PySide6.QtWidgets import QFileDialog
+
+    from cxmapper.ui.render import render_to_file
+
+    base = w.ctx.project.path.with_suffix(".png") if w.ctx.project.path else Path("journey.png")
+    path, _ = QFileDialog.getSaveFileName(
+        w, "Export map image", str(base), "PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"
+    )
+    if not path:
+        return
+    try:
+        render_to_file(w.ctx.project, Path(path))
+    except (OSError, ValueError) as exc:
+        QMessageBox.warning(w, "Export map image", str(exc))
+        return
+    w.statusBar().showMessage(f"Map exported to {Path(path).name}.", 8000)

@@ -1,0 +1,158 @@
+"""Map images: the whole journey drawn by the canvas's own items, to PNG, SVG or PDF.
+
+PDF pages are A3 landscape: the lanes fill the page height at a print-legible scale and a wide
+journey continues over further pages, each repeating the lane names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+from cxmapper.model.project import Project
+from cxmapper.ui.canvas.items import font
+from cxmapper.ui.canvas.layout import LANE_HEADER_W
+from cxmapper.ui.canvas.legend import legend_size, paint_legend
+from cxmapper.ui.canvas.scene import JourneyScene
+from cxmapper.ui.context import DocumentContext
+
+TITLE_H = 56.0
+MAX_PNG_SIDE = 16000
+
+
+def _title(project: Project) -> str:
+    return f"{project.settings.name} — journey map, {dt.date.today():%d %B %Y}"
+
+
+def _paint_page(painter: QPainter, scene: JourneyScene, source: QRectF, project: Project,
+                page_note: str = "") -> None:  # fmt: skip
+    """Title band, then ``source`` of the scene (with lane names repeated at its left edge)."""
+    width = source.width()
+    painter.fillRect(QRectF(0, 0, width, TITLE_H + source.height()), QColor("#ffffff"))
+    painter.setPen(QColor("#1f2430"))
+    painter.setFont(font(16, bold=True))
+    painter.drawText(QPointF(16, 36), _title(project) + page_note)
+    target = QRectF(0, TITLE_H, width, source.height())
+    scene.render(painter, target, source)
+    if source.left() > 0:
+        painter.save()
+        painter.translate(-source.left(), TITLE_H - source.top())
+        groups = {g.id: g for g in project.work_groups()}
+        scene.paint_lane_headers(painter, source.left(), source, groups)
+        painter.restore()
+
+
+def render_image(project: Project, scale: float = 1.5) -> QImage:
+    ctx = DocumentContext(project)
+    try:
+        scene = JourneyScene(ctx)
+        rect = scene.sceneRect()
+        lw, lh = legend_size()
+        width, height = rect.width(), TITLE_H + rect.height() + lh + 24
+        scale = min(scale, MAX_PNG_SIDE / max(width, height))
+        image = QImage(QSize(int(width * scale), int(height * scale)), QImage.Format.Format_ARGB32)
+        image.fill(QColor("#ffffff"))
+        painter = QPainter(image)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
+        painter.scale(scale, scale)
+        _paint_page(painter, scene, rect, project)
+        paint_legend(painter, QPointF(max(width - 16, lw + 16), height - 12))
+        painter.end()
+        scene.detach()
+        return image
+    finally:
+        ctx.close()
+
+
+def _render_svg(project: Project, path: str) -> None:
+    from PySide6.QtSvg import QSvgGenerator
+
+    ctx = DocumentContext(project)
+    try:
+        scene = JourneyScene(ctx)
+        rect = scene.sceneRect()
+        lw, lh = legend_size()
+        height = TITLE_H + rect.height() + lh + 24
+        generator = QSvgGenerator()
+        generator.setFileName(path)
+        generator.setSize(QSize(int(rect.width()), int(height)))
+        generator.setViewBox(QRectF(0, 0, rect.width(), height))
+        generator.setTitle(_title(project))
+        painter = QPainter(generator)
+        _paint_page(painter, scene, rect, project)
+        paint_legend(painter, QPointF(max(rect.width() - 16, lw + 16), height - 12))
+        painter.end()
+        scene.detach()
+    finally:
+        ctx.close()
+
+
+def _render_pdf(project: Project, path: str) -> None:
+    ctx = DocumentContext(project)
+    try:
+        scene = JourneyScene(ctx)
+        rect = scene.sceneRect()
+        writer = QPdfWriter(path)
+        writer.setTitle(_title(project))
+        writer.setCreator("CX Mapper")
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A3),
+                                         QPageLayout.Orientation.Landscape, QMarginsF(8, 8, 8, 8)))  # fmt: skip
+        writer.setResolution(144)
+        painter = QPainter(writer)
+        page = QSizeF(writer.width(), writer.height())
+        lw, lh = legend_size()
+        content_h = TITLE_H + rect.height() + lh + 24
+        scale = page.height() / content_h  # the lanes fill the page height
+        tile_w = page.width() / scale  # scene width one page shows, lane names included
+        starts = [0.0]
+        while starts[-1] + (tile_w if len(starts) == 1 else tile_w - LANE_HEADER_W) < rect.width():
+            step = tile_w if len(starts) == 1 else tile_w - LANE_HEADER_W
+            starts.append(starts[-1] + step)
+        for n, x0 in enumerate(starts):
+            if n:
+                writer.newPage()
+            # Later pages show the map from x0 with the lane names repeated at their left.
+            source = QRectF(x0 if n == 0 else x0 - LANE_HEADER_W, 0, tile_w, rect.height())
+            painter.save()
+            painter.scale(scale, scale)
+            note = f" (page {n + 1} of {len(starts)})" if len(starts) > 1 else ""
+            _paint_page(painter, scene, source, project, note)
+            paint_legend(painter, QPointF(tile_w - 32, content_h - 12))
+            painter.restore()
+        painter.end()
+        scene.detach()
+    finally:
+        ctx.close()
+
+
+def render_to_file(project: Project, path: Path) -> None:
+    """Write the map to ``path`` (.png, .svg or .pdf) via a temporary file and a rename, so
+    a failure leaves no half image behind."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise ValueError(f"“{path.name}”: choose a .png, .svg or .pdf file name.")
+    fd, tmp = tempfile.mkstemp(prefix=".cxmap-map-", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        if suffix == ".png":
+            if not render_image(project).save(tmp, "PNG"):
+                raise OSError(f"the image could not be written to {path.parent}")
+        elif suffix == ".svg":
+            _render_svg(project, tmp)
+        else:
+            _render_pdf(project, tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private one
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -1,0 +1,57 @@
+"""What the window shows with no project open: new, open, the demo, and recent projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from cxmapper.ui.main_window import MainWindow
+
+
+class StartPage(QWidget):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window_ = window
+        layout = QVBoxLayout(self)
+        layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title = QLabel("<h1>CX Mapper</h1><p>Map the journey, weigh the pains, agree the "
+                       "actions.</p>")  # fmt: skip
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        for text, slot in (("New project…", window.new_dialog), ("Open project…", window.open_dialog),
+                           ("Open the demo project", window.open_demo)):  # fmt: skip
+            button = QPushButton(text)
+            button.setMinimumWidth(320)
+            button.setMinimumHeight(40)
+            button.clicked.connect(slot)
+            layout.addWidget(button, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(QLabel("<b>Recent projects</b>"), alignment=Qt.AlignmentFlag.AlignCenter)
+        self.recent = QListWidget()
+        self.recent.setMinimumWidth(480)
+        self.recent.setMaximumHeight(260)
+        self.recent.itemActivated.connect(
+            lambda item: window.open_path(Path(item.data(Qt.ItemDataRole.UserRole)))
+        )
+        layout.addWidget(self.recent, alignment=Qt.AlignmentFlag.AlignCenter)
+
+    def refresh(self) -> None:
+        self.recent.clear()
+        for path in self.window_.recent_files():
+            item = QListWidgetItem(f"{Path(path).name} — {Path(path).parent}")
+            item.setData(Qt.ItemDataRole.UserRole, path)
+            self.recent.addItem(item)
+
+    def showEvent(self, event) -> None:
+        self.refresh()
+        super().showEvent(event)
