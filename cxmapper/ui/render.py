@@ -77,6 +77,7 @@ def _render_svg(project: Project, path: str) -> None:
     ctx = DocumentContext(project)
     try:
         scene = JourneyScene(ctx)
+        scene.set_vector_output()
         rect = scene.sceneRect()
         lw, lh = legend_size()
         height = TITLE_H + rect.height() + lh + 24
@@ -98,6 +99,7 @@ def _render_pdf(project: Project, path: str) -> None:
     ctx = DocumentContext(project)
     try:
         scene = JourneyScene(ctx)
+        scene.set_vector_output()
         rect = scene.sceneRect()
         writer = QPdfWriter(path)
         writer.setTitle(_title(project))

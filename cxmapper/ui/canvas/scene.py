@@ -218,6 +218,11 @@ class JourneyScene(QGraphicsScene):
         for step_id, card in self.cards.items():
             card.set_badges(evidence.get(step_id, 0), pains.get(step_id, 0))
 
+    def set_vector_output(self) -> None:
+        """Paint cards directly (no pixmap cache) so SVG and PDF get real text and shapes."""
+        for card in self.cards.values():
+            card.setCacheMode(card.CacheMode.NoCache)
+
     def set_heat(self, heat: dict[int, QColor]) -> None:
         self.heat = heat
         for step_id, card in self.cards.items():
