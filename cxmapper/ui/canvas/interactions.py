@@ -206,6 +206,8 @@ class EditTitle(Interaction):
         stack = self.view.ctx.undo_stack
         if self.adding is not None and stack.index() == self.adding_index == stack.count():
             self.adding.retitle(title)
+            # QUndoStack does not notice a command renamed in place; tell the Edit menu.
+            stack.undoTextChanged.emit(stack.undoText())
         else:
             push(
                 self.view.ctx.undo_stack,

@@ -1,0 +1,129 @@
+"""The main window: opening files (good and bad), menus, shortcuts, recent files, inspector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox, QTableWidget
+
+from cxmapper.cli import main as cli
+from cxmapper.model.demo import write_demo
+from cxmapper.ui.dialogs import ShortcutsDialog
+from cxmapper.ui.main_window import MainWindow
+from cxmapper.ui.menus import CANVAS_KEYS
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, settings: QSettings):
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close_project()
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.cxmap"
+    write_demo(path)
+    return path
+
+
+@pytest.fixture
+def warnings(monkeypatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    return shown
+
+
+def test_opening_a_project_shows_it(window: MainWindow, demo: Path) -> None:
+    assert window.open_path(demo)
+    assert window.windowTitle() == "demo.cxmap — CX Mapper"
+    menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert menus == ["File", "Edit", "View", "Insert", "Help"]
+    assert window.view is not None and len(window.view.journey_scene.cards) == 32
+    assert "32 steps" in window._status_counts.text()
+    assert window.action("undo").isEnabled() is False
+
+
+def test_a_bad_file_gets_one_sentence_and_the_window_stays_usable(
+    window: MainWindow, demo: Path, tmp_path: Path, warnings: list[str]
+) -> None:
+    bad = tmp_path / "bad.cxmap"
+    bad.write_bytes(b"\x00garbage" * 100)
+    before = bad.read_bytes()
+    assert not window.open_path(bad)
+    assert warnings == ["“bad.cxmap” is not a CX Mapper project (it is not a database)."]
+    assert bad.read_bytes() == before
+    assert window.open_path(demo)  # still usable
+
+
+def test_recent_files_are_remembered(qtbot, settings: QSettings, demo: Path) -> None:
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.open_path(demo)
+    w.close()
+    again = MainWindow(settings)
+    qtbot.addWidget(again)
+    assert again.recent_files()[0] == str(demo)
+    again.open_most_recent()
+    assert again.ctx is not None and again.ctx.project.path == demo
+    again.close()
+
+
+def test_undo_menu_names_the_edit(qtbot, window: MainWindow, demo: Path) -> None:
+    window.open_path(demo)
+    view = window.view
+    assert view is not None
+    first = sorted(window.ctx.project.steps(), key=lambda s: s.id)[0].id
+    view.select_step(first)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.keyClicks(view, "Follow-up call")
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert window.action("undo").text() == "&Undo Add step 'Follow-up call'"
+    window.action("undo").trigger()
+    assert "Follow-up call" not in [s.title for s in window.ctx.project.steps()]
+    assert window.action("redo").text() == "&Redo Add step 'Follow-up call'"
+
+
+def test_inspector_edits_a_step_with_undo(qtbot, window: MainWindow, demo: Path) -> None:
+    window.open_path(demo)
+    ctx = window.ctx
+    inspector = window.panels["inspector"].widget()
+    step = ctx.project.steps()[0]
+    ctx.set_selection(steps=[step.id])
+    inspector.title.selectAll()
+    qtbot.keyClicks(inspector.title, "Compares vendors")
+    qtbot.keyClick(inspector.title, Qt.Key.Key_Return)
+    assert ctx.project.step(step.id).title == "Compares vendors"
+    inspector.emotion.setCurrentIndex(inspector.emotion.findData(-2))
+    assert ctx.project.step(step.id).emotion == -2
+    ctx.undo_stack.undo()
+    ctx.undo_stack.undo()
+    assert ctx.project.step(step.id) == step
+    assert inspector.title.text() == step.title
+
+
+def test_save_a_copy_is_sound(window: MainWindow, demo: Path, tmp_path: Path) -> None:
+    window.open_path(demo)
+    copy = tmp_path / "copy.cxmap"
+    assert window.save_copy(copy)
+    assert cli(["check", str(copy)]) == 0
+
+
+def test_shortcuts_help_lists_menu_and_canvas_keys(window: MainWindow) -> None:
+    dialog = ShortcutsDialog(window, CANVAS_KEYS)
+    table = dialog.findChild(QTableWidget)
+    rows = {table.item(r, 1).text(): table.item(r, 0).text() for r in range(table.rowCount())}
+    assert rows["Undo"].startswith("Ctrl+Z")
+    assert "Enter" in rows.values() and "Ctrl+L" in rows.values()
+    assert len(rows) > 25
