@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
         assert self.ctx is not None
         stack = self.ctx.undo_stack
         undo, redo = self.action("undo"), self.action("redo")
-        for action, can, text in ((undo, stack.canUndo, stack.undoText),
+        for action, can, _text in ((undo, stack.canUndo, stack.undoText),
                                   (redo, stack.canRedo, stack.redoText)):  # fmt: skip
             action.setEnabled(can())
         stack.canUndoChanged.connect(undo.setEnabled)

@@ -113,8 +113,25 @@ def build_menus(w: MainWindow) -> None:
 
     tools = QToolBar("Main toolbar", w)
     tools.setObjectName("main-toolbar")
-    for name in ("new", "open", None, "undo", "redo", None, "add_group", "add_stage", "add_step",
-                 "add_flow", None, "zoom_in", "zoom_out", "fit", "heat", None, "presentation"):  # fmt: skip
+    for name in (
+        "new",
+        "open",
+        None,
+        "undo",
+        "redo",
+        None,
+        "add_group",
+        "add_stage",
+        "add_step",
+        "add_flow",
+        None,
+        "zoom_in",
+        "zoom_out",
+        "fit",
+        "heat",
+        None,
+        "presentation",
+    ):
         if name is None:
             tools.addSeparator()
         else:

@@ -104,12 +104,17 @@ def _render_pdf(project: Project, path: str) -> None:
         writer = QPdfWriter(path)
         writer.setTitle(_title(project))
         writer.setCreator("CX Mapper")
-        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A3),
-                                         QPageLayout.Orientation.Landscape, QMarginsF(8, 8, 8, 8)))  # fmt: skip
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A3),
+                QPageLayout.Orientation.Landscape,
+                QMarginsF(8, 8, 8, 8),
+            )
+        )
         writer.setResolution(144)
         painter = QPainter(writer)
         page = QSizeF(writer.width(), writer.height())
-        lw, lh = legend_size()
+        _lw, lh = legend_size()
         content_h = TITLE_H + rect.height() + lh + 24
         scale = page.height() / content_h  # the lanes fill the page height
         tile_w = page.width() / scale  # scene width one page shows, lane names included

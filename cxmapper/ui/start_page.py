@@ -29,8 +29,11 @@ class StartPage(QWidget):
                        "actions.</p>")  # fmt: skip
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
-        for text, slot in (("New project…", window.new_dialog), ("Open project…", window.open_dialog),
-                           ("Open the demo project", window.open_demo)):  # fmt: skip
+        for text, slot in (
+            ("New project…", window.new_dialog),
+            ("Open project…", window.open_dialog),
+            ("Open the demo project", window.open_demo),
+        ):
             button = QPushButton(text)
             button.setMinimumWidth(320)
             button.setMinimumHeight(40)
