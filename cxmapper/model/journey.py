@@ -124,9 +124,10 @@ def analyse(project: Project, max_loops: int = MAX_LOOPS) -> JourneyAnalysis:
     order = journey_order(project)
     result.entry_steps = [i for i in order if forward.in_degree(i) == 0]
     result.exit_steps = [i for i in order if full.out_degree(i) == 0]
-    customer_entries = [i for i in result.entry_steps if full.in_degree(i) == 0]
+    # The journey starts where forward flows start; a step with no flows at all starts nothing.
+    starts = [i for i in result.entry_steps if full.out_degree(i) > 0] or order[:1]
     reached: set[int] = set()
-    for root in customer_entries or result.entry_steps[:1]:
+    for root in starts:
         reached |= nx.descendants(full, root) | {root}
     result.unreachable_steps = [i for i in order if i not in reached] if steps else []
     last_stage = max((s.position for s in project.stages()), default=None)

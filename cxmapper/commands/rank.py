@@ -1,0 +1,48 @@
+"""`cxmapper rank PATH [--json]`: the pains, costliest first."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+
+from cxmapper.cli import register
+
+JSON_KEYS = (
+    "rank", "title", "reach", "reach_low", "reach_high", "reach_source", "k", "n",
+    "cost_per_customer", "impact", "impact_low", "impact_high", "kind", "work_groups",
+    "evidence_count",
+)  # fmt: skip
+
+
+def _args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="a .cxmap project")
+    p.add_argument("--json", action="store_true", help="print the ranking as JSON")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from cxmapper.model.project import Project
+    from cxmapper.model.scoring import score_pains
+
+    with Project.open(args.path) as project:
+        scores = score_pains(project)
+        currency = project.settings.currency
+    if args.json:
+        print(json.dumps([{k: asdict(s)[k] for k in JSON_KEYS} for s in scores], indent=2))
+        return 0
+    if not scores:
+        print("No pains yet.")
+        return 0
+    print(f"{'#':>3}  {'impact/yr':>14}  {'reach':>16}  {'cost/cust':>10}  {'kind':<9}  pain")
+    for s in scores:
+        reach = f"{s.reach:,.0f} ({s.reach_low:,.0f}-{s.reach_high:,.0f})"
+        if s.reach_source == "estimate":
+            reach = f"{s.reach:,.0f} est."
+        print(
+            f"{s.rank:>3}  {s.impact:>10,.0f} {currency:<3}  {reach:>16}  "
+            f"{s.cost_per_customer:>10,.0f}  {s.kind:<9}  {s.title}  [{', '.join(s.work_groups)}]"
+        )
+    return 0
+
+
+register("rank", "rank the pains by impact (reach × cost per customer)", _args, _run)
