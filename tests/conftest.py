@@ -58,3 +58,14 @@ def snapshot(project: Project) -> dict[str, Any]:
             project.db.conn.execute("SELECT evidence_id, step_id FROM evidence_step").fetchall()
         ),
     }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clear_clipboard_at_exit():
+    """Qt crashes at exit if the clipboard still owns data from a destroyed application."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        app.clipboard().clear()

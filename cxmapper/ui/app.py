@@ -35,6 +35,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     base = QFont(app.font())
     base.setPointSizeF(max(base.pointSizeF(), 10.0))
     app.setFont(base)
+    # Qt crashes on exit if the clipboard still holds data this process put there.
+    app.aboutToQuit.connect(lambda: app.clipboard().clear())
     icon = RESOURCES / "icons" / "cxmapper.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
