@@ -1,0 +1,53 @@
+"""`cxmapper import PATH FILE`: survey and ticket exports as evidence, linked to steps."""
+
+from __future__ import annotations
+
+import argparse
+
+from cxmapper.cli import CommandError, register
+
+
+def _args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="the .cxmap project to import into")
+    p.add_argument("file", help="a CSV or XLSX export")
+    p.add_argument("--format", default="auto",
+                   choices=["auto", "qualtrics", "surveymonkey", "zendesk", "generic"])  # fmt: skip
+    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                   help="use COLUMN (a header name or 1-based number) for FIELD: id, date, "
+                   "customer_id, score, score_scale, channel, text, step, source")  # fmt: skip
+    p.add_argument("--delimiter", help="the CSV delimiter (sniffed if not given); \\t for tab")
+    p.add_argument("--encoding", help="the CSV encoding (detected if not given)")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from cxmapper.exchange.importer import plan_import, run_import
+    from cxmapper.exchange.tabular import ImportFailure
+    from cxmapper.model.project import Project
+
+    overrides = {}
+    for item in args.map:
+        field, sep, column = item.partition("=")
+        if not sep:
+            raise CommandError(f"--map {item}: write it as FIELD=COLUMN.")
+        overrides[field.strip()] = column.strip()
+    with Project.open(args.path) as project:
+        try:
+            plan = plan_import(project, args.file, format=args.format, overrides=overrides,
+                               delimiter=args.delimiter, encoding=args.encoding)  # fmt: skip
+        except ImportFailure as exc:
+            raise CommandError(str(exc)) from None
+        for warning in plan.warnings:
+            print(f"warning: {warning}")
+        result = run_import(project, plan)
+    print(f"Imported {result.imported} items from {plan.path.name} ({plan.layout.format}).")
+    print(f"Linked to steps: {result.linked}.")
+    skipped = sum(result.skipped.values())
+    reasons = ", ".join(f"{n} {why}" for why, n in result.skipped.most_common())
+    print(f"Skipped rows: {skipped}" + (f" ({reasons})." if skipped else "."))
+    if result.unmatched_steps:
+        names = ", ".join(f"“{v}”" for v in result.unmatched_steps[:10])
+        print(f"No step matched: {names}; link them in the window or rename the steps.")
+    return 0
+
+
+register("import", "import a survey or ticket export as evidence", _args, _run)

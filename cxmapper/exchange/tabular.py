@@ -1,0 +1,173 @@
+"""Reading CSV and XLSX exports into rows of text, with the file's encoding and delimiter.
+
+CSV: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode Text", tab-separated),
+and cp1252 as a last resort (with a warning); the delimiter is sniffed among , ; tab | unless
+given; quoted fields may hold newlines; a field may be up to FIELD_LIMIT characters.
+XLSX: python-calamine (fast), openpyxl read-only as a fallback.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FIELD_LIMIT = 64 * 1024 * 1024  # characters in one field (verbatims can run to megabytes)
+DELIMITERS = (",", ";", "\t", "|")
+SNIFF_CHARS = 64 * 1024
+
+csv.field_size_limit(FIELD_LIMIT)
+
+
+class ImportFailure(Exception):
+    """The file cannot be imported; ``str(error)`` is one sentence naming the file and, where
+    it can, the row and column."""
+
+
+@dataclass
+class Table:
+    path: Path
+    rows: list[list[str]]  # every row of the file, header rows included, as text
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_table(path: Path, delimiter: str | None = None, encoding: str | None = None) -> Table:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ImportFailure(f"“{path.name}” is a folder, not an export file.") from None
+    except OSError as exc:
+        raise ImportFailure(f"“{path.name}” cannot be read ({exc.strerror}).") from None
+    if not data.strip():
+        raise ImportFailure(f"“{path.name}” is empty.")
+    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, data)
+    text, used, warnings = _decode(path, data, encoding)
+    if delimiter is None:
+        delimiter = sniff_delimiter(text)
+    elif delimiter in ("\\t", "tab", "TAB"):
+        delimiter = "\t"
+    if len(delimiter) != 1:
+        raise ImportFailure(f"“{path.name}”: the delimiter must be one character.")
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        raise ImportFailure(
+            f"“{path.name}” is malformed at row {reader.line_num} ({exc}); nothing was imported."
+        ) from None
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise ImportFailure(f"“{path.name}” holds no rows.")
+    return Table(path, rows, used, delimiter, warnings)
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, list[str]]:
+    if encoding:
+        try:
+            return data.decode(encoding), encoding, []
+        except LookupError:
+            raise ImportFailure(f"“{encoding}” is not an encoding this system knows.") from None
+        except UnicodeDecodeError as exc:
+            raise ImportFailure(
+                f"“{path.name}” is not valid {encoding} (byte {exc.start}); try another --encoding."
+            ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError:
+            raise ImportFailure(f"“{path.name}” is truncated or damaged UTF-16 text.") from None
+    if b"\x00" in data[:4096]:
+        raise ImportFailure(f"“{path.name}” is not a text export (it holds binary data).")
+    try:
+        return data.decode("utf-8-sig"), "utf-8", []
+    except UnicodeDecodeError:
+        warning = (
+            f"“{path.name}” is not UTF-8; it was read as Windows-1252, so check accented "
+            "letters in the preview."
+        )
+        return data.decode("cp1252", errors="replace"), "cp1252", [warning]
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines most consistently (quotes respected)."""
+    sample = text[:SNIFF_CHARS]
+    best, best_score = ",", -1.0
+    for candidate in DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=candidate))[:20]
+        except csv.Error:
+            continue
+        if len(rows) > 1 and len(sample) == SNIFF_CHARS:
+            rows = rows[:-1]  # the last sampled row may be cut short
+        widths = [len(r) for r in rows if r]
+        if not widths or widths[0] < 2:
+            continue  # a delimiter must split the header row
+        common = max(set(widths), key=widths.count)
+        score = widths.count(common) / len(widths) * min(common, 50)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path, data: bytes) -> Table:
+    try:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_index(0)
+        rows = [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=True)]
+    except Exception:  # calamine cannot read it: let openpyxl try and report
+        rows = _read_xlsx_openpyxl(path, data)
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise ImportFailure(f"“{path.name}”: the first sheet is empty.")
+    return Table(path, rows, "xlsx", "", [])
+
+
+def _read_xlsx_openpyxl(path: Path, data: bytes) -> list[list[str]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise ImportFailure(
+            f"“{path.name}” is not a readable Excel workbook (damaged or truncated)."
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def iter_data(rows: list[list[str]], start: int) -> Iterator[tuple[int, list[str]]]:
+    """Data rows with their 1-based row numbers in the file."""
+    for n in range(start, len(rows)):
+        yield n + 1, rows[n]
