@@ -39,9 +39,9 @@ def write_csv(
 
 
 def qualtrics(tmp_path: Path) -> Path:
-    import_ids = ['{"ImportId":"startDate"}', '{"ImportId":"recordedDate"}', '{"ImportId":"_recordId"}',
-                  '{"ImportId":"externalDataReference"}', '{"ImportId":"QID1"}',
-                  '{"ImportId":"QID2_TEXT"}', '{"ImportId":"QID3"}']  # fmt: skip
+    tags = ["startDate", "recordedDate", "_recordId", "externalDataReference", "QID1",
+            "QID2_TEXT", "QID3"]  # fmt: skip
+    import_ids = [json.dumps({"ImportId": t}, separators=(",", ":")) for t in tags]
     return write_csv(tmp_path / "qualtrics.csv", [
         ["StartDate", "RecordedDate", "ResponseId", "ExternalReference", "Q1", "Q2_TEXT", "Q3"],
         ["Start Date", "Recorded Date", "Response ID", "External Data Reference",
@@ -143,8 +143,8 @@ def test_generic_with_mapping_semicolons_and_european_dates(
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
 def test_encodings(journey: Project, tmp_path: Path, encoding: str) -> None:
     delimiter = "\t" if encoding == "utf-16" else ","
-    path = write_csv(tmp_path / "e.csv", [["Comment", "Score"], ["Très déçu, facture erronée", "2"]],
-                     delimiter=delimiter, encoding=encoding)  # fmt: skip
+    rows = [["Comment", "Score"], ["Très déçu, facture erronée", "2"]]
+    path = write_csv(tmp_path / "e.csv", rows, delimiter=delimiter, encoding=encoding)
     plan = plan_import(journey, path)
     run_import(journey, plan)
     assert journey.evidence.search("facture")[0].text == "Très déçu, facture erronée"
