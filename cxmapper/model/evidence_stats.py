@@ -1,0 +1,157 @@
+"""What customers say at each step: counts, averages, NPS/CSAT, detractors, trends; bright
+spots; the close-the-loop list. All computed in SQLite, never by loading all evidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cxmapper.model.project import Project
+
+# A detractor: 0-6 on 0-10 scales, 1-2 on 1-5 scales, a "Bad" ticket rating.
+DETRACTOR_SQL = (
+    "((score_scale = '0-10' AND score <= 6) OR (score_scale = '1-5' AND score <= 2)"
+    " OR (score_scale = 'good-bad' AND score = 0))"
+)
+# A positive answer on the same scales: promoters 9-10, 4-5, "Good".
+POSITIVE_SQL = (
+    "((score_scale = '0-10' AND score >= 9) OR (score_scale = '1-5' AND score >= 4)"
+    " OR (score_scale = 'good-bad' AND score = 1))"
+)
+# Praise that names someone: a praise word and a capitalised first name nearby.
+PRAISE = re.compile(
+    r"\b(thanks?|thank you|fantastic|brilliant|great|excellent|amazing|helpful|kudos)\b", re.I
+)
+NAME = re.compile(r"\b([A-Z][a-z]{2,})\b(?= (?:in|from|at|was|made|is|really|helped))")
+NOT_NAMES = {"The", "Our", "Support", "Great", "Kick", "Thanks", "This", "Quick", "Data", "Go"}
+
+
+@dataclass
+class StepStats:
+    count: int = 0
+    scored: int = 0
+    average: float | None = None
+    nps: float | None = None  # % promoters − % detractors, 0-10 answers only
+    csat: float | None = None  # share of 4-5 among 1-5 answers
+    detractor_share: float | None = None
+    by_month: list[tuple[str, int, float | None]] = field(default_factory=list)
+
+
+def _ids_clause(step_ids: Iterable[int]) -> tuple[str, list[int]]:
+    ids = sorted(set(step_ids))
+    marks = ",".join("?" * len(ids)) or "NULL"
+    return f"id IN (SELECT evidence_id FROM evidence_step WHERE step_id IN ({marks}))", ids
+
+
+def step_stats(project: Project, step_ids: Iterable[int]) -> StepStats:
+    where, ids = _ids_clause(step_ids)
+    conn = project.db.conn
+    count, scored, average = conn.execute(
+        f"SELECT count(*), count(score), avg(score) FROM evidence WHERE {where}", ids
+    ).fetchone()
+    stats = StepStats(count=count, scored=scored, average=average)
+    nps_n, promoters, detractors = conn.execute(
+        f"SELECT count(*), sum(score >= 9), sum(score <= 6) FROM evidence WHERE {where}"
+        " AND score_scale = '0-10' AND score IS NOT NULL",
+        ids,
+    ).fetchone()
+    if nps_n:
+        stats.nps = 100.0 * (promoters - detractors) / nps_n
+    csat_n, happy = conn.execute(
+        f"SELECT count(*), sum(score >= 4) FROM evidence WHERE {where}"
+        " AND score_scale = '1-5' AND score IS NOT NULL",
+        ids,
+    ).fetchone()
+    if csat_n:
+        stats.csat = happy / csat_n
+    if scored:
+        (bad,) = conn.execute(
+            f"SELECT count(*) FROM evidence WHERE {where} AND {DETRACTOR_SQL}", ids
+        ).fetchone()
+        stats.detractor_share = bad / scored
+    stats.by_month = [
+        (month, n, avg)
+        for month, n, avg in conn.execute(
+            f"SELECT substr(date, 1, 7) AS month, count(*), avg(score) FROM evidence"
+            f" WHERE {where} AND date IS NOT NULL GROUP BY month ORDER BY month",
+            ids,
+        )
+    ]
+    return stats
+
+
+@dataclass
+class BrightSpot:
+    step_id: int
+    title: str
+    positive_share: float
+    scored: int
+    praise: list[str] = field(default_factory=list)
+
+
+def bright_spots(project: Project, min_scored: int = 5, limit: int = 10) -> list[BrightSpot]:
+    """Steps whose scored evidence is most often positive (at least ``min_scored`` answers),
+    with up to three verbatims each that praise someone by name."""
+    rows = project.db.conn.execute(
+        "SELECT es.step_id, count(e.score), sum(CASE WHEN " + POSITIVE_SQL + " THEN 1 ELSE 0 END)"
+        " FROM evidence_step es JOIN evidence e ON e.id = es.evidence_id"
+        " WHERE e.score IS NOT NULL GROUP BY es.step_id"
+    ).fetchall()
+    spots = [
+        BrightSpot(step_id, project.step(step_id).title, positive / scored, scored)
+        for step_id, scored, positive in rows
+        if scored >= min_scored and project.has_step(step_id)
+    ]
+    spots.sort(key=lambda s: (-s.positive_share, -s.scored, s.title))
+    spots = spots[:limit]
+    for spot in spots:
+        for (text,) in project.db.conn.execute(
+            "SELECT e.text FROM evidence e JOIN evidence_step es ON es.evidence_id = e.id"
+            " WHERE es.step_id = ? AND " + POSITIVE_SQL + " ORDER BY e.date DESC",
+            (spot.step_id,),
+        ):
+            if named_praise(text) and len(spot.praise) < 3 and text not in spot.praise:
+                spot.praise.append(text)
+    return spots
+
+
+def named_praise(text: str) -> str | None:
+    """The name of the person a verbatim praises, if it praises someone by name."""
+    if not PRAISE.search(text):
+        return None
+    for match in NAME.finditer(text):
+        if match.group(1) not in NOT_NAMES:
+            return match.group(1)
+    return None
+
+
+@dataclass
+class Detractor:
+    evidence_id: int
+    customer_id: str
+    date: str | None
+    score: float | None
+    score_scale: str
+    source: str
+    text: str
+    steps: str
+
+
+def detractors(project: Project) -> Iterator[Detractor]:
+    """The close-the-loop list, newest first, streamed from SQLite."""
+    titles = {s.id: s.title for s in project.steps()}
+    steps_of: dict[int, list[str]] = {}
+    for evidence_id, step_id in project.db.conn.execute(
+        "SELECT evidence_id, step_id FROM evidence_step WHERE evidence_id IN"
+        " (SELECT id FROM evidence WHERE " + DETRACTOR_SQL + ")"
+    ):
+        steps_of.setdefault(evidence_id, []).append(titles.get(step_id, ""))
+    cursor = project.db.conn.execute(
+        "SELECT id, customer_id, date, score, score_scale, source, text FROM evidence"
+        " WHERE " + DETRACTOR_SQL + " ORDER BY date DESC, id"
+    )
+    for row in cursor:
+        yield Detractor(*row, steps="; ".join(steps_of.get(row[0], [])))

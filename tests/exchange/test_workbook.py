@@ -1,0 +1,145 @@
+"""The plan workbook: read back by an independent reader, opened by LibreOffice, never a
+formula from user text, and written all or nothing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from cxmapper.cli import main as cli
+from cxmapper.exchange import workbook
+from cxmapper.exchange.workbook import export_workbook
+from cxmapper.model import entities as e
+from cxmapper.model.demo import write_demo
+from cxmapper.model.project import Project
+from cxmapper.model.scoring import score_actions, score_pains
+
+NASTY = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-1+2"]
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("wb") / "demo.cxmap"
+    write_demo(path)
+    with Project.open(path) as p:
+        # User text that looks like formulas, everywhere it can appear.
+        g = p.add_work_group(NASTY[0])
+        s = p.add_step(g.id, NASTY[1], x=40, y=16)
+        p.evidence.add([{"text": t, "customer_id": t, "score": 1, "score_scale": "0-10"}
+                        for t in NASTY], step_ids=[s.id])  # fmt: skip
+        pain = p.add_pain(NASTY[2], step_ids=(s.id,), reach_source=e.ReachSource.ESTIMATE,
+                          reach_estimate_count=10, rework_cost=5)  # fmt: skip
+        p.add_action(NASTY[3], pain_ids=(pain.id,), sponsor=NASTY[0], investment=100,
+                     expected_reduction=0.5)  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="module")
+def exported(demo_path: Path) -> Path:
+    out = demo_path.parent / "plan.xlsx"
+    with Project.open(demo_path) as p:
+        export_workbook(p, out, map_image=None)
+    return out
+
+
+def rows(path: Path, sheet: str) -> list[list]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+
+
+def test_sheets_and_numbers_match_the_model(exported: Path, demo_path: Path) -> None:
+    book = CalamineWorkbook.from_path(str(exported))
+    assert book.sheet_names == ["Summary", "Macro plan", "Pain register", "Journey", "Flows",
+                                "Evidence", "Close the loop", "Bright spots"]  # fmt: skip
+    with Project.open(demo_path) as p:
+        pains = score_pains(p)
+        actions = score_actions(p, pains)
+        register = rows(exported, "Pain register")
+        assert register[0][:2] == ["Rank", "Pain"]
+        assert len(register) == len(pains) + 1
+        for row, score in zip(register[1:], pains, strict=True):
+            assert row[1] == score.title
+            assert row[12] == pytest.approx(score.impact)
+            assert row[3] == pytest.approx(score.reach)
+        plan = rows(exported, "Macro plan")
+        macro = [a for a in actions if a.kind == "macro"]
+        assert [r[1] for r in plan[1:]] == [a.title for a in macro]
+        for row, a in zip(plan[1:], macro, strict=True):
+            assert row[11] == pytest.approx(a.benefit)
+            assert row[12] == pytest.approx(a.roi)
+        assert len(rows(exported, "Evidence")) == p.evidence.count() + 1
+        assert len(rows(exported, "Flows")) == len(p.flows()) + 1
+
+
+def test_user_text_is_never_a_formula(exported: Path) -> None:
+    with zipfile.ZipFile(exported) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        xml = "".join(z.read(n).decode() for n in sheets)
+    assert "<f>" not in xml and "<f " not in xml
+    found = {c for name in ("Evidence", "Pain register", "Macro plan", "Journey")
+             for row in rows(exported, name) for c in row if isinstance(c, str)}  # fmt: skip
+    for text in NASTY:
+        assert text in found or any(text in c for c in found)
+
+
+def test_lists_are_excel_tables_with_frozen_headers(exported: Path) -> None:
+    with zipfile.ZipFile(exported) as z:
+        tables = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/tables/")]
+        sheet = z.read("xl/worksheets/sheet3.xml").decode()
+        props = z.read("docProps/core.xml").decode()
+    names = {re.search(r'displayName="(\w+)"', t).group(1) for t in tables}
+    assert {"MacroPlan", "PainRegister", "Evidence", "CloseTheLoop", "BrightSpots"} <= names
+    assert 'state="frozen"' in sheet and 'orientation="landscape"' in sheet
+    assert "CX Mapper" in props
+    register = rows(exported, "Pain register")[0]
+    table = next(t for t in tables if 'displayName="PainRegister"' in t)
+    assert re.findall(r'tableColumn id="\d+" name="([^"]+)"', table) == register
+
+
+def test_hyperlinks_lead_to_the_pain_register(exported: Path) -> None:
+    with zipfile.ZipFile(exported) as z:
+        sheet = z.read("xl/worksheets/sheet2.xml").decode()
+    assert re.search(r"<hyperlink ref=\"C2\" location=\"'Pain register'!A\d+\"", sheet)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_it(exported: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(exported)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    pdf = tmp_path / "plan.pdf"
+    assert pdf.exists(), result.stdout + result.stderr
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_failed_export_leaves_the_old_file_and_no_half_file(
+    demo_path: Path, tmp_path: Path, monkeypatch
+) -> None:
+    out = tmp_path / "plan.xlsx"
+    out.write_bytes(b"the previous workbook")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(workbook, "_bright_spots", broken)
+    with Project.open(demo_path) as p, pytest.raises(OSError):
+        export_workbook(p, out)
+    assert out.read_bytes() == b"the previous workbook"
+    assert [f.name for f in tmp_path.iterdir()] == ["plan.xlsx"]
+
+
+def test_cli_export(demo_path: Path, tmp_path: Path, qapp) -> None:
+    out = tmp_path / "cli.xlsx"
+    assert cli(["export", str(demo_path), str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        assert any(n.startswith("xl/media/") for n in z.namelist())  # the journey map
+        assert any(n.startswith("xl/charts/") for n in z.namelist())
+    assert cli(["export", str(demo_path), str(tmp_path / "x.csv")]) == 1
