@@ -153,5 +153,6 @@ def detractors(project: Project) -> Iterator[Detractor]:
         "SELECT id, customer_id, date, score, score_scale, source, text FROM evidence"
         " WHERE " + DETRACTOR_SQL + " ORDER BY date DESC, id"
     )
-    for row in cursor:
-        yield Detractor(*row, steps="; ".join(steps_of.get(row[0], [])))
+    for evidence_id, customer, date, score, scale, source, text in cursor:
+        steps = "; ".join(steps_of.get(evidence_id, []))
+        yield Detractor(evidence_id, customer, date, score, scale, source, text, steps)
