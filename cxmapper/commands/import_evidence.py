@@ -10,11 +10,19 @@ from cxmapper.cli import CommandError, register
 def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", help="the .cxmap project to import into")
     p.add_argument("file", help="a CSV or XLSX export")
-    p.add_argument("--format", default="auto",
-                   choices=["auto", "qualtrics", "surveymonkey", "zendesk", "generic"])  # fmt: skip
-    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                   help="use COLUMN (a header name or 1-based number) for FIELD: id, date, "
-                   "customer_id, score, score_scale, channel, text, step, source")  # fmt: skip
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "qualtrics", "surveymonkey", "zendesk", "generic"],
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="use COLUMN (a header name or 1-based number) for FIELD: id, date, "
+        "customer_id, score, score_scale, channel, text, step, source",
+    )
     p.add_argument("--delimiter", help="the CSV delimiter (sniffed if not given); \\t for tab")
     p.add_argument("--encoding", help="the CSV encoding (detected if not given)")
 
@@ -32,8 +40,14 @@ def _run(args: argparse.Namespace) -> int:
         overrides[field.strip()] = column.strip()
     with Project.open(args.path) as project:
         try:
-            plan = plan_import(project, args.file, format=args.format, overrides=overrides,
-                               delimiter=args.delimiter, encoding=args.encoding)  # fmt: skip
+            plan = plan_import(
+                project,
+                args.file,
+                format=args.format,
+                overrides=overrides,
+                delimiter=args.delimiter,
+                encoding=args.encoding,
+            )
         except ImportFailure as exc:
             raise CommandError(str(exc)) from None
         for warning in plan.warnings:

@@ -9,10 +9,22 @@ from dataclasses import asdict
 from cxmapper.cli import register
 
 JSON_KEYS = (
-    "rank", "title", "reach", "reach_low", "reach_high", "reach_source", "k", "n",
-    "cost_per_customer", "impact", "impact_low", "impact_high", "kind", "work_groups",
+    "rank",
+    "title",
+    "reach",
+    "reach_low",
+    "reach_high",
+    "reach_source",
+    "k",
+    "n",
+    "cost_per_customer",
+    "impact",
+    "impact_low",
+    "impact_high",
+    "kind",
+    "work_groups",
     "evidence_count",
-)  # fmt: skip
+)
 
 
 def _args(p: argparse.ArgumentParser) -> None:

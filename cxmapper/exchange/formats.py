@@ -17,17 +17,43 @@ FORMATS = ("qualtrics", "surveymonkey", "zendesk", "generic")
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("responseid", "response id", "respondent id", "ticket id", "id"),
     "date": ("recordeddate", "end date", "enddate", "created at", "date", "submitted", "timestamp"),
-    "customer_id": ("externalreference", "external reference", "customer id", "customer",
-                    "account", "requester external id", "requester", "email address", "email"),
-    "score": ("nps", "likely to recommend", "recommend", "csat", "satisfaction score",
-              "satisfaction", "score", "rating"),
+    "customer_id": (
+        "externalreference",
+        "external reference",
+        "customer id",
+        "customer",
+        "account",
+        "requester external id",
+        "requester",
+        "email address",
+        "email",
+    ),
+    "score": (
+        "nps",
+        "likely to recommend",
+        "recommend",
+        "csat",
+        "satisfaction score",
+        "satisfaction",
+        "score",
+        "rating",
+    ),
     "score_scale": ("scale",),
     "channel": ("distributionchannel", "channel", "via", "source channel"),
-    "text": ("comment", "verbatim", "feedback", "why", "open-ended", "subject", "description",
-             "text", "tell us"),
+    "text": (
+        "comment",
+        "verbatim",
+        "feedback",
+        "why",
+        "open-ended",
+        "subject",
+        "description",
+        "text",
+        "tell us",
+    ),
     "step": ("touchpoint", "journey step", "step", "stage of journey"),
     "source": ("survey name", "source"),
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -80,8 +106,11 @@ def guess_mapping(header: list[str], texts: list[str] | None = None) -> dict[str
     used: set[int] = set()
     for name in FIELDS:
         for word in SYNONYMS[name]:
-            hits = [i for i, label in enumerate(labels) if i not in used and (
-                label == word or word in label)]  # fmt: skip
+            hits = [
+                i
+                for i, label in enumerate(labels)
+                if i not in used and (label == word or word in label)
+            ]
             exact = [i for i in hits if labels[i] == word]
             if exact or hits:
                 index = (exact or hits)[0]
@@ -95,9 +124,12 @@ def _qualtrics(tags: list[str], questions: list[str]) -> Layout:
     layout = Layout("qualtrics", tags, 3, guess_mapping(tags, questions))
     lower = [t.lower() for t in tags]
     qs = [q.lower() for q in questions]
-    for name, candidates in (("id", ("responseid",)), ("date", ("recordeddate", "enddate")),
-                             ("customer_id", ("externalreference",)),
-                             ("channel", ("distributionchannel",))):  # fmt: skip
+    for name, candidates in (
+        ("id", ("responseid",)),
+        ("date", ("recordeddate", "enddate")),
+        ("customer_id", ("externalreference",)),
+        ("channel", ("distributionchannel",)),
+    ):
         for c in candidates:
             if c in lower:
                 layout.mapping[name] = lower.index(c)
@@ -118,9 +150,12 @@ def _qualtrics(tags: list[str], questions: list[str]) -> Layout:
 def _surveymonkey(questions: list[str], kinds: list[str]) -> Layout:
     layout = Layout("surveymonkey", questions, 2, {})
     lower = [q.lower() for q in questions]
-    for name, words in (("id", ("respondent id",)), ("date", ("end date", "start date")),
-                        ("customer_id", ("custom data 1", "email address")),
-                        ("channel", ("collector id",))):  # fmt: skip
+    for name, words in (
+        ("id", ("respondent id",)),
+        ("date", ("end date", "start date")),
+        ("customer_id", ("custom data 1", "email address")),
+        ("channel", ("collector id",)),
+    ):
         for w in words:
             if w in lower:
                 layout.mapping[name] = lower.index(w)
@@ -145,10 +180,14 @@ def _surveymonkey(questions: list[str], kinds: list[str]) -> Layout:
 def _zendesk(header: list[str]) -> Layout:
     lower = [h.lower() for h in header]
     layout = Layout("zendesk", header, 1, {}, kind="ticket", score_scale="good-bad")
-    for name, words in (("id", ("id",)), ("date", ("created at",)),
-                        ("customer_id", ("requester external id", "requester", "organization")),
-                        ("score", ("satisfaction score",)), ("channel", ("via",)),
-                        ("text", ("description", "subject"))):  # fmt: skip
+    for name, words in (
+        ("id", ("id",)),
+        ("date", ("created at",)),
+        ("customer_id", ("requester external id", "requester", "organization")),
+        ("score", ("satisfaction score",)),
+        ("channel", ("via",)),
+        ("text", ("description", "subject")),
+    ):
         for w in words:
             if w in lower:
                 layout.mapping[name] = lower.index(w)

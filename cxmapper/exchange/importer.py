@@ -77,10 +77,14 @@ class ImportResult:
 
 
 def plan_import(
-    project: Project, path: str | Path, *, format: str = "auto",
-    overrides: dict[str, str] | None = None, delimiter: str | None = None,
+    project: Project,
+    path: str | Path,
+    *,
+    format: str = "auto",
+    overrides: dict[str, str] | None = None,
+    delimiter: str | None = None,
     encoding: str | None = None,
-) -> ImportPlan:  # fmt: skip
+) -> ImportPlan:
     """Read, detect, map and check the file; raise ImportFailure with one sentence."""
     path = Path(path)
     if format not in ("auto", *FORMATS):
@@ -101,8 +105,9 @@ def plan_import(
             layout.mapping[name] = int(column) - 1
         else:
             raise ImportFailure(f"“{path.name}” has no column “{column}” to map to {name}.")
-    plan = ImportPlan(path, layout, table.rows, table.encoding, table.delimiter,
-                      warnings=list(table.warnings))  # fmt: skip
+    plan = ImportPlan(
+        path, layout, table.rows, table.encoding, table.delimiter, warnings=list(table.warnings)
+    )
     if "text" not in layout.mapping and "score" not in layout.mapping:
         raise ImportFailure(
             f"“{path.name}”: no column holds feedback text or a score; map one with "
@@ -202,10 +207,13 @@ def match_steps(project: Project, values: Counter[str]) -> dict[str, StepMatch]:
 
 
 def run_import(
-    project: Project, plan: ImportPlan, *, links: dict[str, int | None] | None = None,
+    project: Project,
+    plan: ImportPlan,
+    *,
+    links: dict[str, int | None] | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
-) -> ImportResult:  # fmt: skip
+) -> ImportResult:
     """Write the planned evidence as one import batch (all rows or none).
 
     ``links`` overrides step matching: value -> step id, or None to leave unlinked."""

@@ -35,9 +35,12 @@ def money(currency: str) -> str:
 
 
 def export_workbook(
-    project: Project, out: Path, *, map_image: bytes | None = None,
+    project: Project,
+    out: Path,
+    *,
+    map_image: bytes | None = None,
     progress: Callable[[str], None] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Write the plan workbook to ``out`` (atomically)."""
     out = Path(out)
     fd, tmp = tempfile.mkstemp(prefix=".cxmap-export-", suffix=".xlsx", dir=out.parent)
@@ -84,8 +87,15 @@ def _build(project: Project, map_image: bytes | None, progress: Callable[[str], 
     return book
 
 
-def _summary(ws, register, project: Project, pains: list[PainScore], actions, cur: str,
-             map_image: bytes | None) -> None:  # fmt: skip
+def _summary(
+    ws,
+    register,
+    project: Project,
+    pains: list[PainScore],
+    actions,
+    cur: str,
+    map_image: bytes | None,
+) -> None:
     s = project.settings
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 58
@@ -123,8 +133,15 @@ def _summary(ws, register, project: Project, pains: list[PainScore], actions, cu
         cell.font = Font(bold=True)
     ws.append(header)
     for a in macro[:5]:
-        ws.append([a.rank, safe(ws, a.title), safe(ws, a.benefit, cur),
-                   safe(ws, a.investment, cur), safe(ws, a.roi, RATIO)])  # fmt: skip
+        ws.append(
+            [
+                a.rank,
+                safe(ws, a.title),
+                safe(ws, a.benefit, cur),
+                safe(ws, a.investment, cur),
+                safe(ws, a.roi, RATIO),
+            ]
+        )
     top = min(len(pains), 10)
     if top:
         bar = BarChart()
@@ -164,13 +181,26 @@ def _summary(ws, register, project: Project, pains: list[PainScore], actions, cu
 
 
 def _macro_plan(ws, project: Project, actions, pains, pain_row, cur: str) -> None:
-    w = SheetWriter(ws, [
-        ("Rank", 7, None), ("Action", 44, None), ("Pains addressed", 44, None),
-        ("Work groups involved", 36, None), ("Owner", 18, None), ("Sponsor", 24, None),
-        ("Start", 12, None), ("Due", 12, None), ("Status", 13, None), ("Investment", 14, cur),
-        ("Expected reduction", 12, PERCENT), ("Benefit / year", 15, cur), ("ROI", 8, RATIO),
-        ("Evidence", 10, NUMBER),
-    ], "MacroPlan")  # fmt: skip
+    w = SheetWriter(
+        ws,
+        [
+            ("Rank", 7, None),
+            ("Action", 44, None),
+            ("Pains addressed", 44, None),
+            ("Work groups involved", 36, None),
+            ("Owner", 18, None),
+            ("Sponsor", 24, None),
+            ("Start", 12, None),
+            ("Due", 12, None),
+            ("Status", 13, None),
+            ("Investment", 14, cur),
+            ("Expected reduction", 12, PERCENT),
+            ("Benefit / year", 15, cur),
+            ("ROI", 8, RATIO),
+            ("Evidence", 10, NUMBER),
+        ],
+        "MacroPlan",
+    )
     w.header()
     titles = {p.pain_id: p.title for p in pains}
     groups = {g.id: g.name for g in project.work_groups()}
@@ -179,34 +209,80 @@ def _macro_plan(ws, project: Project, actions, pains, pain_row, cur: str) -> Non
         first = next((pain_row[i] for i in a.pain_ids if i in pain_row), None)
         # The pains cell links to the first pain's row in the register.
         link = {2: f"#'Pain register'!A{first}"} if first else None
-        w.row([
-            a.rank, a.title, "; ".join(titles[i] for i in a.pain_ids if i in titles),
-            ", ".join(groups[g] for g in action.involved_group_ids if g in groups),
-            groups.get(action.owner_group_id or -1, ""), action.sponsor,
-            action.start_date or "", action.due_date or "", action.status.value, a.investment,
-            action.expected_reduction, a.benefit, a.roi, a.evidence_count,
-        ], wrap=(1, 3), links=link)  # fmt: skip
+        w.row(
+            [
+                a.rank,
+                a.title,
+                "; ".join(titles[i] for i in a.pain_ids if i in titles),
+                ", ".join(groups[g] for g in action.involved_group_ids if g in groups),
+                groups.get(action.owner_group_id or -1, ""),
+                action.sponsor,
+                action.start_date or "",
+                action.due_date or "",
+                action.status.value,
+                a.investment,
+                action.expected_reduction,
+                a.benefit,
+                a.roi,
+                a.evidence_count,
+            ],
+            wrap=(1, 3),
+            links=link,
+        )
     w.finish()
 
 
 def _pain_register(ws, project: Project, pains: list[PainScore], cur: str) -> None:
     titles = {s.id: s.title for s in project.steps()}
-    w = SheetWriter(ws, [
-        ("Rank", 7, None), ("Pain", 40, None), ("Kind", 11, None), ("Reach / year", 13, NUMBER),
-        ("Reach low", 11, NUMBER), ("Reach high", 11, NUMBER), ("Reach from", 11, None),
-        ("Customers affected (k)", 12, NUMBER), ("Sample (n)", 10, NUMBER),
-        ("Share", 9, PERCENT), ("Cost per customer", 14, cur), ("Cost from", 12, None),
-        ("Impact / year", 15, cur), ("Impact low", 14, cur), ("Impact high", 14, cur),
-        ("Work groups", 32, None), ("Steps", 44, None), ("Evidence", 10, NUMBER),
-    ], "PainRegister")  # fmt: skip
+    w = SheetWriter(
+        ws,
+        [
+            ("Rank", 7, None),
+            ("Pain", 40, None),
+            ("Kind", 11, None),
+            ("Reach / year", 13, NUMBER),
+            ("Reach low", 11, NUMBER),
+            ("Reach high", 11, NUMBER),
+            ("Reach from", 11, None),
+            ("Customers affected (k)", 12, NUMBER),
+            ("Sample (n)", 10, NUMBER),
+            ("Share", 9, PERCENT),
+            ("Cost per customer", 14, cur),
+            ("Cost from", 12, None),
+            ("Impact / year", 15, cur),
+            ("Impact low", 14, cur),
+            ("Impact high", 14, cur),
+            ("Work groups", 32, None),
+            ("Steps", 44, None),
+            ("Evidence", 10, NUMBER),
+        ],
+        "PainRegister",
+    )
     w.header()
     for p in pains:
-        w.row([
-            p.rank, p.title, p.kind, p.reach, p.reach_low, p.reach_high, p.reach_source, p.k,
-            p.n, p.share, p.cost_per_customer, p.cost_source, p.impact, p.impact_low,
-            p.impact_high, ", ".join(p.work_groups), "; ".join(titles[i] for i in p.step_ids),
-            p.evidence_count,
-        ], wrap=(1, 15, 16))  # fmt: skip
+        w.row(
+            [
+                p.rank,
+                p.title,
+                p.kind,
+                p.reach,
+                p.reach_low,
+                p.reach_high,
+                p.reach_source,
+                p.k,
+                p.n,
+                p.share,
+                p.cost_per_customer,
+                p.cost_source,
+                p.impact,
+                p.impact_low,
+                p.impact_high,
+                ", ".join(p.work_groups),
+                "; ".join(titles[i] for i in p.step_ids),
+                p.evidence_count,
+            ],
+            wrap=(1, 15, 16),
+        )
     w.finish()
 
 
@@ -230,26 +306,54 @@ def _journey(book: Workbook, project: Project) -> None:
     steps = {s.id: s for s in project.steps()}
     names = {g.id: g.name for g in groups}
     handoffs, loops = handoff_flow_ids(project), loop_flow_ids(project)
-    w = SheetWriter(flows, [
-        ("From step", 36, None), ("From work group", 20, None), ("To step", 36, None),
-        ("To work group", 20, None), ("Label", 24, None), ("Hand-off", 10, None),
-        ("Loop", 8, None),
-    ], "Flows")  # fmt: skip
+    w = SheetWriter(
+        flows,
+        [
+            ("From step", 36, None),
+            ("From work group", 20, None),
+            ("To step", 36, None),
+            ("To work group", 20, None),
+            ("Label", 24, None),
+            ("Hand-off", 10, None),
+            ("Loop", 8, None),
+        ],
+        "Flows",
+    )
     w.header()
     for f in sorted(project.flows(), key=lambda f: f.id):
         a, b = steps[f.source_id], steps[f.target_id]
-        w.row([a.title, names[a.work_group_id], b.title, names[b.work_group_id], f.label,
-               "yes" if f.id in handoffs else "", "yes" if f.id in loops else ""])  # fmt: skip
+        w.row(
+            [
+                a.title,
+                names[a.work_group_id],
+                b.title,
+                names[b.work_group_id],
+                f.label,
+                "yes" if f.id in handoffs else "",
+                "yes" if f.id in loops else "",
+            ]
+        )
     w.finish()
 
 
 def _evidence(book: Workbook, project: Project) -> None:
     ws = book.create_sheet("Evidence")
-    w = SheetWriter(ws, [
-        ("Id", 9, None), ("Date", 11, None), ("Kind", 9, None), ("Source", 22, None),
-        ("Customer", 14, None), ("Score", 7, None), ("Scale", 8, None), ("Channel", 12, None),
-        ("Steps", 30, None), ("Verbatim", 60, None),
-    ], "Evidence")  # fmt: skip
+    w = SheetWriter(
+        ws,
+        [
+            ("Id", 9, None),
+            ("Date", 11, None),
+            ("Kind", 9, None),
+            ("Source", 22, None),
+            ("Customer", 14, None),
+            ("Score", 7, None),
+            ("Scale", 8, None),
+            ("Channel", 12, None),
+            ("Steps", 30, None),
+            ("Verbatim", 60, None),
+        ],
+        "Evidence",
+    )
     w.header()
     titles = {s.id: s.title for s in project.steps()}
     conn = project.db.conn
@@ -269,15 +373,26 @@ def _evidence(book: Workbook, project: Project) -> None:
 
 def _close_the_loop(book: Workbook, project: Project) -> None:
     ws = book.create_sheet("Close the loop")
-    w = SheetWriter(ws, [
-        ("Customer", 14, None), ("Step", 30, None), ("Date", 11, None), ("Score", 7, None),
-        ("Scale", 8, None), ("Source", 22, None), ("Verbatim", 60, None), ("Status", 12, None),
-        ("Owner", 16, None),
-    ], "CloseTheLoop")  # fmt: skip
+    w = SheetWriter(
+        ws,
+        [
+            ("Customer", 14, None),
+            ("Step", 30, None),
+            ("Date", 11, None),
+            ("Score", 7, None),
+            ("Scale", 8, None),
+            ("Source", 22, None),
+            ("Verbatim", 60, None),
+            ("Status", 12, None),
+            ("Owner", 16, None),
+        ],
+        "CloseTheLoop",
+    )
     w.header()
     for d in detractors(project):
-        w.fast([d.customer_id, d.steps, d.date, d.score, d.score_scale, d.source, d.text,
-                "Open", ""])  # fmt: skip
+        w.fast(
+            [d.customer_id, d.steps, d.date, d.score, d.score_scale, d.source, d.text, "Open", ""]
+        )
     w.finish()
     status = DataValidation(type="list", formula1='"Open,Contacted,Resolved"', allow_blank=True)
     status.add(f"H2:H{max(w.rows + 1, 2)}")
@@ -286,13 +401,21 @@ def _close_the_loop(book: Workbook, project: Project) -> None:
 
 def _bright_spots(book: Workbook, project: Project) -> None:
     ws = book.create_sheet("Bright spots")
-    w = SheetWriter(ws, [
-        ("Step", 34, None), ("Work group", 20, None), ("Positive answers", 12, PERCENT),
-        ("Scored answers", 10, NUMBER), ("Praise naming someone", 80, None),
-    ], "BrightSpots")  # fmt: skip
+    w = SheetWriter(
+        ws,
+        [
+            ("Step", 34, None),
+            ("Work group", 20, None),
+            ("Positive answers", 12, PERCENT),
+            ("Scored answers", 10, NUMBER),
+            ("Praise naming someone", 80, None),
+        ],
+        "BrightSpots",
+    )
     w.header()
     for spot in bright_spots(project):
         group = project.work_group(project.step(spot.step_id).work_group_id).name
-        w.row([spot.title, group, spot.positive_share, spot.scored, "\n".join(spot.praise)],
-              wrap=(4,))  # fmt: skip
+        w.row(
+            [spot.title, group, spot.positive_share, spot.scored, "\n".join(spot.praise)], wrap=(4,)
+        )
     w.finish()

@@ -40,8 +40,9 @@ def write_demo(path: Path, steps: int | None = None, replace: bool = False) -> d
     verbatims = _load("verbatims.json")
     base_steps = len(journey["steps"])
     regions = 1 if not steps or steps <= base_steps else math.ceil(steps / base_steps)
-    settings = e.ProjectSettings(**{**journey["settings"], "cost_bands": tuple(
-        journey["settings"]["cost_bands"])})  # fmt: skip
+    settings = e.ProjectSettings(
+        **{**journey["settings"], "cost_bands": tuple(journey["settings"]["cost_bands"])}
+    )
     if regions > 1:
         settings.customer_base *= regions
     project = Project.create(path, settings)
@@ -54,9 +55,12 @@ def write_demo(path: Path, steps: int | None = None, replace: bool = False) -> d
 
 
 def _build(
-    project: Project, journey: dict[str, Any], verbatims: dict[str, Any], regions: int,
+    project: Project,
+    journey: dict[str, Any],
+    verbatims: dict[str, Any],
+    regions: int,
     limit: int | None,
-) -> None:  # fmt: skip
+) -> None:
     rng = random.Random(20261122)
     stages = {name: project.add_stage(name).id for name in journey["stages"]}
     stage_order = list(journey["stages"])
@@ -74,10 +78,15 @@ def _build(
             if budget is not None and sum(len(i) for i in step_ids) + len(ids) >= budget:
                 break
             ids[title] = project.add_step(
-                groups[group], title, stage_id=stages[stage], description=description,
-                channel=channel, emotion=emotion, x=MAP_LEFT + columns[n] * CARD_PITCH,
+                groups[group],
+                title,
+                stage_id=stages[stage],
+                description=description,
+                channel=channel,
+                emotion=emotion,
+                x=MAP_LEFT + columns[n] * CARD_PITCH,
                 y=LANE_ROW_TOP,
-            ).id  # fmt: skip
+            ).id
         for source, target, label in journey["flows"]:
             if source in ids and target in ids:
                 project.add_flow(ids[source], ids[target], label)
@@ -130,9 +139,12 @@ def _link_regions(
 
 
 def _evidence(
-    project: Project, verbatims: dict[str, Any], step_ids: list[dict[str, int]],
-    rng: random.Random, regions: int,
-) -> dict[int, dict[str, list[int]]]:  # fmt: skip
+    project: Project,
+    verbatims: dict[str, Any],
+    step_ids: list[dict[str, int]],
+    rng: random.Random,
+    regions: int,
+) -> dict[int, dict[str, list[int]]]:
     """Import the survey and ticket batches; return evidence ids by region and topic."""
     topics = verbatims["topics"]
     names = sorted(topics)
@@ -199,9 +211,12 @@ def _score(scale: str, negative: bool, rng: random.Random) -> float | None:
 
 
 def _pains_and_actions(
-    project: Project, journey: dict[str, Any], ids: dict[str, int],
-    evidence: dict[str, list[int]], region: int,
-) -> None:  # fmt: skip
+    project: Project,
+    journey: dict[str, Any],
+    ids: dict[str, int],
+    evidence: dict[str, list[int]],
+    region: int,
+) -> None:
     suffix = "" if region == 0 else f" (region {region + 1})"
     pains: dict[str, int] = {}
     for spec in journey["pains"]:

@@ -156,3 +156,12 @@ def detractors(project: Project) -> Iterator[Detractor]:
     for evidence_id, customer, date, score, scale, source, text in cursor:
         steps = "; ".join(steps_of.get(evidence_id, []))
         yield Detractor(evidence_id, customer, date, score, scale, source, text, steps)
+
+
+def detractor_ids_at(project: Project, step_ids: Iterable[int]) -> list[int]:
+    """The detractor evidence linked to any of ``step_ids`` (backing for a new pain)."""
+    where, ids = _ids_clause(step_ids)
+    rows = project.db.conn.execute(
+        f"SELECT id FROM evidence WHERE {where} AND {DETRACTOR_SQL} ORDER BY id", ids
+    )
+    return [r[0] for r in rows]

@@ -25,8 +25,15 @@ from cxmapper.model.validation import ModelError, check_entity, check_settings
 T = TypeVar("T")
 
 PALETTE = (
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f",
-)  # fmt: skip
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#9c755f",
+)
 
 _NAMES: dict[type, EntityName] = {
     e.WorkGroup: "work_group",

@@ -155,8 +155,10 @@ def score_pain(project: Project, pain: e.Pain, groups: dict[int, e.WorkGroup]) -
     score.cost_per_customer = cost_per_customer(project, pain)
     c = score.cost_per_customer
     score.impact, score.impact_low, score.impact_high = (
-        score.reach * c, score.reach_low * c, score.reach_high * c,
-    )  # fmt: skip
+        score.reach * c,
+        score.reach_low * c,
+        score.reach_high * c,
+    )
     if pain.kind_override is not None:
         score.kind = pain.kind_override.value
         score.kind_overridden = True

@@ -55,14 +55,25 @@ class AddStep(Command):
     """Add a step, optionally connected from another step (Enter / Shift+Enter)."""
 
     def __init__(
-        self, project: Project, work_group_id: int, title: str, *, x: float, y: float,
-        stage_id: int | None = None, connect_from: int | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        project: Project,
+        work_group_id: int,
+        title: str,
+        *,
+        x: float,
+        y: float,
+        stage_id: int | None = None,
+        connect_from: int | None = None,
+    ) -> None:
         super().__init__(f"Add step {_quote(title)}")
         self.project = project
         self.values: dict[str, Any] = {
-            "work_group_id": work_group_id, "title": title, "x": x, "y": y, "stage_id": stage_id,
-        }  # fmt: skip
+            "work_group_id": work_group_id,
+            "title": title,
+            "x": x,
+            "y": y,
+            "stage_id": stage_id,
+        }
         self.connect_from = connect_from
         self.step_id: int | None = None
         self.flow_id: int | None = None
@@ -283,3 +294,48 @@ def _update(project: Project, cls: type, item_id: int, changes: dict[str, Any]) 
         e.Action: project.update_action,
     }
     updaters[cls](item_id, **changes)
+
+
+class AddPain(Command):
+    def __init__(self, project: Project, title: str, **values: Any) -> None:
+        super().__init__(f"Add pain {_quote(title)}")
+        self.project, self.title, self.values = project, title, values
+        self.pain_id: int | None = None
+
+    def do(self) -> None:
+        self.pain_id = self.project.add_pain(self.title, id=self.pain_id, **self.values).id
+
+    def revert(self) -> None:
+        assert self.pain_id is not None
+        self.project.remove_pain(self.pain_id)
+
+
+class AddAction(Command):
+    def __init__(self, project: Project, title: str, **values: Any) -> None:
+        super().__init__(f"Add action {_quote(title)}")
+        self.project, self.title, self.values = project, title, values
+        self.action_id: int | None = None
+
+    def do(self) -> None:
+        self.action_id = self.project.add_action(self.title, id=self.action_id, **self.values).id
+
+    def revert(self) -> None:
+        assert self.action_id is not None
+        self.project.remove_action(self.action_id)
+
+
+class LinkEvidence(Command):
+    """Link evidence items to a step (drag and drop, search results, keyword rules)."""
+
+    def __init__(self, project: Project, evidence_ids: list[int], step_id: int) -> None:
+        title = project.step(step_id).title
+        super().__init__(f"Link {len(evidence_ids)} evidence item(s) to {_quote(title)}")
+        self.project, self.step_id = project, step_id
+        already = set(project.evidence.links_of_steps([step_id]))
+        self.new = [i for i in evidence_ids if (i, step_id) not in already]
+
+    def do(self) -> None:
+        self.project.evidence.link(self.new, self.step_id)
+
+    def revert(self) -> None:
+        self.project.evidence.unlink(self.new, self.step_id)

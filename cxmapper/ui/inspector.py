@@ -29,8 +29,13 @@ from cxmapper.model.events import Change
 from cxmapper.ui.commands import RemoveItem, Reorder, UpdateItem, push
 from cxmapper.ui.context import DocumentContext
 
-EMOTIONS = ((-2, "−2  Very negative"), (-1, "−1  Negative"), (0, "0  Neutral"),
-            (1, "+1  Positive"), (2, "+2  Very positive"))  # fmt: skip
+EMOTIONS = (
+    (-2, "−2  Very negative"),
+    (-1, "−1  Negative"),
+    (0, "0  Neutral"),
+    (1, "+1  Positive"),
+    (2, "+2  Very positive"),
+)
 
 
 class _CommitEdit(QPlainTextEdit):
@@ -137,16 +142,19 @@ class Inspector(QWidget):
             items.itemDoubleClicked.connect(lambda item, c=cls: self._recolour(c, item))
             layout.addWidget(items)
             row = QHBoxLayout()
-            for text, slot in (("Up", lambda c=cls: self._move(c, -1)),
-                               ("Down", lambda c=cls: self._move(c, 1)),
-                               ("Delete", lambda c=cls: self._delete(c))):  # fmt: skip
+            for text, slot in (
+                ("Up", lambda c=cls: self._move(c, -1)),
+                ("Down", lambda c=cls: self._move(c, 1)),
+                ("Delete", lambda c=cls: self._delete(c)),
+            ):
                 button = QPushButton(text)
                 button.clicked.connect(slot)
                 row.addWidget(button)
             layout.addLayout(row)
             self.lists[cls] = items
-        hint = QLabel("Double-click a work group to change its colour; click a name again to "
-                      "rename it.")  # fmt: skip
+        hint = QLabel(
+            "Double-click a work group to change its colour; click a name again to rename it."
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #5f6672")
         layout.addWidget(hint)
@@ -233,8 +241,11 @@ class Inspector(QWidget):
         step = self.project.step(steps[0])
         if getattr(step, field) == value:
             return
-        names = {"title": "Rename step", "work_group_id": "Move step to another work group",
-                 "stage_id": "Move step to another stage"}  # fmt: skip
+        names = {
+            "title": "Rename step",
+            "work_group_id": "Move step to another work group",
+            "stage_id": "Move step to another stage",
+        }
         text = names.get(field, f"Change {field.replace('_', ' ')} of '{step.title}'")
         self._push(UpdateItem(self.project, e.Step, step.id, text, **{field: value}))
 
@@ -269,8 +280,11 @@ class Inspector(QWidget):
         group = self.project.work_group(item_id)
         colour = QColorDialog.getColor(QColor(group.colour), self, f"Colour of {group.name}")
         if colour.isValid() and colour.name() != group.colour:
-            self._push(UpdateItem(self.project, cls, item_id, f"Recolour '{group.name}'",
-                                  colour=colour.name()))  # fmt: skip
+            self._push(
+                UpdateItem(
+                    self.project, cls, item_id, f"Recolour '{group.name}'", colour=colour.name()
+                )
+            )
 
     def _move(self, cls: type, delta: int) -> None:
         item_id = self._selected_id(cls)
@@ -292,10 +306,15 @@ class Inspector(QWidget):
         if cls is e.WorkGroup:
             steps = [s for s in self.project.steps() if s.work_group_id == item_id]
             name = self.project.work_group(item_id).name
-            if steps and QMessageBox.question(
-                self, "Delete work group",
-                f"“{name}” has {len(steps)} step(s). Delete the work group with its steps? "
-                "(Undo brings them back.)",
-            ) != QMessageBox.StandardButton.Yes:  # fmt: skip
+            if (
+                steps
+                and QMessageBox.question(
+                    self,
+                    "Delete work group",
+                    f"“{name}” has {len(steps)} step(s). Delete the work group with its steps? "
+                    "(Undo brings them back.)",
+                )
+                != QMessageBox.StandardButton.Yes
+            ):
                 return
         self._push(RemoveItem(self.project, cls, item_id))

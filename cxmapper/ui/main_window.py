@@ -91,8 +91,11 @@ class MainWindow(QMainWindow):
             return
         target = Path(path if path.endswith(".cxmap") else path + ".cxmap")
         if target.exists():
-            QMessageBox.warning(self, "New project", f"“{target.name}” already exists; choose "
-                                "another name, or open it.")  # fmt: skip
+            QMessageBox.warning(
+                self,
+                "New project",
+                f"“{target.name}” already exists; choose another name, or open it.",
+            )
             return
         try:
             project = Project.create(target)
@@ -202,9 +205,12 @@ class MainWindow(QMainWindow):
     # --- panels -------------------------------------------------------------------------------
 
     def add_panel(
-        self, title: str, widget: QWidget, object_name: str,
+        self,
+        title: str,
+        widget: QWidget,
+        object_name: str,
         area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
-    ) -> QDockWidget:  # fmt: skip
+    ) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(object_name)  # saveState/restoreState key
         dock.setWidget(widget)
@@ -215,9 +221,27 @@ class MainWindow(QMainWindow):
 
     def _install_panels(self) -> None:
         assert self.ctx is not None
+        from cxmapper.ui.actions_panel import ActionPanel
+        from cxmapper.ui.evidence_panel import EvidencePanel
         from cxmapper.ui.inspector import Inspector
+        from cxmapper.ui.matrix import PriorityMatrix
+        from cxmapper.ui.pains_panel import PainPanel
 
-        self.add_panel("Inspector", Inspector(self.ctx), "inspector")
+        right, bottom = (
+            Qt.DockWidgetArea.RightDockWidgetArea,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+        )
+        inspector = self.add_panel("Inspector", Inspector(self.ctx), "inspector", right)
+        pains = self.add_panel("Pain register", PainPanel(self.ctx), "pains", right)
+        self.tabifyDockWidget(inspector, pains)
+        self.add_panel("Priority matrix", PriorityMatrix(self.ctx), "matrix", right)
+        evidence = self.add_panel("Evidence", EvidencePanel(self.ctx), "evidence", bottom)
+        actions = self.add_panel("Action plan", ActionPanel(self.ctx), "actions", bottom)
+        self.tabifyDockWidget(evidence, actions)
+        evidence.raise_()
+        pains.raise_()
+        self.resizeDocks([inspector], [520], Qt.Orientation.Horizontal)
+        self.resizeDocks([evidence], [280], Qt.Orientation.Vertical)
 
     # --- recent files -------------------------------------------------------------------------
 
@@ -273,8 +297,10 @@ class MainWindow(QMainWindow):
         assert self.ctx is not None
         stack = self.ctx.undo_stack
         undo, redo = self.action("undo"), self.action("redo")
-        for action, can, _text in ((undo, stack.canUndo, stack.undoText),
-                                  (redo, stack.canRedo, stack.redoText)):  # fmt: skip
+        for action, can, _text in (
+            (undo, stack.canUndo, stack.undoText),
+            (redo, stack.canRedo, stack.redoText),
+        ):
             action.setEnabled(can())
         stack.canUndoChanged.connect(undo.setEnabled)
         stack.canRedoChanged.connect(redo.setEnabled)
@@ -286,9 +312,27 @@ class MainWindow(QMainWindow):
         has_selection = bool(
             self.ctx and (self.ctx.selected_step_ids() or self.ctx.selected_flow_ids())
         )
-        for name in ("save_copy", "close", "select_all", "find", "zoom_in", "zoom_out", "fit",
-                     "actual_size", "presentation", "add_group", "add_stage", "add_step",
-                     "add_flow", "paste", "heat", "export_image", "settings"):  # fmt: skip
+        for name in (
+            "save_copy",
+            "close",
+            "select_all",
+            "find",
+            "zoom_in",
+            "zoom_out",
+            "fit",
+            "actual_size",
+            "presentation",
+            "add_group",
+            "add_stage",
+            "add_step",
+            "add_flow",
+            "paste",
+            "heat",
+            "export_image",
+            "settings",
+            "import",
+            "export_plan",
+        ):
             if name in self.actions_by_name:
                 self.action(name).setEnabled(has_project)
         for name in ("cut", "copy", "delete"):
@@ -298,6 +342,83 @@ class MainWindow(QMainWindow):
             self.action("redo").setEnabled(False)
 
     # --- edit helpers used by the menus -------------------------------------------------------
+
+    def import_dialog(self) -> None:
+        if self.ctx is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import evidence",
+            self._folder(),
+            "Survey and ticket exports (*.csv *.tsv *.txt *.xlsx);;All files (*)",
+        )
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        from cxmapper.ui.import_wizard import ImportWizard
+
+        assert self.ctx is not None
+        wizard = ImportWizard(self.ctx, path, self)
+        if wizard.exec() and wizard.result is not None:
+            r = wizard.result
+            self.statusBar().showMessage(
+                f"Imported {r.imported:,} items from {path.name}; {r.linked:,} linked to steps.",
+                10000,
+            )
+
+    def export_dialog(self) -> None:
+        if self.ctx is None:
+            return
+        project = self.ctx.project
+        base = project.path.with_suffix(".xlsx") if project.path else Path("plan.xlsx")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export plan", str(base), "Excel workbook (*.xlsx)"
+        )
+        if path:
+            self.export_plan(Path(path if path.endswith(".xlsx") else path + ".xlsx"))
+
+    def export_plan(self, path: Path) -> bool:
+        from PySide6.QtCore import QBuffer, QIODevice
+        from PySide6.QtWidgets import QApplication, QProgressDialog
+
+        from cxmapper.exchange.workbook import export_workbook
+        from cxmapper.ui.render import render_image
+
+        assert self.ctx is not None
+        steps = [
+            "Map image",
+            "Macro plan",
+            "Pain register",
+            "Journey",
+            "Evidence",
+            "Close the loop",
+            "Bright spots",
+        ]
+        dialog = QProgressDialog("Exporting the plan…", "", 0, len(steps), self)
+        dialog.setCancelButton(None)
+        dialog.setMinimumDuration(200)
+
+        def progress(step: str) -> None:
+            dialog.setLabelText(f"Writing {step}…")
+            dialog.setValue(steps.index(step) if step in steps else 0)
+            QApplication.processEvents()
+
+        try:
+            progress("Map image")
+            buffer = QBuffer()
+            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+            render_image(self.ctx.project, scale=1.0).save(buffer, "PNG")
+            export_workbook(
+                self.ctx.project, path, map_image=bytes(buffer.data().data()), progress=progress
+            )
+        except OSError as exc:
+            QMessageBox.warning(self, "Export plan", f"The workbook could not be written: {exc}.")
+            return False
+        finally:
+            dialog.close()
+        self.statusBar().showMessage(f"Plan exported to {path.name}.", 10000)
+        return True
 
     def find_dialog(self) -> None:
         if self.view is None:

@@ -33,9 +33,14 @@ CANVAS_KEYS = (
 
 def build_menus(w: MainWindow) -> None:
     def act(
-        name: str, text: str, slot: Callable[[], object], shortcut: object = None,
-        menu: QMenu | None = None, tip: str = "", checkable: bool = False,
-    ) -> QAction:  # fmt: skip
+        name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: object = None,
+        menu: QMenu | None = None,
+        tip: str = "",
+        checkable: bool = False,
+    ) -> QAction:
         action = QAction(text, w)
         if isinstance(shortcut, QKeySequence.StandardKey):
             action.setShortcuts(shortcut)
@@ -58,17 +63,40 @@ def build_menus(w: MainWindow) -> None:
     recent = file.addMenu("Open &Recent")
     recent.aboutToShow.connect(lambda: _fill_recent(w, recent))
     w.recent_menu = recent
-    act("save_copy", "Save a &Copy As…", w.save_copy_dialog, Std.SaveAs, file,
-        "Write a clean copy of this project to another file")  # fmt: skip
+    act(
+        "save_copy",
+        "Save a &Copy As…",
+        w.save_copy_dialog,
+        Std.SaveAs,
+        file,
+        "Write a clean copy of this project to another file",
+    )
     act("close", "&Close Project", w.close_project, Std.Close, file)
     file.addSeparator()
-    imp = act("import", "&Import Evidence…", lambda: None, "Ctrl+I", file)
-    exp = act("export_plan", "&Export Plan…", lambda: None, "Ctrl+E", file)
-    for a in (imp, exp):
-        a.setEnabled(False)
-        a.setStatusTip("Not available in this version yet")
-    act("export_image", "Export &Map Image…", lambda: _export_image(w), "Ctrl+Shift+E", file,
-        "Render the whole journey to PNG, SVG or PDF")  # fmt: skip
+    act(
+        "import",
+        "&Import Evidence…",
+        w.import_dialog,
+        "Ctrl+I",
+        file,
+        "Import a survey or ticket export (CSV or XLSX) as evidence",
+    )
+    act(
+        "export_plan",
+        "&Export Plan…",
+        w.export_dialog,
+        "Ctrl+E",
+        file,
+        "Write the macro-action plan workbook for leadership",
+    )
+    act(
+        "export_image",
+        "Export &Map Image…",
+        lambda: _export_image(w),
+        "Ctrl+Shift+E",
+        file,
+        "Render the whole journey to PNG, SVG or PDF",
+    )
     file.addSeparator()
     act("quit", "&Quit", w.close, Std.Quit, file)
 
@@ -90,14 +118,26 @@ def build_menus(w: MainWindow) -> None:
     act("zoom_in", "Zoom &In", lambda: view() and view().zoom_in(), Std.ZoomIn, menu_view)
     act("zoom_out", "Zoom &Out", lambda: view() and view().zoom_out(), Std.ZoomOut, menu_view)
     act("fit", "&Fit to Window", lambda: view() and view().fit_all(), "Ctrl+0", menu_view)
-    act("actual_size", "&Actual Size", lambda: view() and view().actual_size(), "Ctrl+1",
-        menu_view)  # fmt: skip
+    act("actual_size", "&Actual Size", lambda: view() and view().actual_size(), "Ctrl+1", menu_view)
     menu_view.addSeparator()
-    act("heat", "&Heat Overlay by Impact", lambda: view() and view().set_heat_overlay(
-        w.action("heat").isChecked()), "Ctrl+H", menu_view, checkable=True)  # fmt: skip
+    act(
+        "heat",
+        "&Heat Overlay by Impact",
+        lambda: view() and view().set_heat_overlay(w.action("heat").isChecked()),
+        "Ctrl+H",
+        menu_view,
+        checkable=True,
+    )
     w.panels_menu = menu_view.addMenu("&Panels")
-    act("presentation", "&Presentation Mode", lambda: _presentation(w), Std.FullScreen,
-        menu_view, "Full screen, nothing but the map", checkable=True)  # fmt: skip
+    act(
+        "presentation",
+        "&Presentation Mode",
+        lambda: _presentation(w),
+        Std.FullScreen,
+        menu_view,
+        "Full screen, nothing but the map",
+        checkable=True,
+    )
     if not w.action("presentation").shortcuts():
         w.action("presentation").setShortcut(QKeySequence("F11"))
 
@@ -192,11 +232,12 @@ def _about(w: MainWindow) -> None:
     from cxmapper import __version__
 
     QMessageBox.about(
-        w, "About CX Mapper",
+        w,
+        "About CX Mapper",
         f"<h3>CX Mapper {__version__}</h3><p>Map customer journeys across work groups, attach "
         "the evidence, score pains by reach and cost, and plan the macro actions that remove "
         "them.</p><p>Projects are single .cxmap files; everything works offline.</p>",
-    )  # fmt: skip
+    )
 
 
 def _project_settings(w: MainWindow) -> None:

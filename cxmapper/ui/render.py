@@ -29,8 +29,9 @@ def _title(project: Project) -> str:
     return f"{project.settings.name} — journey map, {dt.date.today():%d %B %Y}"
 
 
-def _paint_page(painter: QPainter, scene: JourneyScene, source: QRectF, project: Project,
-                page_note: str = "") -> None:  # fmt: skip
+def _paint_page(
+    painter: QPainter, scene: JourneyScene, source: QRectF, project: Project, page_note: str = ""
+) -> None:
     """Title band, then ``source`` of the scene (with lane names repeated at its left edge)."""
     width = source.width()
     painter.fillRect(QRectF(0, 0, width, TITLE_H + source.height()), QColor("#ffffff"))

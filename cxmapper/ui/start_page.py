@@ -25,8 +25,9 @@ class StartPage(QWidget):
         self.window_ = window
         layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title = QLabel("<h1>CX Mapper</h1><p>Map the journey, weigh the pains, agree the "
-                       "actions.</p>")  # fmt: skip
+        title = QLabel(
+            "<h1>CX Mapper</h1><p>Map the journey, weigh the pains, agree the actions.</p>"
+        )
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
         for text, slot in (

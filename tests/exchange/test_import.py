@@ -39,45 +39,130 @@ def write_csv(
 
 
 def qualtrics(tmp_path: Path) -> Path:
-    tags = ["startDate", "recordedDate", "_recordId", "externalDataReference", "QID1",
-            "QID2_TEXT", "QID3"]  # fmt: skip
+    tags = [
+        "startDate",
+        "recordedDate",
+        "_recordId",
+        "externalDataReference",
+        "QID1",
+        "QID2_TEXT",
+        "QID3",
+    ]
     import_ids = [json.dumps({"ImportId": t}, separators=(",", ":")) for t in tags]
-    return write_csv(tmp_path / "qualtrics.csv", [
-        ["StartDate", "RecordedDate", "ResponseId", "ExternalReference", "Q1", "Q2_TEXT", "Q3"],
-        ["Start Date", "Recorded Date", "Response ID", "External Data Reference",
-         "How likely are you to recommend Northwind to a colleague?",
-         "Why did you give that score?", "Which step was this about?"],
-        import_ids,
-        ["2026-10-01 09:00:00", "2026-10-01 09:05:00", "R_1", "ACME-1", "2",
-         "The invoice was wrong twice", "Receives invoice"],
-        ["2026-10-02 10:00:00", "2026-10-02 10:05:00", "R_2", "ACME-2", "10",
-         "Great kick-off", "Kick-off meeting"],
-    ])  # fmt: skip
+    return write_csv(
+        tmp_path / "qualtrics.csv",
+        [
+            ["StartDate", "RecordedDate", "ResponseId", "ExternalReference", "Q1", "Q2_TEXT", "Q3"],
+            [
+                "Start Date",
+                "Recorded Date",
+                "Response ID",
+                "External Data Reference",
+                "How likely are you to recommend Northwind to a colleague?",
+                "Why did you give that score?",
+                "Which step was this about?",
+            ],
+            import_ids,
+            [
+                "2026-10-01 09:00:00",
+                "2026-10-01 09:05:00",
+                "R_1",
+                "ACME-1",
+                "2",
+                "The invoice was wrong twice",
+                "Receives invoice",
+            ],
+            [
+                "2026-10-02 10:00:00",
+                "2026-10-02 10:05:00",
+                "R_2",
+                "ACME-2",
+                "10",
+                "Great kick-off",
+                "Kick-off meeting",
+            ],
+        ],
+    )
 
 
 def surveymonkey(tmp_path: Path) -> Path:
-    return write_csv(tmp_path / "sm.csv", [
-        ["Respondent ID", "Collector ID", "Start Date", "End Date", "Custom Data 1",
-         "How likely is it that you would recommend us to a friend or colleague?",
-         "What is the main reason for your score?"],
-        ["", "", "", "", "", "Response", "Open-Ended Response"],
-        ["1001", "55", "10/03/2026 09:10:00 AM", "10/03/2026 09:15:22 AM", "ACME-7", "4,5",
-         "Support took ages"],
-        ["1002", "55", "10/04/2026 01:10:00 PM", "10/04/2026 01:15:22 PM", "ACME-8", "9",
-         "Fine"],
-    ])  # fmt: skip
+    return write_csv(
+        tmp_path / "sm.csv",
+        [
+            [
+                "Respondent ID",
+                "Collector ID",
+                "Start Date",
+                "End Date",
+                "Custom Data 1",
+                "How likely is it that you would recommend us to a friend or colleague?",
+                "What is the main reason for your score?",
+            ],
+            ["", "", "", "", "", "Response", "Open-Ended Response"],
+            [
+                "1001",
+                "55",
+                "10/03/2026 09:10:00 AM",
+                "10/03/2026 09:15:22 AM",
+                "ACME-7",
+                "4,5",
+                "Support took ages",
+            ],
+            [
+                "1002",
+                "55",
+                "10/04/2026 01:10:00 PM",
+                "10/04/2026 01:15:22 PM",
+                "ACME-8",
+                "9",
+                "Fine",
+            ],
+        ],
+    )
 
 
 def zendesk(tmp_path: Path) -> Path:
-    return write_csv(tmp_path / "tickets.csv", [
-        ["Id", "Requester external id", "Subject", "Group", "Satisfaction Score", "Created at",
-         "Via"],
-        ["4411", "ACME-9", "Invoice shows 40 seats", "Billing", "Bad", "2026-09-12T08:30:00Z",
-         "Mail"],
-        ["4412", "ACME-3", "How do I add a user?", "Support", "Good", "2026-09-13T10:00:00Z",
-         "Web"],
-        ["4413", "ACME-4", "Sync failed", "Support", "Unoffered", "2026-09-14T10:00:00Z", "Web"],
-    ])  # fmt: skip
+    return write_csv(
+        tmp_path / "tickets.csv",
+        [
+            [
+                "Id",
+                "Requester external id",
+                "Subject",
+                "Group",
+                "Satisfaction Score",
+                "Created at",
+                "Via",
+            ],
+            [
+                "4411",
+                "ACME-9",
+                "Invoice shows 40 seats",
+                "Billing",
+                "Bad",
+                "2026-09-12T08:30:00Z",
+                "Mail",
+            ],
+            [
+                "4412",
+                "ACME-3",
+                "How do I add a user?",
+                "Support",
+                "Good",
+                "2026-09-13T10:00:00Z",
+                "Web",
+            ],
+            [
+                "4413",
+                "ACME-4",
+                "Sync failed",
+                "Support",
+                "Unoffered",
+                "2026-09-14T10:00:00Z",
+                "Web",
+            ],
+        ],
+    )
 
 
 def test_qualtrics(journey: Project, tmp_path: Path) -> None:
@@ -120,14 +205,27 @@ def test_zendesk_tickets(journey: Project, tmp_path: Path) -> None:
 def test_generic_with_mapping_semicolons_and_european_dates(
     journey: Project, tmp_path: Path
 ) -> None:
-    path = write_csv(tmp_path / "export.csv", [
-        ["Kunde", "Datum", "Bewertung", "Kommentar", "Schritt"],
-        ["K1", "03.10.2026", "4", "Rechnung falsch", "receives invoice"],
-        ["K2", "04.10.2026", "5", "Alles gut", "Invoice corection"],
-        ["K3", "05.10.2026", "1", "Nichts", "Somewhere else"],
-    ], delimiter=";")  # fmt: skip
-    plan = plan_import(journey, path, overrides={"customer_id": "Kunde", "date": "Datum",
-                       "score": "Bewertung", "text": "Kommentar", "step": "Schritt"})  # fmt: skip
+    path = write_csv(
+        tmp_path / "export.csv",
+        [
+            ["Kunde", "Datum", "Bewertung", "Kommentar", "Schritt"],
+            ["K1", "03.10.2026", "4", "Rechnung falsch", "receives invoice"],
+            ["K2", "04.10.2026", "5", "Alles gut", "Invoice corection"],
+            ["K3", "05.10.2026", "1", "Nichts", "Somewhere else"],
+        ],
+        delimiter=";",
+    )
+    plan = plan_import(
+        journey,
+        path,
+        overrides={
+            "customer_id": "Kunde",
+            "date": "Datum",
+            "score": "Bewertung",
+            "text": "Kommentar",
+            "step": "Schritt",
+        },
+    )
     assert plan.delimiter == ";"
     matches = plan.step_matches
     assert matches["receives invoice"].exact

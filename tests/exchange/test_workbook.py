@@ -31,12 +31,20 @@ def demo_path(tmp_path_factory) -> Path:
         # User text that looks like formulas, everywhere it can appear.
         g = p.add_work_group(NASTY[0])
         s = p.add_step(g.id, NASTY[1], x=40, y=16)
-        p.evidence.add([{"text": t, "customer_id": t, "score": 1, "score_scale": "0-10"}
-                        for t in NASTY], step_ids=[s.id])  # fmt: skip
-        pain = p.add_pain(NASTY[2], step_ids=(s.id,), reach_source=e.ReachSource.ESTIMATE,
-                          reach_estimate_count=10, rework_cost=5)  # fmt: skip
-        p.add_action(NASTY[3], pain_ids=(pain.id,), sponsor=NASTY[0], investment=100,
-                     expected_reduction=0.5)  # fmt: skip
+        p.evidence.add(
+            [{"text": t, "customer_id": t, "score": 1, "score_scale": "0-10"} for t in NASTY],
+            step_ids=[s.id],
+        )
+        pain = p.add_pain(
+            NASTY[2],
+            step_ids=(s.id,),
+            reach_source=e.ReachSource.ESTIMATE,
+            reach_estimate_count=10,
+            rework_cost=5,
+        )
+        p.add_action(
+            NASTY[3], pain_ids=(pain.id,), sponsor=NASTY[0], investment=100, expected_reduction=0.5
+        )
     return path
 
 
@@ -54,8 +62,16 @@ def rows(path: Path, sheet: str) -> list[list]:
 
 def test_sheets_and_numbers_match_the_model(exported: Path, demo_path: Path) -> None:
     book = CalamineWorkbook.from_path(str(exported))
-    assert book.sheet_names == ["Summary", "Macro plan", "Pain register", "Journey", "Flows",
-                                "Evidence", "Close the loop", "Bright spots"]  # fmt: skip
+    assert book.sheet_names == [
+        "Summary",
+        "Macro plan",
+        "Pain register",
+        "Journey",
+        "Flows",
+        "Evidence",
+        "Close the loop",
+        "Bright spots",
+    ]
     with Project.open(demo_path) as p:
         pains = score_pains(p)
         actions = score_actions(p, pains)
@@ -81,8 +97,13 @@ def test_user_text_is_never_a_formula(exported: Path) -> None:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
         xml = "".join(z.read(n).decode() for n in sheets)
     assert "<f>" not in xml and "<f " not in xml
-    found = {c for name in ("Evidence", "Pain register", "Macro plan", "Journey")
-             for row in rows(exported, name) for c in row if isinstance(c, str)}  # fmt: skip
+    found = {
+        c
+        for name in ("Evidence", "Pain register", "Macro plan", "Journey")
+        for row in rows(exported, name)
+        for c in row
+        if isinstance(c, str)
+    }
     for text in NASTY:
         assert text in found or any(text in c for c in found)
 
@@ -110,10 +131,20 @@ def test_hyperlinks_lead_to_the_pain_register(exported: Path) -> None:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_it(exported: Path, tmp_path: Path) -> None:
     result = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(exported)],
-        capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(exported),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     pdf = tmp_path / "plan.pdf"
     assert pdf.exists(), result.stdout + result.stderr
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000

@@ -161,13 +161,31 @@ def missing(p: Path) -> None:
 CORPUS: dict[str, Callable[[Path], None]] = {
     f.__name__: f
     for f in (
-        random_bytes, empty, header_only, truncated_half, other_application,
-        wrong_application_id, newer_version, corrupt_pages, extra_trigger, extra_view,
-        extra_table, extra_index, table_replaced_by_view, altered_column, hostile_values,
-        hostile_enum, hostile_settings, broken_json_settings, dangling_reference, huge_text,
-        read_only, directory, missing,
+        random_bytes,
+        empty,
+        header_only,
+        truncated_half,
+        other_application,
+        wrong_application_id,
+        newer_version,
+        corrupt_pages,
+        extra_trigger,
+        extra_view,
+        extra_table,
+        extra_index,
+        table_replaced_by_view,
+        altered_column,
+        hostile_values,
+        hostile_enum,
+        hostile_settings,
+        broken_json_settings,
+        dangling_reference,
+        huge_text,
+        read_only,
+        directory,
+        missing,
     )
-}  # fmt: skip
+}
 
 
 def fingerprint(p: Path) -> tuple[bytes | None, int | None, list[str]]:

@@ -71,8 +71,15 @@ def test_cli_demo_info_and_refusal(tmp_path: Path, capsys) -> None:
     assert cli(["info", str(path), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert set(info) == {
-        "schema_version", "work_groups", "stages", "steps", "flows", "evidence", "pains", "actions"
-    }  # fmt: skip
+        "schema_version",
+        "work_groups",
+        "stages",
+        "steps",
+        "flows",
+        "evidence",
+        "pains",
+        "actions",
+    }
     assert all(isinstance(v, int) for v in info.values())
     assert info["steps"] >= 30
     assert cli(["demo", str(path)]) == 1

@@ -41,8 +41,15 @@ def test_cli_check_refuses_with_one_line(tmp_path: Path, make, capsys) -> None:
     before = fingerprint(path)
     code = cli(["check", str(path)])
     err = capsys.readouterr().err
-    if make.__name__ in {"read_only", "hostile_values", "hostile_enum", "hostile_settings",
-                         "broken_json_settings", "dangling_reference", "huge_text"}:  # fmt: skip
+    if make.__name__ in {
+        "read_only",
+        "hostile_values",
+        "hostile_enum",
+        "hostile_settings",
+        "broken_json_settings",
+        "dangling_reference",
+        "huge_text",
+    }:
         # Sound as a file: check inspects structure; opening for editing refuses these.
         assert code in (0, 1)
     else:
@@ -86,11 +93,16 @@ def test_file_open_in_this_process_is_reported(tmp_path: Path) -> None:
 def test_file_open_in_another_process_is_reported(tmp_path: Path) -> None:
     path = sound_project(tmp_path / "shared.cxmap")
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from cxmapper.model.project import Project;"
-         "p = Project.open(sys.argv[1]); print('open', flush=True); time.sleep(60)", str(path)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from cxmapper.model.project import Project;"
+            "p = Project.open(sys.argv[1]); print('open', flush=True); time.sleep(60)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         with pytest.raises(ProjectFileError, match="already open in another CX Mapper"):

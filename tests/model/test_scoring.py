@@ -41,9 +41,10 @@ def test_wilson_refuses_impossible_samples() -> None:
 
 def make_project(customer_base: int = 10_000) -> tuple[Project, int, int, int]:
     p = Project.in_memory(
-        e.ProjectSettings(customer_base=customer_base, cost_per_contact=20.0,
-                          customer_lifetime_value=5000.0)
-    )  # fmt: skip
+        e.ProjectSettings(
+            customer_base=customer_base, cost_per_contact=20.0, customer_lifetime_value=5000.0
+        )
+    )
     billing = p.add_work_group("Billing")
     support = p.add_work_group("Support")
     a = p.add_step(billing.id, "Invoice").id
@@ -59,8 +60,14 @@ def test_reach_and_cost_from_evidence_by_hand() -> None:
     batch = p.evidence.import_batch("survey.csv", rows, sample_size=200)
     ids = [ev.id for ev in p.evidence.search("invoice")]
     assert len(ids) == 20 and batch.sample_size == 200
-    pain = p.add_pain("Wrong invoices", step_ids=(a, b), evidence_ids=tuple(ids),
-                      extra_contacts=2, rework_cost=30, extra_churn=0.01)  # fmt: skip
+    pain = p.add_pain(
+        "Wrong invoices",
+        step_ids=(a, b),
+        evidence_ids=tuple(ids),
+        extra_contacts=2,
+        rework_cost=30,
+        extra_churn=0.01,
+    )
     (score,) = score_pains(p)
     # k = 16 distinct customers, n = 200: p = 0.08, R = 0.08 × 10,000 = 800.
     assert (score.k, score.n) == (16, 200)
@@ -80,11 +87,23 @@ def test_reach_and_cost_from_evidence_by_hand() -> None:
 def test_estimate_band_and_kind() -> None:
     p, a, _, c = make_project()
     p.update_settings(cost_bands=(10.0, 50.0, 200.0, 1000.0, 5000.0))
-    p.add_pain("Local pain", step_ids=(a, c), reach_source=e.ReachSource.ESTIMATE,
-               reach_estimate_share=0.01, cost_mode=e.CostMode.BAND, cost_band=4)  # fmt: skip
-    p.add_pain("Counted", step_ids=(a,), reach_source=e.ReachSource.ESTIMATE,
-               reach_estimate_count=300, cost_mode=e.CostMode.BAND, cost_band=2,
-               kind_override=e.PainKind.UNIVERSAL)  # fmt: skip
+    p.add_pain(
+        "Local pain",
+        step_ids=(a, c),
+        reach_source=e.ReachSource.ESTIMATE,
+        reach_estimate_share=0.01,
+        cost_mode=e.CostMode.BAND,
+        cost_band=4,
+    )
+    p.add_pain(
+        "Counted",
+        step_ids=(a,),
+        reach_source=e.ReachSource.ESTIMATE,
+        reach_estimate_count=300,
+        cost_mode=e.CostMode.BAND,
+        cost_band=2,
+        kind_override=e.PainKind.UNIVERSAL,
+    )
     first, second = score_pains(p)
     # 1 % × 10,000 = 100 customers × band 4 (1,000) = 100,000; one work group, 1 % < 5 %.
     assert (first.title, first.impact, first.kind) == ("Local pain", 100_000, "local")
@@ -140,8 +159,13 @@ def test_wilson_bounds_contain_the_share(k: int, n: int) -> None:
 def test_order_is_by_impact_and_more_reach_never_lowers_impact(pains, extra: float) -> None:
     p, a, _, _ = make_project()
     for n, (count, rework, _band) in enumerate(pains):
-        p.add_pain(f"P{n}", step_ids=(a,), reach_source=e.ReachSource.ESTIMATE,
-                   reach_estimate_count=count, rework_cost=rework)  # fmt: skip
+        p.add_pain(
+            f"P{n}",
+            step_ids=(a,),
+            reach_source=e.ReachSource.ESTIMATE,
+            reach_estimate_count=count,
+            rework_cost=rework,
+        )
     scores = score_pains(p)
     impacts = [s.impact for s in scores]
     assert impacts == sorted(impacts, reverse=True)

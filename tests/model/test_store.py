@@ -118,9 +118,12 @@ def play(project: Project, script: list[tuple[str, dict]]) -> None:
             )
         elif kind == "action":
             project.add_action(
-                v["title"], pain_ids=tuple(pains), involved_group_ids=tuple(groups),
-                expected_reduction=v["reduction"], kind=e.ActionKind.MACRO,
-            )  # fmt: skip
+                v["title"],
+                pain_ids=tuple(pains),
+                involved_group_ids=tuple(groups),
+                expected_reduction=v["reduction"],
+                kind=e.ActionKind.MACRO,
+            )
         elif kind == "settings":
             project.update_settings(**v)
 

@@ -80,9 +80,11 @@ def test_keyboard_builds_a_three_lane_journey_with_a_loop(qtbot, view: JourneyVi
     assert titles(p) == ["Reports a problem", "Ticket triage", "Invoice correction", "Credit note"]
     lanes = {s.title: p.work_group(s.work_group_id).name for s in p.steps()}
     assert lanes == {
-        "Reports a problem": "Customer", "Ticket triage": "Support",
-        "Invoice correction": "Billing", "Credit note": "Billing",
-    }  # fmt: skip
+        "Reports a problem": "Customer",
+        "Ticket triage": "Support",
+        "Invoice correction": "Billing",
+        "Credit note": "Billing",
+    }
     assert len(p.flows()) == 4
     assert len(handoff_flow_ids(p)) == 3
     loops = loop_flow_ids(p)

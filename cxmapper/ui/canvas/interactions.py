@@ -211,9 +211,10 @@ class EditTitle(Interaction):
         else:
             push(
                 self.view.ctx.undo_stack,
-                UpdateItem(self.view.project, Step, self.step_id, f"Rename step '{title}'",
-                           title=title),
-            )  # fmt: skip
+                UpdateItem(
+                    self.view.project, Step, self.step_id, f"Rename step '{title}'", title=title
+                ),
+            )
 
     def cancel(self) -> None:
         if self.done:

@@ -158,6 +158,10 @@ def route(
     gutter_in = target.left() - 20.0 + offset / 2
     channel = lane_gap_above_target
     return [
-        start, QPointF(gutter_out, start.y()), QPointF(gutter_out, channel),
-        QPointF(gutter_in, channel), QPointF(gutter_in, end.y()), end,
-    ]  # fmt: skip
+        start,
+        QPointF(gutter_out, start.y()),
+        QPointF(gutter_out, channel),
+        QPointF(gutter_in, channel),
+        QPointF(gutter_in, end.y()),
+        end,
+    ]

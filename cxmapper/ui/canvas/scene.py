@@ -108,13 +108,16 @@ class JourneyScene(QGraphicsScene):
         offset = ((flow.id * 7) % 5 - 2) * 4.0  # separate arrows that share a gap
         if flow.source_id == flow.target_id:
             points = [
-                QPointF(a.right() - 30, a.top()), QPointF(a.right() - 30, a.top() - 14),
-                QPointF(a.right() + 14, a.top() - 14), QPointF(a.right() + 14, a.top() + 20),
+                QPointF(a.right() - 30, a.top()),
+                QPointF(a.right() - 30, a.top() - 14),
+                QPointF(a.right() + 14, a.top() - 14),
+                QPointF(a.right() + 14, a.top() + 20),
                 QPointF(a.right(), a.top() + 20),
-            ]  # fmt: skip
+            ]
         else:
-            points = route(a, b, loop=loop, lane_gap_above_target=b.top() - ROW_TOP / 2,
-                           offset=offset)  # fmt: skip
+            points = route(
+                a, b, loop=loop, lane_gap_above_target=b.top() - ROW_TOP / 2, offset=offset
+            )
         arrow.set_route(points, kind, flow.label)
 
     def _relayout(self) -> set[int]:

@@ -31,10 +31,11 @@ from cxmapper.ui.canvas.layout import (
 )
 from cxmapper.ui.canvas.legend import paint_legend
 from cxmapper.ui.canvas.scene import JourneyScene
-from cxmapper.ui.commands import AddFlow, AddStep, DeleteItems, push
+from cxmapper.ui.commands import AddFlow, AddStep, DeleteItems, LinkEvidence, push
 from cxmapper.ui.context import DocumentContext
 
 MIME = "application/x-cxmapper-steps"
+EVIDENCE_MIME = "application/x-cxmapper-evidence"  # rows dragged from the evidence panel
 
 
 class JourneyView(QGraphicsView):
@@ -58,6 +59,7 @@ class JourneyView(QGraphicsView):
         self._default = SelectMove(self)
         self._interaction: Interaction = self._default
         self.journey_scene.layoutChanged.connect(self.viewport().update)
+        self.setAcceptDrops(True)
 
     def close_view(self) -> None:
         self.journey_scene.detach()
@@ -98,6 +100,41 @@ class JourneyView(QGraphicsView):
             self.edit_title(card.step_id)
             return
         super().mouseDoubleClickEvent(event)
+
+    # --- dropping evidence on a card ----------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(EVIDENCE_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasFormat(EVIDENCE_MIME):
+            card = self.card_at(event.position().toPoint())
+            event.setAccepted(card is not None)
+            if card is not None:
+                event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        if not event.mimeData().hasFormat(EVIDENCE_MIME):
+            super().dropEvent(event)
+            return
+        card = self.card_at(event.position().toPoint())
+        if card is None:
+            event.ignore()
+            return
+        ids = json.loads(bytes(event.mimeData().data(EVIDENCE_MIME)).decode())
+        self.link_evidence(ids, card.step_id)
+        event.acceptProposedAction()
+
+    def link_evidence(self, evidence_ids: list[int], step_id: int) -> None:
+        push(self.ctx.undo_stack, LinkEvidence(self.project, list(evidence_ids), step_id))
+        self.message.emit(
+            f"Linked {len(evidence_ids)} evidence item(s) to “{self.project.step(step_id).title}”."
+        )
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -240,9 +277,14 @@ class JourneyView(QGraphicsView):
         if stage is None and connect_from is not None:
             stage = self.project.step(connect_from).stage_id
         command = AddStep(
-            self.project, group, "New step", x=x, y=self._free_slot(group, x), stage_id=stage,
+            self.project,
+            group,
+            "New step",
+            x=x,
+            y=self._free_slot(group, x),
+            stage_id=stage,
             connect_from=connect_from,
-        )  # fmt: skip
+        )
         error = push(self.ctx.undo_stack, command)
         if error or command.step_id is None:
             self.message.emit(error or "The step could not be added.")
@@ -332,15 +374,21 @@ class JourneyView(QGraphicsView):
                 group = s["work_group_id"] if s["work_group_id"] in groups else min(groups)
                 y = self._free_slot(group, s["x"])
                 command = AddStep(
-                    self.project, group, s["title"], x=s["x"], y=max(y, s["y"] + PITCH_Y),
+                    self.project,
+                    group,
+                    s["title"],
+                    x=s["x"],
+                    y=max(y, s["y"] + PITCH_Y),
                     stage_id=s["stage_id"] if s["stage_id"] in stages else None,
-                )  # fmt: skip
+                )
                 if push(stack, command) is None and command.step_id is not None:
                     new_ids[s["id"]] = command.step_id
                     self.project.update_step(
-                        command.step_id, description=s["description"], channel=s["channel"],
+                        command.step_id,
+                        description=s["description"],
+                        channel=s["channel"],
                         emotion=s["emotion"],
-                    )  # fmt: skip
+                    )
             for a, b, label in payload["flows"]:
                 if a in new_ids and b in new_ids:
                     push(stack, AddFlow(self.project, new_ids[a], new_ids[b], label))

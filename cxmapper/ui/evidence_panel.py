@@ -1,0 +1,290 @@
+"""The evidence panel: what customers say at the selected steps, search with "link all results
+to this step", bright spots, and the import batches.
+
+Evidence rows are dragged from the tables onto a step card to link them (MIME type below).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cxmapper.model.entities import Evidence
+from cxmapper.model.events import Change
+from cxmapper.model.evidence_stats import bright_spots, named_praise, step_stats
+from cxmapper.ui.canvas.view import EVIDENCE_MIME
+from cxmapper.ui.commands import LinkEvidence, push
+from cxmapper.ui.context import DocumentContext
+
+PAGE = 500
+COLUMNS = ("Date", "Score", "Customer", "Source", "Verbatim")
+
+
+class EvidenceModel(QAbstractTableModel):
+    """A page of evidence rows (the panel never loads all evidence)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Evidence] = []
+
+    def set_items(self, items: list[Evidence]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = 0) -> Any:
+        ev = self.items[index.row()]
+        values = (ev.date or "", ev.score, ev.customer_id, ev.source, ev.text)
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = values[index.column()]
+            if index.column() == 1 and value is not None:
+                return f"{value:g}" + (f" / {ev.score_scale}" if ev.score_scale else "")
+            return "" if value is None else str(value).replace("\n", " ")
+        if role == Qt.ItemDataRole.UserRole:  # sort key
+            value = values[index.column()]
+            return -1e9 if value is None else value
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
+            return ev.text
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
+
+    def mimeTypes(self) -> list[str]:
+        return [EVIDENCE_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        ids = sorted({self.items[i.row()].id for i in indexes})
+        data = QMimeData()
+        data.setData(EVIDENCE_MIME, json.dumps(ids).encode())
+        data.setText(f"{len(ids)} evidence item(s)")
+        return data
+
+
+def _table(model: EvidenceModel) -> tuple[QTableView, QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(Qt.ItemDataRole.UserRole)
+    proxy.setFilterKeyColumn(-1)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    view = QTableView()
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setDragEnabled(True)
+    view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+    view.setAlternatingRowColors(True)
+    return view, proxy
+
+
+class EvidencePanel(QWidget):
+    def __init__(self, ctx: DocumentContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.project = ctx.project
+        self.tabs = QTabWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.tabs)
+        self._build_step_tab()
+        self._build_search_tab()
+        self._build_bright_tab()
+        self._build_imports_tab()
+        ctx.selectionChanged.connect(self.refresh_steps)
+        ctx.changed.connect(self._on_change)
+        self.refresh_steps()
+        self.refresh_imports()
+
+    def detach(self) -> None:
+        self.ctx.selectionChanged.disconnect(self.refresh_steps)
+        self.ctx.changed.disconnect(self._on_change)
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity in ("evidence", "import_batch", "step"):
+            self.refresh_steps()
+        if change.entity == "import_batch":
+            self.refresh_imports()
+
+    # --- at the selected steps ----------------------------------------------------------------
+
+    def _build_step_tab(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.stats = QLabel()
+        self.stats.setWordWrap(True)
+        self.stats.setTextFormat(Qt.TextFormat.RichText)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter these verbatims…")
+        self.step_model = EvidenceModel()
+        self.step_table, self.step_proxy = _table(self.step_model)
+        self.filter.textChanged.connect(self.step_proxy.setFilterFixedString)
+        layout.addWidget(self.stats)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.step_table)
+        self.tabs.addTab(page, "At selected steps")
+
+    def refresh_steps(self) -> None:
+        steps = self.ctx.selected_step_ids()
+        steps = tuple(s for s in steps if self.project.has_step(s))
+        if not steps:
+            total = self.project.evidence.count()
+            self.stats.setText(
+                f"<b>{total:,}</b> evidence items in this project. Select steps to "
+                "see what customers said there."
+            )
+            self.step_model.set_items([])
+            return
+        s = step_stats(self.project, steps)
+        names = ", ".join(self.project.step(i).title for i in steps[:3])
+        names += "…" if len(steps) > 3 else ""
+        parts = [f"<b>{names}</b>: {s.count:,} item{'s' * (s.count != 1)}"]
+        if s.average is not None:
+            parts.append(f"average score {s.average:.1f}")
+        if s.nps is not None:
+            parts.append(f"NPS {s.nps:+.0f}")
+        if s.csat is not None:
+            parts.append(f"CSAT {s.csat:.0%}")
+        if s.detractor_share is not None:
+            parts.append(f"detractors {s.detractor_share:.0%}")
+        trend = " · ".join(
+            f"{m}: {n}" + (f" ({a:.1f})" if a is not None else "") for m, n, a in s.by_month[-6:]
+        )
+        self.stats.setText(
+            " · ".join(parts) + (f"<br><small>By month: {trend}</small>" if trend else "")
+        )
+        self.step_model.set_items(self.project.evidence.for_steps(steps, limit=PAGE))
+
+    # --- search -------------------------------------------------------------------------------
+
+    def _build_search_tab(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        row = QHBoxLayout()
+        self.query = QLineEdit()
+        self.query.setPlaceholderText("Search all evidence (words, e.g. invoice wrong)…")
+        self.query.returnPressed.connect(self.search)
+        self.link_button = QPushButton("Link all results to the selected step")
+        self.link_button.clicked.connect(self.link_results)
+        row.addWidget(self.query)
+        row.addWidget(self.link_button)
+        self.search_note = QLabel()
+        self.search_model = EvidenceModel()
+        self.search_table, _ = _table(self.search_model)
+        layout.addLayout(row)
+        layout.addWidget(self.search_note)
+        layout.addWidget(self.search_table)
+        self.tabs.addTab(page, "Search")
+
+    def search(self) -> list[Evidence]:
+        found = self.project.evidence.search(self.query.text(), limit=5000)
+        self.search_model.set_items(found)
+        self.search_note.setText(
+            f"{len(found):,} item(s) found" + (" (first 5,000)" if len(found) == 5000 else "")
+        )
+        return found
+
+    def link_results(self) -> None:
+        steps = self.ctx.selected_step_ids()
+        if len(steps) != 1:
+            QMessageBox.information(
+                self, "Link evidence", "Select exactly one step on the map first."
+            )
+            return
+        ids = [ev.id for ev in self.search_model.items]
+        if ids:
+            push(self.ctx.undo_stack, LinkEvidence(self.project, ids, steps[0]))
+
+    # --- bright spots and imports -------------------------------------------------------------
+
+    def _build_bright_tab(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(
+            QLabel(
+                "Steps customers praise most, and praise that names a person: "
+                "candidates for cultural action."
+            )
+        )
+        self.bright = QListWidget()
+        self.bright.setWordWrap(True)
+        self.bright.itemActivated.connect(
+            lambda item: self.ctx.set_selection(steps=[item.data(Qt.ItemDataRole.UserRole)])
+        )
+        refresh = QPushButton("Refresh")
+        refresh.clicked.connect(self.refresh_bright)
+        layout.addWidget(self.bright)
+        layout.addWidget(refresh)
+        self.tabs.addTab(page, "Bright spots")
+        self.tabs.currentChanged.connect(lambda i: i == 2 and self.refresh_bright())
+
+    def refresh_bright(self) -> None:
+        self.bright.clear()
+        for spot in bright_spots(self.project):
+            lines = [f"{spot.title} — {spot.positive_share:.0%} positive of {spot.scored}"]
+            lines += [f"   “{t}” ({named_praise(t)})" for t in spot.praise]
+            item = QListWidgetItem("\n".join(lines))
+            item.setData(Qt.ItemDataRole.UserRole, spot.step_id)
+            self.bright.addItem(item)
+
+    def _build_imports_tab(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.batches = QListWidget()
+        remove = QPushButton("Remove the selected import…")
+        remove.clicked.connect(self.remove_batch)
+        layout.addWidget(self.batches)
+        layout.addWidget(remove)
+        self.tabs.addTab(page, "Imports")
+
+    def refresh_imports(self) -> None:
+        self.batches.clear()
+        for b in self.project.evidence.batches():
+            item = QListWidgetItem(f"{b.file_name} — {b.rows:,} items, {b.format}, {b.imported_at}")
+            item.setData(Qt.ItemDataRole.UserRole, b.id)
+            self.batches.addItem(item)
+
+    def remove_batch(self) -> None:
+        item = self.batches.currentItem()
+        if item is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Remove import",
+            f"Remove “{item.text()}” and every evidence item it brought in? (Import the file "
+            "again to bring them back.)",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.project.evidence.remove_batch(int(item.data(Qt.ItemDataRole.UserRole)))
+            # Undo steps that refer to the removed evidence no longer apply.
+            self.ctx.undo_stack.clear()
