@@ -7,6 +7,7 @@ from the reach interval. Pains rank by impact, then work groups involved, then e
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -100,21 +101,23 @@ def evidence_sample(project: Project, pain: e.Pain) -> tuple[int, int]:
     if not ids:
         return 0, 0
     conn = project.db.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _pain_ev (id INTEGER PRIMARY KEY)")
-    conn.execute("DELETE FROM _pain_ev")
-    conn.executemany("INSERT OR IGNORE INTO _pain_ev (id) VALUES (?)", [(i,) for i in ids])
+    # The ids go in as one JSON array: a query, never a write, so no transaction is opened.
+    chosen = "SELECT value FROM json_each(?)"
+    payload = json.dumps(ids)
     k = conn.execute(
         "SELECT count(DISTINCT CASE WHEN customer_id != '' THEN 'c:' || customer_id"
-        " ELSE 'e:' || id END) FROM evidence WHERE id IN (SELECT id FROM _pain_ev)"
+        f" ELSE 'e:' || id END) FROM evidence WHERE id IN ({chosen})",
+        (payload,),
     ).fetchone()[0]
     n = conn.execute(
         "SELECT coalesce(sum(sample_size), 0) FROM import_batch WHERE id IN"
-        " (SELECT DISTINCT batch_id FROM evidence WHERE id IN (SELECT id FROM _pain_ev))"
+        f" (SELECT DISTINCT batch_id FROM evidence WHERE id IN ({chosen}))",
+        (payload,),
     ).fetchone()[0]
     n += conn.execute(
-        "SELECT count(*) FROM evidence WHERE batch_id IS NULL AND id IN (SELECT id FROM _pain_ev)"
+        f"SELECT count(*) FROM evidence WHERE batch_id IS NULL AND id IN ({chosen})",
+        (payload,),
     ).fetchone()[0]
-    conn.execute("DELETE FROM _pain_ev")
     return int(k), int(max(n, k))
 
 

@@ -69,6 +69,7 @@ def test_reach_and_cost_from_evidence_by_hand() -> None:
         extra_churn=0.01,
     )
     (score,) = score_pains(p)
+    assert not p.db.conn.in_transaction  # scoring never leaves a write transaction open
     # k = 16 distinct customers, n = 200: p = 0.08, R = 0.08 × 10,000 = 800.
     assert (score.k, score.n) == (16, 200)
     assert score.reach == pytest.approx(800)
