@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -150,7 +150,8 @@ class MainWindow(QMainWindow):
         if project.path:
             self.setWindowFilePath(str(project.path))
             self._remember_recent(str(project.path))
-        self.view.fit_height()
+        # Fit once the docks have taken their room, so every lane is in view.
+        QTimer.singleShot(0, lambda: self.view and self.view.fit_height())
         self.view.setFocus()
         self._show_counts()
         self._show_selection()
@@ -241,7 +242,7 @@ class MainWindow(QMainWindow):
         evidence.raise_()
         pains.raise_()
         self.resizeDocks([inspector], [520], Qt.Orientation.Horizontal)
-        self.resizeDocks([evidence], [280], Qt.Orientation.Vertical)
+        self.resizeDocks([evidence], [230], Qt.Orientation.Vertical)
 
     # --- recent files -------------------------------------------------------------------------
 

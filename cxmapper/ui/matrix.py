@@ -137,6 +137,8 @@ class PriorityMatrix(QWidget):
                 else QPen(QColor("#ffffff"), 1)
             )
             painter.drawEllipse(centre, r, r)
+            if score.rank > 6 and score.pain_id not in selected:
+                continue  # the six costliest are labelled; the rest on selection
             painter.setPen(QColor("#1f2430"))
             label = metrics.elidedText(
                 f"{score.rank}. {score.title}", Qt.TextElideMode.ElideRight, 160

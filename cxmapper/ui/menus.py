@@ -128,6 +128,8 @@ def build_menus(w: MainWindow) -> None:
         menu_view,
         checkable=True,
     )
+    act("legend", "&Legend", lambda: _legend(w), "Ctrl+Shift+L", menu_view, checkable=True)
+    w.action("legend").setChecked(True)
     w.panels_menu = menu_view.addMenu("&Panels")
     act(
         "presentation",
@@ -206,6 +208,12 @@ def _add_named(w: MainWindow, what: str) -> None:
     error = push(w.ctx.undo_stack, command)
     if error:
         QMessageBox.warning(w, f"Add {what}", error)
+
+
+def _legend(w: MainWindow) -> None:
+    if w.view is not None:
+        w.view.legend_visible = w.action("legend").isChecked()
+        w.view.viewport().update()
 
 
 def _presentation(w: MainWindow) -> None:
