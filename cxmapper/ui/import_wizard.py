@@ -297,13 +297,14 @@ class StepsPage(QWizardPage):
             self.table.setItem(row, 0, QTableWidgetItem(match.value))
             self.table.setItem(row, 1, QTableWidgetItem(str(match.rows)))
             combo = QComboBox()
-            combo.addItem(NO_LINK, ("none", None))
+            # Item data as plain strings ("new:3", "step:12"): Qt keeps them safely.
+            combo.addItem(NO_LINK, "none:")
             for g in groups:
-                combo.addItem(f"New step “{match.value}” in {g.name}", ("new", g.id))
+                combo.addItem(f"New step “{match.value}” in {g.name}", f"new:{g.id}")
             for s in steps:
-                combo.addItem(s.title, ("step", s.id))
+                combo.addItem(s.title, f"step:{s.id}")
             if match.step_id is not None:
-                combo.setCurrentIndex(combo.findData(("step", match.step_id)))
+                combo.setCurrentIndex(combo.findData(f"step:{match.step_id}"))
             self.table.setCellWidget(row, 2, combo)
 
     def choices(self) -> tuple[dict[str, int | None], dict[str, int]]:
@@ -311,11 +312,11 @@ class StepsPage(QWizardPage):
         new: dict[str, int] = {}
         for row in range(self.table.rowCount()):
             value = self.table.item(row, 0).text()
-            kind, ident = self.table.cellWidget(row, 2).currentData()
+            kind, _, ident = str(self.table.cellWidget(row, 2).currentData()).partition(":")
             if kind == "new":
-                new[value] = ident
+                new[value] = int(ident)
             else:
-                links[value] = ident
+                links[value] = int(ident) if ident else None
         return links, new
 
 

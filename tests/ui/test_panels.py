@@ -1,0 +1,208 @@
+"""The facilitator's path through the window: import evidence, see it at a step, score a
+pain, agree a macro action, export the workbook — each step driven through the widgets."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QMessageBox, QWizard
+
+from cxmapper.model.demo import write_demo
+from cxmapper.model.scoring import score_pains
+from cxmapper.ui.canvas.view import EVIDENCE_MIME
+from cxmapper.ui.import_wizard import ImportWizard
+from cxmapper.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    path = tmp_path / "demo.cxmap"
+    write_demo(path)
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.resize(1600, 1000)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.open_path(path)
+    yield w
+    w.close_project()
+
+
+def panel(w: MainWindow, name: str):
+    return w.panels[name].widget()
+
+
+def step_id(w: MainWindow, title: str) -> int:
+    return next(s.id for s in w.ctx.project.steps() if s.title == title)
+
+
+def test_evidence_panel_shows_the_selected_step(window: MainWindow) -> None:
+    ev = panel(window, "evidence")
+    step = step_id(window, "Receives invoice")
+    window.ctx.set_selection(steps=[step])
+    count = window.ctx.project.evidence.counts_by_step()[step]
+    assert ev.step_model.rowCount() == count
+    assert f"{count} items" in ev.stats.text() and "NPS" in ev.stats.text()
+    ev.filter.setText("VAT")
+    assert 0 < ev.step_proxy.rowCount() < count
+
+
+def test_search_and_link_all_results_with_undo(qtbot, window: MainWindow) -> None:
+    ev = panel(window, "evidence")
+    target = step_id(window, "Go-live")
+    window.ctx.set_selection(steps=[target])
+    before = window.ctx.project.evidence.counts_by_step().get(target, 0)
+    ev.query.setText("invoice")
+    qtbot.keyClick(ev.query, Qt.Key.Key_Return)
+    found = ev.search_model.rowCount()
+    assert found > 10
+    qtbot.mouseClick(ev.link_button, Qt.MouseButton.LeftButton)
+    after = window.ctx.project.evidence.counts_by_step()[target]
+    assert after == before + found
+    card = window.view.journey_scene.cards[target]
+    assert card.evidence_count == after  # the badge updated live
+    window.ctx.undo_stack.undo()
+    assert window.ctx.project.evidence.counts_by_step().get(target, 0) == before
+
+
+def test_dropping_evidence_on_a_card_links_it(window: MainWindow) -> None:
+    view = window.view
+    target = step_id(window, "Kick-off meeting")
+    before = window.ctx.project.evidence.counts_by_step().get(target, 0)
+    data = QMimeData()
+    data.setData(EVIDENCE_MIME, b"[1, 2, 3]")
+    view.ensure_visible("step", target)
+    pos = view.mapFromScene(view.journey_scene.cards[target].sceneBoundingRect().center())
+    enter = QDragEnterEvent(
+        pos,
+        Qt.DropAction.LinkAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    view.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(pos),
+        Qt.DropAction.LinkAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    view.dropEvent(drop)
+    assert window.ctx.project.evidence.counts_by_step()[target] == before + 3
+
+
+def test_import_wizard_end_to_end_with_undo(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    export = tmp_path / "survey.csv"
+    with export.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(["Customer ID", "Date", "NPS", "Comment", "Touchpoint"])
+        for i in range(300):
+            writer.writerow(
+                [
+                    f"NEW-{i}",
+                    "03.10.2026",
+                    str(i % 11),
+                    f"Comment {i}",
+                    "Receives invoice" if i % 2 else "Quarterly review call",
+                ]
+            )
+    project = window.ctx.project
+    before = project.evidence.count()
+    wizard = ImportWizard(window.ctx, export, window)
+    wizard.show()
+    assert wizard.plan is None or wizard.currentPage() is wizard.file_page
+    wizard.next()  # columns
+    assert wizard.columns_page.combos["text"].currentText() == "Comment"
+    wizard.next()  # steps
+    table = wizard.steps_page.table
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    unmatched = table.cellWidget(rows["Quarterly review call"], 2)
+    assert unmatched.currentText() == "(don't link)"
+    customer_success = next(g.id for g in project.work_groups() if g.name == "Customer Success")
+    unmatched.setCurrentIndex(unmatched.findData(f"new:{customer_success}"))
+    wizard.next()  # summary
+    assert "300" in wizard.summary_page.label.text()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert project.evidence.count() == before + 300
+    new_step = next(s for s in project.steps() if s.title == "Quarterly review call")
+    assert project.evidence.counts_by_step()[new_step.id] == 150
+    assert window.ctx.undo_stack.undoText() == "Import evidence from 'survey.csv'"
+    window.action("undo").trigger()
+    assert project.evidence.count() == before
+    assert not any(s.title == "Quarterly review call" for s in project.steps())
+
+
+def test_pain_from_selection_then_edit_reranks(qtbot, window: MainWindow, monkeypatch) -> None:
+    pains = panel(window, "pains")
+    project = window.ctx.project
+    steps = [step_id(window, "Receives invoice"), step_id(window, "Invoice correction")]
+    window.ctx.set_selection(steps=steps)
+    opened = []
+    monkeypatch.setattr("cxmapper.ui.pains_panel.PainEditor.open", lambda self: opened.append(self))
+    pain_id = pains.new_pain()
+    editor = opened[0]
+    editor.title.setText("Seat changes are billed wrongly")
+    editor._use_detractors()
+    editor.contacts.setValue(4)
+    editor.churn.setValue(20)  # 20 % extra churn × 38,000 CLV: very costly
+    editor.accept()
+    pain = project.pain(pain_id)
+    assert pain.title == "Seat changes are billed wrongly" and pain.evidence_ids
+    top = pains.model.scores[0]
+    assert top.pain_id == pain_id and top.kind == "universal"
+    assert score_pains(project)[0].pain_id == pain_id
+    window.ctx.undo_stack.undo()
+    window.ctx.undo_stack.undo()
+    assert pains.model.scores[0].pain_id != pain_id
+
+
+def test_matrix_click_selects_pain_and_steps(qtbot, window: MainWindow) -> None:
+    matrix = panel(window, "matrix")
+    matrix.resize(600, 400)
+    score = matrix.scores[-1]
+    centre = matrix.bubble_centre(score)
+    qtbot.mouseClick(
+        matrix, Qt.MouseButton.LeftButton, pos=QPoint(int(centre.x()), int(centre.y()))
+    )
+    hit = matrix.pain_at(centre)
+    assert window.ctx.selected_pain_ids() == (hit.pain_id,)
+    assert window.ctx.selected_step_ids() == tuple(window.ctx.project.pain(hit.pain_id).step_ids)
+
+
+def test_macro_action_from_selected_pains(qtbot, window: MainWindow, monkeypatch) -> None:
+    actions = panel(window, "actions")
+    project = window.ctx.project
+    pain = next(p for p in project.pains() if p.title.startswith("Migrated"))
+    window.ctx.set_selection(pains=[pain.id])
+    opened = []
+    monkeypatch.setattr(
+        "cxmapper.ui.actions_panel.ActionEditor.open", lambda self: opened.append(self)
+    )
+    action_id = actions.new_macro()
+    names = {project.work_group(g).name for g in project.action(action_id).involved_group_ids}
+    assert {"Onboarding", "Engineering"} <= names  # the pain's groups and its loop's
+    editor = opened[0]
+    editor.investment.setValue(50_000)
+    editor.reduction.setValue(40)
+    editor.accept()
+    score = next(s for s in actions.model.scores if s.action_id == action_id)
+    assert score.roi == pytest.approx(score.benefit / 50_000) and score.benefit > 0
+    window.ctx.undo_stack.undo()
+    window.ctx.undo_stack.undo()
+    assert not any(a.id == action_id for a in project.actions())
+
+
+def test_export_plan_from_the_window(window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: pytest.fail(str(a)))
+    out = tmp_path / "plan.xlsx"
+    assert window.export_plan(out)
+    from python_calamine import CalamineWorkbook
+
+    assert "Macro plan" in CalamineWorkbook.from_path(str(out)).sheet_names
