@@ -125,6 +125,18 @@ def _convert(project: Project, plan: ImportPlan) -> None:
     source = plan.path.stem
     scores: list[float] = []
     step_rows: Counter[str] = Counter()
+    index = m
+    zendesk = layout.format == "zendesk"
+    subject_i = m.get("subject") if zendesk and m.get("subject") != m.get("text") else None
+    date_i, score_i, step_i = index.get("date"), index.get("score"), index.get("step")
+    plain = [(key, index.get(field)) for field, key in (
+        ("id", "external_id"), ("customer_id", "customer_id"), ("channel", "channel"),
+        ("score_scale", "score_scale"))]  # fmt: skip
+    source_i, text_i = index.get("source"), index.get("text")
+
+    def cell(row: list[str], i: int | None) -> str:
+        return row[i].strip() if i is not None and i < len(row) else ""
+
     for number in range(layout.data_start, len(plan.rows)):
         row = plan.rows[number]
         if len(row) > width and any(c.strip() for c in row[width:]):
@@ -132,34 +144,28 @@ def _convert(project: Project, plan: ImportPlan) -> None:
                 f"“{name}” row {number + 1} has {len(row)} fields but the header has {width}; "
                 "nothing was imported."
             )
-        if not any(c.strip() for c in row):
+        if not any(row):
             plan.skipped["empty row"] += 1
             continue
-
-        def cell(field_name: str, row: list[str] = row) -> str:
-            i = m.get(field_name)
-            return row[i].strip() if i is not None and i < len(row) else ""
-
-        item: dict[str, Any] = {"kind": layout.kind, "source": cell("source") or source}
-        for key in ("id", "customer_id", "channel", "score_scale"):
-            item["external_id" if key == "id" else key] = cell(key)
-        text = cell("text")
-        if layout.format == "zendesk" and "subject" in m and m.get("text") != m["subject"]:
-            subject = cell("subject")
+        item: dict[str, Any] = {"kind": layout.kind, "source": cell(row, source_i) or source}
+        for key, i in plain:
+            item[key] = cell(row, i)
+        text = cell(row, text_i)
+        if subject_i is not None:
+            subject = cell(row, subject_i)
             text = f"{subject}\n{text}".strip() if subject else text
         item["text"] = text
+        raw_date = cell(row, date_i)
         try:
-            item["date"] = parse_date(cell("date"))
+            item["date"] = parse_date(raw_date)
         except ValueError:
             raise ImportFailure(
                 f"“{name}” row {number + 1}, column “{plan.column_of('date')}”: "
-                f"“{cell('date')[:30]}” is not a date; nothing was imported."
+                f"“{raw_date[:30]}” is not a date; nothing was imported."
             ) from None
-        raw_score = cell("score")
+        raw_score = cell(row, score_i)
         try:
-            score = (
-                zendesk_score(raw_score) if layout.format == "zendesk" else parse_score(raw_score)
-            )
+            score = zendesk_score(raw_score) if zendesk else parse_score(raw_score)
         except ValueError:
             raise ImportFailure(
                 f"“{name}” row {number + 1}, column “{plan.column_of('score')}”: "
@@ -168,10 +174,10 @@ def _convert(project: Project, plan: ImportPlan) -> None:
         item["score"] = score
         if score is not None:
             scores.append(score)
-        if not item["text"] and score is None:
+        if not text and score is None:
             plan.skipped["no feedback text or score"] += 1
             continue
-        step = cell("step")
+        step = cell(row, step_i)
         if step:
             step_rows[step] += 1
         item["_step"] = step
@@ -226,11 +232,10 @@ def run_import(
         nonlocal linked
         for n, item in enumerate(plan.evidence, 1):
             step_id = chosen.get(item["_step"]) if item["_step"] else None
-            row = {k: v for k, v in item.items() if k != "_step"}
-            if step_id is not None:
-                row["step_ids"] = [step_id]
-                linked += 1
-            yield row
+            # The store reads only the evidence fields and step_ids; "_step" rides along.
+            item["step_ids"] = (step_id,) if step_id is not None else ()
+            linked += step_id is not None
+            yield item
             if n % PROGRESS_EVERY == 0:
                 if cancelled is not None and cancelled():
                     raise ImportCancelled

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?")
@@ -12,6 +13,7 @@ _US = re.compile(
 _EU = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
+@functools.lru_cache(maxsize=4096)  # exports repeat the same dates many times
 def parse_date(text: str) -> str | None:
     """An ISO date (YYYY-MM-DD) from ISO, US (10/03/2026 09:15:22 AM) or European
     (03.10.2026) forms; None for an empty cell; ValueError when it cannot be read.

@@ -241,19 +241,39 @@ class EvidenceStore:
         return len(rows)
 
 
-def _evidence_values(batch_id: int | None, item: Mapping[str, Any]) -> list[Any]:
-    kind = item.get("kind", "survey")
+def _text(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else str(value)
+
+
+# The column order _evidence_values fills (checked at import time below).
+assert EVIDENCE_COLUMNS == [
+    "batch_id",
+    "kind",
+    "source",
+    "external_id",
+    "date",
+    "customer_id",
+    "score",
+    "score_scale",
+    "channel",
+    "text",
+]
+
+
+def _evidence_values(batch_id: int | None, item: Mapping[str, Any]) -> tuple[Any, ...]:
+    get = item.get
+    kind = get("kind", "survey")
     if kind not in EVIDENCE_KINDS:
         raise ModelError(f"Evidence kind must be one of: {', '.join(EVIDENCE_KINDS)}.")
-    values: list[Any] = []
-    for name in EVIDENCE_COLUMNS:
-        if name == "batch_id":
-            values.append(batch_id)
-        elif name == "kind":
-            values.append(kind)
-        elif name in ("date", "score"):
-            values.append(item.get(name))
-        else:
-            value = item.get(name, "")
-            values.append("" if value is None else str(value))
-    return values
+    return (
+        batch_id,
+        kind,
+        _text(get("source")),
+        _text(get("external_id")),
+        get("date"),
+        _text(get("customer_id")),
+        get("score"),
+        _text(get("score_scale")),
+        _text(get("channel")),
+        _text(get("text")),
+    )

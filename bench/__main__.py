@@ -1,0 +1,156 @@
+"""`python -m bench`: builds the large project and prints each figure beside its floor.
+
+Floors are measured in the same run on the same data: the least any implementation could take
+(raw csv.reader + sqlite3 executemany; openpyxl write-only of the same cells alone; etc.).
+Figures are printed, never asserted. Options: --steps N (default 2000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import resource
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROWS = 100_000
+
+
+def timed(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def report(name: str, seconds: float, floor: float | None = None, note: str = "") -> None:
+    ratio = f"{seconds / floor:5.2f}×" if floor else "     "
+    floor_text = f"{floor:8.3f} s" if floor else " " * 10
+    print(f"{name:<38} {seconds:8.3f} s   floor {floor_text}   {ratio}  {note}")
+
+
+def write_csv(path: Path, rows: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["Customer ID", "Date", "NPS", "Comment", "Touchpoint"])
+        for i in range(rows):
+            w.writerow([f"C-{i % 40000:05d}", f"2026-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                        str(i % 11), f"Verbatim number {i} about the invoice and support",
+                        "Receives invoice" if i % 3 else "Ticket triage"])  # fmt: skip
+
+
+def csv_floor(path: Path, db_path: Path) -> float:
+    start = time.perf_counter()
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE t (a, b, c, d, e)")
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        next(reader)
+        with conn:
+            conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", reader)
+    conn.close()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--steps", type=int, default=2000)
+    args = parser.parse_args()
+    print(f"CX Mapper benchmarks on {platform.node()}: {platform.processor() or platform.machine()},"
+          f" {os.cpu_count()} cores, Python {platform.python_version()}")  # fmt: skip
+    folder = Path(tempfile.mkdtemp(prefix="cxmap-bench-"))
+    from cxmapper.model.demo import write_demo
+    from cxmapper.model.project import Project
+
+    big = folder / "big.cxmap"
+    seconds, counts = timed(write_demo, big, steps=args.steps)
+    report("write large demo project", seconds, note=str(counts))
+
+    # --- window: open, full render, one edit ---------------------------------------------------
+    from cxmapper.model import journey
+    from cxmapper.ui.app import make_application
+    from cxmapper.ui.canvas.view import JourneyView
+    from cxmapper.ui.context import DocumentContext
+    from cxmapper.ui.render import render_image
+
+    app = make_application()
+    start = time.perf_counter()
+    project = Project.open(big)
+    ctx = DocumentContext(project)
+    view = JourneyView(ctx)
+    view.resize(1600, 900)
+    view.show()
+    app.processEvents()
+    report("open large project in the window", time.perf_counter() - start)
+    seconds, image = timed(render_image, project, 0.5)
+    report("full render of the map (PNG, 0.5×)", seconds, note=f"{image.width()}×{image.height()}")
+    step = project.steps()[len(project.steps()) // 2]
+    seconds, _ = timed(lambda: (project.update_step(step.id, title="Edited"), app.processEvents()))
+    report("one edit (rename a step), view updated", seconds)
+    seconds, _ = timed(journey.analyse, project)
+    report("journey analysis after an edit", seconds)
+    seconds, _ = timed(journey.critical_steps, project, 200)
+    report("critical steps (betweenness, k=200)", seconds, note="runs off the UI thread")
+    view.close_view()
+    ctx.close()
+    project.close()
+
+    # --- imports --------------------------------------------------------------------------------
+    from cxmapper.exchange.importer import plan_import, run_import
+
+    data = folder / "survey.csv"
+    write_csv(data, ROWS)
+    floor = csv_floor(data, folder / "floor.db")
+    target = folder / "import.cxmap"
+    write_demo(target)
+    with Project.open(target) as p:
+        seconds, _ = timed(lambda: run_import(p, plan_import(p, data)))
+    report(f"import {ROWS:,}-row CSV", seconds, floor)
+
+    from openpyxl import Workbook, load_workbook
+
+    xlsx = folder / "survey.xlsx"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    with data.open(newline="", encoding="utf-8") as f:
+        for row in csv.reader(f):
+            sheet.append(row)
+    book.save(xlsx)
+    start = time.perf_counter()
+    ro = load_workbook(xlsx, read_only=True)
+    rows = sum(1 for _ in ro.worksheets[0].iter_rows(values_only=True))
+    ro.close()
+    openpyxl_floor = time.perf_counter() - start
+    with Project.open(target) as p:
+        seconds, _ = timed(lambda: run_import(p, plan_import(p, xlsx)))
+    report(f"import {ROWS:,}-row XLSX (calamine)", seconds, openpyxl_floor,
+           f"floor = openpyxl read-only read alone ({rows:,} rows)")  # fmt: skip
+
+    # --- export ---------------------------------------------------------------------------------
+    from cxmapper.exchange.workbook import export_workbook
+
+    with Project.open(big) as p:
+        cells = list(p.db.conn.execute(
+            "SELECT id, date, kind, source, customer_id, score, score_scale, channel, '', text"
+            " FROM evidence"))  # fmt: skip
+        start = time.perf_counter()
+        floor_book = Workbook(write_only=True)
+        ws = floor_book.create_sheet("Evidence")
+        for row in cells:
+            ws.append(row)
+        floor_book.save(folder / "floor.xlsx")
+        floor = time.perf_counter() - start
+        seconds, _ = timed(export_workbook, p, folder / "plan.xlsx")
+    report(f"export plan ({len(cells):,} evidence rows)", seconds, floor,
+           "floor = openpyxl write-only of the evidence cells alone")  # fmt: skip
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'peak memory (max RSS)':<38} {peak:8.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
