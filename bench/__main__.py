@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROWS = 100_000
 
 
-def timed(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+def timed(fn, *args, **kwargs):
     start = time.perf_counter()
     result = fn(*args, **kwargs)
     return time.perf_counter() - start, result
@@ -39,9 +39,15 @@ def write_csv(path: Path, rows: int) -> None:
         w = csv.writer(f)
         w.writerow(["Customer ID", "Date", "NPS", "Comment", "Touchpoint"])
         for i in range(rows):
-            w.writerow([f"C-{i % 40000:05d}", f"2026-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
-                        str(i % 11), f"Verbatim number {i} about the invoice and support",
-                        "Receives invoice" if i % 3 else "Ticket triage"])  # fmt: skip
+            w.writerow(
+                [
+                    f"C-{i % 40000:05d}",
+                    f"2026-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                    str(i % 11),
+                    f"Verbatim number {i} about the invoice and support",
+                    "Receives invoice" if i % 3 else "Ticket triage",
+                ]
+            )
 
 
 def csv_floor(path: Path, db_path: Path) -> float:
@@ -61,8 +67,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--steps", type=int, default=2000)
     args = parser.parse_args()
-    print(f"CX Mapper benchmarks on {platform.node()}: {platform.processor() or platform.machine()},"
-          f" {os.cpu_count()} cores, Python {platform.python_version()}")  # fmt: skip
+    print(
+        f"CX Mapper benchmarks on {platform.node()}: {platform.processor() or platform.machine()},"
+        f" {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     folder = Path(tempfile.mkdtemp(prefix="cxmap-bench-"))
     from cxmapper.model.demo import write_demo
     from cxmapper.model.project import Project
@@ -128,16 +136,23 @@ def main() -> None:
     openpyxl_floor = time.perf_counter() - start
     with Project.open(target) as p:
         seconds, _ = timed(lambda: run_import(p, plan_import(p, xlsx)))
-    report(f"import {ROWS:,}-row XLSX (calamine)", seconds, openpyxl_floor,
-           f"floor = openpyxl read-only read alone ({rows:,} rows)")  # fmt: skip
+    report(
+        f"import {ROWS:,}-row XLSX (calamine)",
+        seconds,
+        openpyxl_floor,
+        f"floor = openpyxl read-only read alone ({rows:,} rows)",
+    )
 
     # --- export ---------------------------------------------------------------------------------
     from cxmapper.exchange.workbook import export_workbook
 
     with Project.open(big) as p:
-        cells = list(p.db.conn.execute(
-            "SELECT id, date, kind, source, customer_id, score, score_scale, channel, '', text"
-            " FROM evidence"))  # fmt: skip
+        cells = list(
+            p.db.conn.execute(
+                "SELECT id, date, kind, source, customer_id, score, score_scale, channel, '', text"
+                " FROM evidence"
+            )
+        )
         start = time.perf_counter()
         floor_book = Workbook(write_only=True)
         ws = floor_book.create_sheet("Evidence")
@@ -146,8 +161,12 @@ def main() -> None:
         floor_book.save(folder / "floor.xlsx")
         floor = time.perf_counter() - start
         seconds, _ = timed(export_workbook, p, folder / "plan.xlsx")
-    report(f"export plan ({len(cells):,} evidence rows)", seconds, floor,
-           "floor = openpyxl write-only of the evidence cells alone")  # fmt: skip
+    report(
+        f"export plan ({len(cells):,} evidence rows)",
+        seconds,
+        floor,
+        "floor = openpyxl write-only of the evidence cells alone",
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak memory (max RSS)':<38} {peak:8.0f} MiB")
 
