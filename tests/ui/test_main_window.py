@@ -127,3 +127,20 @@ def test_shortcuts_help_lists_menu_and_canvas_keys(window: MainWindow) -> None:
     assert rows["Undo"].startswith("Ctrl+Z")
     assert "Enter" in rows.values() and "Ctrl+L" in rows.values()
     assert len(rows) > 25
+
+
+@pytest.mark.parametrize(
+    "name", sorted(__import__("tests.model.hostile", fromlist=["CORPUS"]).CORPUS)
+)
+def test_every_hostile_file_is_refused_in_the_window(
+    window: MainWindow, tmp_path: Path, warnings: list[str], name: str
+) -> None:
+    from tests.model.hostile import CORPUS, fingerprint
+
+    path = tmp_path / "bad.cxmap"
+    CORPUS[name](path)
+    before = fingerprint(path)
+    assert not window.open_path(path)
+    assert len(warnings) == 1 and warnings[0].endswith(".") and "\n" not in warnings[0]
+    assert fingerprint(path) == before
+    assert window.ctx is None and window.stack.currentWidget() is window.start_page

@@ -49,7 +49,7 @@ class UndoMachine(RuleBasedStateMachine):
         self.ctx.close()
         self.project.close()
 
-    def push(self, command) -> None:  # noqa: ANN001
+    def push(self, command) -> None:
         push(self.ctx.undo_stack, command)
 
     def steps(self) -> list[int]:
