@@ -150,19 +150,23 @@ def _read_xlsx(path: Path, data: bytes) -> Table:
 
 
 def _read_xlsx_openpyxl(path: Path, data: bytes) -> list[list[str]]:
-    import zipfile
 
     from openpyxl import load_workbook
 
+    unreadable = ImportFailure(
+        f"“{path.name}” is not a readable Excel workbook (damaged or truncated)."
+    )
+    # A damaged workbook can fail in the zip, XML or openpyxl layers alike; any failure of
+    # this untrusted parse means the same thing to the user.
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFailure(
-            f"“{path.name}” is not a readable Excel workbook (damaged or truncated)."
-        ) from None
+    except Exception:
+        raise unreadable from None
     try:
         sheet = book.worksheets[0]
         return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception:
+        raise unreadable from None
     finally:
         book.close()
 

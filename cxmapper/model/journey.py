@@ -15,16 +15,16 @@ import networkx as nx
 if TYPE_CHECKING:
     from cxmapper.model.project import Project
 
-MAX_LOOPS = 500
+MAX_LOOPS = 100
 
 
 def build_graph(project: Project) -> nx.DiGraph:
     """Steps as nodes (work_group_id, stage_id), flows as edges (``flow_ids``: every flow
     between that ordered pair)."""
     graph = nx.DiGraph()
-    for step in project.steps():
+    for step in project.step_views():
         graph.add_node(step.id, work_group_id=step.work_group_id, stage_id=step.stage_id)
-    for flow in sorted(project.flows(), key=lambda f: f.id):
+    for flow in sorted(project.flow_views(), key=lambda f: f.id):
         if graph.has_edge(flow.source_id, flow.target_id):
             graph.edges[flow.source_id, flow.target_id]["flow_ids"].append(flow.id)
         else:
@@ -36,7 +36,7 @@ def journey_order(project: Project) -> list[int]:
     """Steps in reading order: by stage, then left to right, then lane."""
     stage_pos = {s.id: s.position for s in project.stages()}
     group_pos = {g.id: g.position for g in project.work_groups()}
-    steps = project.steps()
+    steps = list(project.step_views())
     return [
         s.id
         for s in sorted(
@@ -53,8 +53,8 @@ def journey_order(project: Project) -> list[int]:
 
 def handoff_flow_ids(project: Project) -> set[int]:
     """Flows between two different work groups."""
-    group = {s.id: s.work_group_id for s in project.steps()}
-    return {f.id for f in project.flows() if group[f.source_id] != group[f.target_id]}
+    group = {s.id: s.work_group_id for s in project.step_views()}
+    return {f.id for f in project.flow_views() if group[f.source_id] != group[f.target_id]}
 
 
 def loop_flow_ids(project: Project) -> set[int]:
@@ -63,7 +63,7 @@ def loop_flow_ids(project: Project) -> set[int]:
     Every cycle holds at least one such flow, because ranks cannot rise all the way round;
     marking the backward ones matches what a facilitator sees: the arrow that goes back."""
     rank = {step_id: n for n, step_id in enumerate(journey_order(project))}
-    flows = project.flows()
+    flows = list(project.flow_views())
     graph = nx.DiGraph()
     graph.add_nodes_from(rank)
     graph.add_edges_from((f.source_id, f.target_id) for f in flows)
@@ -94,8 +94,8 @@ class JourneyAnalysis:
 def analyse(project: Project, max_loops: int = MAX_LOOPS) -> JourneyAnalysis:
     """Hand-offs, loops, entries and exits, and map warnings. Linear in the map's size plus
     one breadth-first search per loop (capped), so it can run on every edit."""
-    steps = {s.id: s for s in project.steps()}
-    flows = project.flows()
+    steps = {s.id: s for s in project.step_views()}
+    flows = list(project.flow_views())
     result = JourneyAnalysis()
     for f in flows:
         a, b = steps[f.source_id].work_group_id, steps[f.target_id].work_group_id
@@ -126,9 +126,13 @@ def analyse(project: Project, max_loops: int = MAX_LOOPS) -> JourneyAnalysis:
     result.exit_steps = [i for i in order if full.out_degree(i) == 0]
     # The journey starts where forward flows start; a step with no flows at all starts nothing.
     starts = [i for i in result.entry_steps if full.out_degree(i) > 0] or order[:1]
-    reached: set[int] = set()
-    for root in starts:
-        reached |= nx.descendants(full, root) | {root}
+    reached: set[int] = set(starts)
+    frontier = list(starts)
+    while frontier:  # one search from all starts at once: linear in the map
+        for successor in full.successors(frontier.pop()):
+            if successor not in reached:
+                reached.add(successor)
+                frontier.append(successor)
     result.unreachable_steps = [i for i in order if i not in reached] if steps else []
     last_stage = max((s.position for s in project.stages()), default=None)
     stage_pos = {s.id: s.position for s in project.stages()}
@@ -157,10 +161,10 @@ def critical_steps(project: Project, k: int | None = 200, seed: int = 0) -> dict
 def groups_to_involve(project: Project, pain_ids: list[int] | tuple[int, ...]) -> list[int]:
     """Work groups of the pains' steps, plus the groups on the loops and hand-offs that pass
     through those steps, in lane order."""
-    steps = {s.id: s for s in project.steps()}
+    steps = {s.id: s for s in project.step_views()}
     pain_steps = {s for p in pain_ids for s in project.pain(p).step_ids}
     groups = {steps[s].work_group_id for s in pain_steps}
-    for f in project.flows():
+    for f in project.flow_views():
         if f.source_id in pain_steps or f.target_id in pain_steps:
             a, b = steps[f.source_id].work_group_id, steps[f.target_id].work_group_id
             if a != b:

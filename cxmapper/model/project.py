@@ -160,6 +160,16 @@ class Project:
     def steps(self) -> list[e.Step]:
         return [replace(s) for s in self._steps.values()]
 
+    def step_views(self) -> Iterable[e.Step]:
+        """The stored steps themselves, not copies: for read-only analysis of large maps,
+        where copying every step on each edit would cost more than the analysis. Never
+        modify what this returns."""
+        return self._steps.values()
+
+    def flow_views(self) -> Iterable[e.Flow]:
+        """The stored flows themselves, read-only (see :meth:`step_views`)."""
+        return self._flows.values()
+
     def step(self, id: int) -> e.Step:
         return replace(_get(self._steps, id, "step"))
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from cxmapper.model import entities as e
 from cxmapper.model.events import Change
+from cxmapper.model.journey import analyse
 from cxmapper.ui.commands import RemoveItem, Reorder, UpdateItem, push
 from cxmapper.ui.context import DocumentContext
 
@@ -152,6 +153,11 @@ class Inspector(QWidget):
                 row.addWidget(button)
             layout.addLayout(row)
             self.lists[cls] = items
+        layout.addWidget(QLabel("<b>Map checks</b>"))
+        self.checks = QLabel()
+        self.checks.setWordWrap(True)
+        self.checks.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.checks)
         hint = QLabel(
             "Double-click a work group to change its colour; click a name again to rename it."
         )
@@ -220,7 +226,22 @@ class Inspector(QWidget):
                     row.setData(Qt.ItemDataRole.DecorationRole, QColor(item.colour))
                 widget.addItem(row)
             widget.setCurrentRow(min(current, widget.count() - 1))
+        self._show_checks()
         self.pages.setCurrentWidget(self.map_page)
+
+    def _show_checks(self) -> None:
+        """Hand-offs, loops and map warnings (unreachable steps, dead ends) from the graph."""
+        a = analyse(self.project, max_loops=50)
+        names = {g.id: g.name for g in self.project.work_groups()}
+        busiest = sorted(a.handoffs.items(), key=lambda kv: -kv[1])[:3]
+        lines = [
+            f"{sum(a.handoffs.values())} hand-offs, {len(a.loop_flow_ids)} loops.",
+            *(f"{names[x]} → {names[y]}: {n} hand-off{'s' * (n != 1)}" for (x, y), n in busiest),
+            *(f"<span style='color:#c92a2a'>⚠ {w}</span>" for w in a.warnings[:8]),
+        ]
+        if len(a.warnings) > 8:
+            lines.append(f"… and {len(a.warnings) - 8} more warnings.")
+        self.checks.setText("<br>".join(lines))
 
     def _on_change(self, change: Change) -> None:
         if change.entity in ("step", "flow", "work_group", "stage", "evidence"):
