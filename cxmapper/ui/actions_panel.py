@@ -5,25 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,11 +28,12 @@ from cxmapper.model.journey import groups_to_involve
 from cxmapper.model.scoring import ActionScore, score_actions
 from cxmapper.ui.commands import AddAction, RemoveItem, UpdateItem, push
 from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.tables import ColumnsModel, TablePanel
 
 COLUMNS = ("Rank", "Kind", "Action", "Owner", "Due", "Status", "Investment", "Benefit / yr", "ROI")
 
 
-class ActionTableModel(QAbstractTableModel):
+class ActionTableModel(ColumnsModel):
     def __init__(self, ctx: DocumentContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -218,42 +214,22 @@ def _iso(edit: QDateEdit) -> str | None:
     return None if edit.date() == edit.minimumDate() else edit.date().toString("yyyy-MM-dd")
 
 
-class ActionPanel(QWidget):
+class ActionPanel(TablePanel):
     def __init__(self, ctx: DocumentContext) -> None:
-        super().__init__()
         self.ctx = ctx
         self.model = ActionTableModel(ctx)
-        self.proxy = QSortFilterProxyModel()
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
+        super().__init__(
+            self.model,
+            "Filter actions (kind, owner, status, title)…",
+            [
+                ("Macro action from selected pains", self.new_macro),
+                ("New action", self.new_action),
+                ("Edit…", self.edit_selected),
+                ("Delete", self.delete_selected),
+            ],
+        )
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter actions (kind, owner, status, title)…")
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        row = QHBoxLayout()
-        for text, slot in (
-            ("Macro action from selected pains", self.new_macro),
-            ("New action", self.new_action),
-            ("Edit…", self.edit_selected),
-            ("Delete", self.delete_selected),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.filter)
-        layout.addWidget(self.table)
-        layout.addLayout(row)
         ctx.changed.connect(self._on_change)
 
     def detach(self) -> None:
@@ -271,10 +247,8 @@ class ActionPanel(QWidget):
             self.model.rescore()
 
     def selected_action_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.scores[self.proxy.mapToSource(rows[0]).row()].action_id
+        row = self.selected_row()
+        return None if row is None else self.model.scores[row].action_id
 
     def new_macro(self) -> int | None:
         pains = list(self.ctx.selected_pain_ids())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QMimeData, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,12 +32,13 @@ from cxmapper.model.evidence_stats import bright_spots, named_praise, step_stats
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
 from cxmapper.ui.commands import LinkEvidence, push
 from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.tables import ColumnsModel, sorted_table
 
 PAGE = 500
 COLUMNS = ("Date", "Score", "Customer", "Source", "Verbatim")
 
 
-class EvidenceModel(QAbstractTableModel):
+class EvidenceModel(ColumnsModel):
     """A page of evidence rows (the panel never loads all evidence)."""
 
     def __init__(self) -> None:
@@ -90,21 +91,11 @@ class EvidenceModel(QAbstractTableModel):
 
 
 def _table(model: EvidenceModel) -> tuple[QTableView, QSortFilterProxyModel]:
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(Qt.ItemDataRole.UserRole)
-    proxy.setFilterKeyColumn(-1)
-    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    view = QTableView()
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view, proxy = sorted_table(model)
     view.setDragEnabled(True)
     view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
     view.setWordWrap(False)
-    view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-    view.setAlternatingRowColors(True)
     return view, proxy
 
 

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,6 +26,7 @@ from cxmapper.model.evidence_stats import detractor_ids_at
 from cxmapper.model.scoring import PainScore, score_pains
 from cxmapper.ui.commands import AddPain, RemoveItem, UpdateItem, push
 from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.tables import ColumnsModel, TablePanel
 
 COLUMNS = (
     "Rank",
@@ -43,7 +40,7 @@ COLUMNS = (
 )
 
 
-class PainTableModel(QAbstractTableModel):
+class PainTableModel(ColumnsModel):
     """Scored pains; rescored on every relevant change (cheap), rows updated in place."""
 
     def __init__(self, ctx: DocumentContext) -> None:
@@ -238,45 +235,25 @@ def _spin(low: float, high: float, value: float, suffix: str) -> QDoubleSpinBox:
     return box
 
 
-class PainPanel(QWidget):
+class PainPanel(TablePanel):
     def __init__(self, ctx: DocumentContext) -> None:
-        super().__init__()
         self.ctx = ctx
         self.model = PainTableModel(ctx)
-        self.proxy = QSortFilterProxyModel()
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
+        super().__init__(
+            self.model,
+            "Filter pains…",
+            [
+                ("New pain from selection", self.new_pain),
+                ("Edit…", self.edit_selected),
+                ("Delete", self.delete_selected),
+            ],
+        )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(1, 260)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._to_context)
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter pains…")
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        row = QHBoxLayout()
-        for text, slot in (
-            ("New pain from selection", self.new_pain),
-            ("Edit…", self.edit_selected),
-            ("Delete", self.delete_selected),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.filter)
-        layout.addWidget(self.table)
-        layout.addLayout(row)
         ctx.changed.connect(self._on_change)
 
     def detach(self) -> None:
@@ -287,10 +264,8 @@ class PainPanel(QWidget):
             self.model.rescore()
 
     def selected_pain_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.scores[self.proxy.mapToSource(rows[0]).row()].pain_id
+        row = self.selected_row()
+        return None if row is None else self.model.scores[row].pain_id
 
     def _to_context(self) -> None:
         pain_id = self.selected_pain_id()
