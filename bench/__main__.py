@@ -103,7 +103,7 @@ def main() -> None:
     seconds, _ = timed(journey.analyse, project)
     report("journey analysis after an edit", seconds)
     seconds, _ = timed(journey.critical_steps, project, 200)
-    report("critical steps (betweenness, k=200)", seconds, note="runs off the UI thread")
+    report("critical steps (betweenness, k=200)", seconds, note="heavy: never run per edit")
     view.close_view()
     ctx.close()
     project.close()

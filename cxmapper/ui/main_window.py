@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self.view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.ctx.changed.connect(self._show_counts)
         self.ctx.selectionChanged.connect(self._show_selection)
+        self.ctx.focusRequested.connect(self._focus)
         self.ctx.undo_stack.cleanChanged.connect(self._update_enabled)
         self.ctx.undo_stack.indexChanged.connect(self._update_enabled)
         self._connect_undo()
@@ -290,6 +291,17 @@ class MainWindow(QMainWindow):
             text = "Nothing selected"
         self._status_selection.setText(text)
         self._update_enabled()
+
+    def _focus(self, kind: str, item_id: int) -> None:
+        """Bring what another panel pointed at into view on the map."""
+        if self.view is None or self.ctx is None:
+            return
+        if kind == "pain":
+            steps = self.ctx.project.pain(item_id).step_ids
+            if steps:
+                self.view.ensure_visible("step", steps[0])
+        else:
+            self.view.ensure_visible(kind, item_id)
 
     def _show_zoom(self, factor: float) -> None:
         self._status_zoom.setText(f"Zoom {factor * 100:.0f} %")
