@@ -272,6 +272,7 @@ class PainPanel(TablePanel):
         if pain_id is not None:
             pain = self.ctx.project.pain(pain_id)
             self.ctx.set_selection(pains=[pain_id], steps=list(pain.step_ids), flows=[])
+            self.ctx.focusRequested.emit("pain", pain_id)
 
     def new_pain(self) -> int | None:
         steps = list(self.ctx.selected_step_ids())
