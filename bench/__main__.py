@@ -145,27 +145,35 @@ def main() -> None:
 
     # --- export ---------------------------------------------------------------------------------
     from cxmapper.exchange.workbook import export_workbook
+    from cxmapper.model.evidence_stats import detractors
 
     with Project.open(big) as p:
-        cells = list(
+        # The floor writes the same cells as the two large sheets (Evidence and Close the
+        # loop), as plain values, with nothing else: no tables, styles or other sheets.
+        evidence = list(
             p.db.conn.execute(
                 "SELECT id, date, kind, source, customer_id, score, score_scale, channel, '', text"
                 " FROM evidence"
             )
         )
+        loop = [
+            (d.customer_id, d.steps, d.date, d.score, d.score_scale, d.source, d.text, "Open", "")
+            for d in detractors(p)
+        ]
         start = time.perf_counter()
         floor_book = Workbook(write_only=True)
-        ws = floor_book.create_sheet("Evidence")
-        for row in cells:
-            ws.append(row)
+        for title, rows in (("Evidence", evidence), ("Close the loop", loop)):
+            ws = floor_book.create_sheet(title)
+            for row in rows:
+                ws.append(row)
         floor_book.save(folder / "floor.xlsx")
         floor = time.perf_counter() - start
         seconds, _ = timed(export_workbook, p, folder / "plan.xlsx")
     report(
-        f"export plan ({len(cells):,} evidence rows)",
+        f"export plan ({len(evidence):,} evidence rows)",
         seconds,
         floor,
-        "floor = openpyxl write-only of the evidence cells alone",
+        f"floor = openpyxl write-only of the same {len(evidence) + len(loop):,} rows alone",
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak memory (max RSS)':<38} {peak:8.0f} MiB")
