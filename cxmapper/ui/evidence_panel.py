@@ -112,13 +112,14 @@ class EvidencePanel(QWidget):
         self._build_search_tab()
         self._build_bright_tab()
         self._build_imports_tab()
-        ctx.selectionChanged.connect(self.refresh_steps)
+        self._shown: tuple[int, ...] = ()
+        ctx.selectionChanged.connect(self._on_selection)
         ctx.changed.connect(self._on_change)
         self.refresh_steps()
         self.refresh_imports()
 
     def detach(self) -> None:
-        self.ctx.selectionChanged.disconnect(self.refresh_steps)
+        self.ctx.selectionChanged.disconnect(self._on_selection)
         self.ctx.changed.disconnect(self._on_change)
 
     def _on_change(self, change: Change) -> None:
@@ -140,14 +141,22 @@ class EvidencePanel(QWidget):
         self.step_model = EvidenceModel()
         self.step_table, self.step_proxy = _table(self.step_model)
         self.filter.textChanged.connect(self.step_proxy.setFilterFixedString)
+        self.step_table.selectionModel().selectionChanged.connect(
+            lambda *_: self._share_selection(self.step_table, self.step_model)
+        )
         layout.addWidget(self.stats)
         layout.addWidget(self.filter)
         layout.addWidget(self.step_table)
         self.tabs.addTab(page, "At selected steps")
 
+    def _on_selection(self) -> None:
+        steps = tuple(s for s in self.ctx.selected_step_ids() if self.project.has_step(s))
+        if steps != self._shown:  # picking verbatims changes the selection too: keep the list
+            self.refresh_steps()
+
     def refresh_steps(self) -> None:
-        steps = self.ctx.selected_step_ids()
-        steps = tuple(s for s in steps if self.project.has_step(s))
+        steps = tuple(s for s in self.ctx.selected_step_ids() if self.project.has_step(s))
+        self._shown = steps
         if not steps:
             total = self.project.evidence.count()
             self.stats.setText(
@@ -176,6 +185,12 @@ class EvidencePanel(QWidget):
         )
         self.step_model.set_items(self.project.evidence.for_steps(steps, limit=PAGE))
 
+    def _share_selection(self, table: QTableView, model: EvidenceModel) -> None:
+        """Selected verbatims become the shared evidence selection (a new pain uses it)."""
+        proxy = table.model()
+        rows = [proxy.mapToSource(i).row() for i in table.selectionModel().selectedRows()]
+        self.ctx.set_selection(evidence=sorted(model.items[r].id for r in rows))
+
     # --- search -------------------------------------------------------------------------------
 
     def _build_search_tab(self) -> None:
@@ -192,6 +207,9 @@ class EvidencePanel(QWidget):
         self.search_note = QLabel()
         self.search_model = EvidenceModel()
         self.search_table, _ = _table(self.search_model)
+        self.search_table.selectionModel().selectionChanged.connect(
+            lambda *_: self._share_selection(self.search_table, self.search_model)
+        )
         layout.addLayout(row)
         layout.addWidget(self.search_note)
         layout.addWidget(self.search_table)

@@ -206,3 +206,21 @@ def test_export_plan_from_the_window(window: MainWindow, tmp_path: Path, monkeyp
     from python_calamine import CalamineWorkbook
 
     assert "Macro plan" in CalamineWorkbook.from_path(str(out)).sheet_names
+
+
+def test_selected_verbatims_back_a_new_pain(qtbot, window: MainWindow, monkeypatch) -> None:
+    ev = panel(window, "evidence")
+    step = step_id(window, "Receives invoice")
+    window.ctx.set_selection(steps=[step])
+    ev.step_table.selectRow(0)
+    ev.step_table.selectionModel().select(
+        ev.step_proxy.index(1, 0),
+        ev.step_table.selectionModel().SelectionFlag.Select
+        | ev.step_table.selectionModel().SelectionFlag.Rows,
+    )
+    chosen = window.ctx.selected_evidence_ids()
+    assert len(chosen) == 2 and ev.step_model.rowCount() > 2  # the list stayed
+    monkeypatch.setattr("cxmapper.ui.pains_panel.PainEditor.open", lambda self: None)
+    pain_id = panel(window, "pains").new_pain()
+    pain = window.ctx.project.pain(pain_id)
+    assert pain.evidence_ids == chosen and pain.step_ids == (step,)
