@@ -108,6 +108,19 @@ class Project:
             raise
 
     @classmethod
+    def check_contents(cls, path: str | Path) -> None:
+        """Load a current-version file through a read-only connection and validate every
+        entity, as opening it would, without writing or locking it."""
+        from cxmapper.model.safety import connect_readonly
+
+        p = Path(path)
+        conn = connect_readonly(p)
+        try:
+            cls(Database(conn, execute_plugins=False), p, None)
+        finally:
+            conn.close()
+
+    @classmethod
     def in_memory(cls, settings: e.ProjectSettings | None = None) -> Project:
         db = store.memory_database()
         if settings is not None:
