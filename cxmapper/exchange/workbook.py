@@ -391,7 +391,17 @@ def _close_the_loop(book: Workbook, project: Project) -> None:
     w.header()
     for d in detractors(project):
         w.fast(
-            [d.customer_id, d.steps, d.date, d.score, d.score_scale, d.source, d.text, "Open", ""]
+            [
+                d.customer_id,
+                d.steps,
+                d.date,
+                d.score,
+                d.score_scale,
+                d.source,
+                d.text,
+                d.status.capitalize(),
+                d.owner,
+            ]
         )
     w.finish()
     status = DataValidation(type="list", formula1='"Open,Contacted,Resolved"', allow_blank=True)

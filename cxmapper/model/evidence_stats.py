@@ -138,6 +138,8 @@ class Detractor:
     source: str
     text: str
     steps: str
+    status: str = "open"
+    owner: str = ""
 
 
 def detractors(project: Project) -> Iterator[Detractor]:
@@ -150,12 +152,16 @@ def detractors(project: Project) -> Iterator[Detractor]:
     ):
         steps_of.setdefault(evidence_id, []).append(titles.get(step_id, ""))
     cursor = project.db.conn.execute(
-        "SELECT id, customer_id, date, score, score_scale, source, text FROM evidence"
-        " WHERE " + DETRACTOR_SQL + " ORDER BY date DESC, id"
+        "SELECT e.id, e.customer_id, e.date, e.score, e.score_scale, e.source, e.text,"
+        " coalesce(f.status, 'open'), coalesce(f.owner, '') FROM evidence e"
+        " LEFT JOIN follow_up f ON f.evidence_id = e.id"
+        " WHERE " + DETRACTOR_SQL + " ORDER BY e.date DESC, e.id"
     )
-    for evidence_id, customer, date, score, scale, source, text in cursor:
+    for evidence_id, customer, date, score, scale, source, text, status, owner in cursor:
         steps = "; ".join(steps_of.get(evidence_id, []))
-        yield Detractor(evidence_id, customer, date, score, scale, source, text, steps)
+        yield Detractor(
+            evidence_id, customer, date, score, scale, source, text, steps, status, owner
+        )
 
 
 def detractor_ids_at(project: Project, step_ids: Iterable[int]) -> list[int]:

@@ -14,6 +14,7 @@ from cxmapper.model.entities import EVIDENCE_KINDS, Evidence, ImportBatch
 from cxmapper.model.events import Change
 from cxmapper.model.validation import ModelError
 
+FOLLOW_UP_STATUSES = ("open", "contacted", "resolved")
 EVIDENCE_COLUMNS = [f.name for f in fields(Evidence) if f.name != "id"]
 _SELECT = "SELECT id, " + ", ".join(EVIDENCE_COLUMNS) + " FROM evidence"
 
@@ -154,6 +155,9 @@ class EvidenceStore:
         with self._db.atomic():
             ids = "SELECT id FROM evidence WHERE batch_id = ?"
             self._db.conn.execute(
+                f"DELETE FROM follow_up WHERE evidence_id IN ({ids})", (batch_id,)
+            )
+            self._db.conn.execute(
                 f"DELETE FROM evidence_step WHERE evidence_id IN ({ids})", (batch_id,)
             )
             self._db.conn.execute(
@@ -186,6 +190,31 @@ class EvidenceStore:
                 [(i, step_id) for i in evidence_ids],
             )
         self._emit(Change("changed", "evidence", 0, ("links",)))
+
+    def follow_up(self, evidence_id: int) -> tuple[str, str]:
+        """The close-the-loop status and owner of a detractor ("open", "") by default."""
+        row = self._db.conn.execute(
+            "SELECT status, owner FROM follow_up WHERE evidence_id = ?", (evidence_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else ("open", "")
+
+    def set_follow_up(self, states: Mapping[int, tuple[str, str]]) -> None:
+        """Record the close-the-loop (status, owner) of detractors, in one transaction."""
+        for status, owner in states.values():
+            if status not in FOLLOW_UP_STATUSES:
+                raise ModelError(f"The status must be one of: {', '.join(FOLLOW_UP_STATUSES)}.")
+            if len(owner) > 200:
+                raise ModelError("The owner is longer than 200 characters.")
+        for evidence_id in states:
+            self.get(evidence_id)
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        with self._db.atomic():
+            self._db.conn.executemany(
+                "INSERT OR REPLACE INTO follow_up (evidence_id, status, owner, updated_at)"
+                " VALUES (?, ?, ?, ?)",
+                [(i, status, owner, now) for i, (status, owner) in states.items()],
+            )
+        self._emit(Change("changed", "evidence", 0, ("follow_up",)))
 
     # --- helpers used inside the project's own transactions -------------------------------------
 

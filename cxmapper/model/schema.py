@@ -14,7 +14,7 @@ from sqlite_utils.migrations import Migrations
 
 # "CXMP" in ASCII: the value a .cxmap file carries in its header (offset 68).
 APPLICATION_ID = 0x43584D50
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 migrations = Migrations("cxmapper")
 
@@ -92,6 +92,15 @@ INSERT INTO evidence_fts(evidence_fts) VALUES ('rebuild');
 """
 
 
+# Version 3: the close-the-loop follow-up of each detractor (status the team ticks, owner).
+_V3 = """
+CREATE TABLE follow_up (
+    evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id),
+    status TEXT NOT NULL DEFAULT 'open', owner TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL DEFAULT '');
+"""
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction; run statement by statement.
     statement = ""
@@ -112,6 +121,12 @@ def m0001_initial(db: Database) -> None:
 def m0002_start_date_and_search(db: Database) -> None:
     _run_script(db, _V2)
     db.conn.execute("PRAGMA user_version = 2")
+
+
+@migrations(name="0003_follow_up")
+def m0003_follow_up(db: Database) -> None:
+    _run_script(db, _V3)
+    db.conn.execute("PRAGMA user_version = 3")
 
 
 MIGRATION_NAMES = [m.name for m in migrations._migrations]

@@ -7,6 +7,7 @@ removals keep the model's :class:`Removal` and undo with ``project.restore``.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -35,6 +36,9 @@ class Command(QUndoCommand):
             self.do()
         except ModelError as exc:
             self.error = str(exc)
+            self.setObsolete(True)
+        except sqlite3.Error as exc:  # e.g. the disk is full: the edit was rolled back
+            self.error = f"The change could not be saved ({exc}); nothing was changed."
             self.setObsolete(True)
 
     def undo(self) -> None:
@@ -339,3 +343,27 @@ class LinkEvidence(Command):
 
     def revert(self) -> None:
         self.project.evidence.unlink(self.new, self.step_id)
+
+
+class SetFollowUp(Command):
+    """Tick the close-the-loop status (and owner) of detractors."""
+
+    def __init__(
+        self, project: Project, evidence_ids: list[int], status: str, owner: str | None
+    ) -> None:
+        n = len(evidence_ids)
+        super().__init__(f"Mark {n} detractor{'s' * (n != 1)} {status}")
+        self.project, self.status, self.owner = project, status, owner
+        self.before = {i: project.evidence.follow_up(i) for i in evidence_ids}
+
+    def do(self) -> None:
+        owner = self.owner
+        self.project.evidence.set_follow_up(
+            {
+                i: (self.status, old if owner is None else owner)
+                for i, (_s, old) in self.before.items()
+            }
+        )
+
+    def revert(self) -> None:
+        self.project.evidence.set_follow_up(self.before)

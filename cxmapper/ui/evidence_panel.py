@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxmapper.model.entities import Evidence
+from cxmapper.model.entities import ActionKind, Evidence
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import bright_spots, named_praise, step_stats
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
-from cxmapper.ui.commands import LinkEvidence, push
+from cxmapper.ui.commands import AddAction, LinkEvidence, push
 from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.tables import ColumnsModel, sorted_table
 
@@ -252,8 +252,13 @@ class EvidencePanel(QWidget):
         )
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh_bright)
+        celebrate = QPushButton("Recognise it: add a cultural action")
+        celebrate.clicked.connect(self.celebrate)
+        row = QHBoxLayout()
+        row.addWidget(refresh)
+        row.addWidget(celebrate)
         layout.addWidget(self.bright)
-        layout.addWidget(refresh)
+        layout.addLayout(row)
         self.tabs.addTab(page, "Bright spots")
         self.tabs.currentChanged.connect(lambda i: i == 2 and self.refresh_bright())
 
@@ -265,6 +270,26 @@ class EvidencePanel(QWidget):
             item = QListWidgetItem("\n".join(lines))
             item.setData(Qt.ItemDataRole.UserRole, spot.step_id)
             self.bright.addItem(item)
+
+    def celebrate(self) -> int | None:
+        """Turn the selected bright spot into a recognition (cultural) action."""
+        item = self.bright.currentItem()
+        if item is None:
+            return None
+        step = self.project.step(int(item.data(Qt.ItemDataRole.UserRole)))
+        spot = next((s for s in bright_spots(self.project) if s.step_id == step.id), None)
+        people = sorted({n for t in (spot.praise if spot else []) if (n := named_praise(t))})
+        who = f" and {', '.join(people)}" if people else ""
+        command = AddAction(
+            self.project,
+            f"Celebrate “{step.title}”{who}: share what customers praise",
+            kind=ActionKind.CULTURAL,
+            owner_group_id=step.work_group_id,
+            involved_group_ids=(step.work_group_id,),
+        )
+        if push(self.ctx.undo_stack, command) is None:
+            return command.action_id
+        return None
 
     def _build_imports_tab(self) -> None:
         page = QWidget()

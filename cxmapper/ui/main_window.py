@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
     def _install_panels(self) -> None:
         assert self.ctx is not None
         from cxmapper.ui.actions_panel import ActionPanel
+        from cxmapper.ui.close_loop_panel import CloseLoopPanel
         from cxmapper.ui.evidence_panel import EvidencePanel
         from cxmapper.ui.inspector import Inspector
         from cxmapper.ui.matrix import PriorityMatrix
@@ -240,6 +241,8 @@ class MainWindow(QMainWindow):
         evidence = self.add_panel("Evidence", EvidencePanel(self.ctx), "evidence", bottom)
         actions = self.add_panel("Action plan", ActionPanel(self.ctx), "actions", bottom)
         self.tabifyDockWidget(evidence, actions)
+        loop = self.add_panel("Close the loop", CloseLoopPanel(self.ctx), "close-loop", bottom)
+        self.tabifyDockWidget(actions, loop)
         evidence.raise_()
         pains.raise_()
         self.resizeDocks([inspector], [520], Qt.Orientation.Horizontal)

@@ -224,3 +224,40 @@ def test_selected_verbatims_back_a_new_pain(qtbot, window: MainWindow, monkeypat
     pain_id = panel(window, "pains").new_pain()
     pain = window.ctx.project.pain(pain_id)
     assert pain.evidence_ids == chosen and pain.step_ids == (step,)
+
+
+def test_close_the_loop_status_is_ticked_saved_and_exported(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    loop = panel(window, "close-loop")
+    project = window.ctx.project
+    assert loop.model.rowCount() > 100
+    loop.table.selectRow(0)
+    first = loop.selected_ids()
+    loop.mark("contacted")
+    assert project.evidence.follow_up(first[0]) == ("contacted", "")
+    shown = next(d for d in loop.model.items if d.evidence_id == first[0])
+    assert shown.status == "contacted"
+    window.ctx.undo_stack.undo()
+    assert project.evidence.follow_up(first[0]) == ("open", "")
+    window.ctx.undo_stack.redo()
+    out = tmp_path / "plan.xlsx"
+    from python_calamine import CalamineWorkbook
+
+    from cxmapper.exchange.workbook import export_workbook
+
+    export_workbook(project, out)
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Close the loop").to_python()
+    assert rows[1][7] == "Contacted"
+
+
+def test_bright_spot_becomes_a_cultural_action(window: MainWindow) -> None:
+    ev = panel(window, "evidence")
+    ev.refresh_bright()
+    assert ev.bright.count() > 0
+    ev.bright.setCurrentRow(0)
+    action_id = ev.celebrate()
+    action = window.ctx.project.action(action_id)
+    assert action.kind.value == "cultural" and action.title.startswith("Celebrate")
+    window.ctx.undo_stack.undo()
+    assert all(a.id != action_id for a in window.ctx.project.actions())

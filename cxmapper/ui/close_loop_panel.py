@@ -1,0 +1,103 @@
+"""Close the loop: every detractor (0-6 of 10, 1-2 of 5, a "Bad" ticket) with customer, step,
+date and verbatim, and the status the team ticks as it calls them back."""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QInputDialog, QLabel
+
+from cxmapper.model.events import Change
+from cxmapper.model.evidence_stats import Detractor, detractors
+from cxmapper.ui.commands import SetFollowUp, push
+from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.tables import ColumnsModel, TablePanel
+
+SHOWN = 2000  # the newest; the workbook carries them all
+
+
+class DetractorModel(ColumnsModel):
+    COLUMNS = ("Date", "Customer", "Step", "Score", "Verbatim", "Status", "Owner")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Detractor] = []
+
+    def set_items(self, items: list[Detractor]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rows(self) -> int:
+        return len(self.items)
+
+    def data(self, index: Any, role: int = 0) -> Any:
+        d = self.items[index.row()]
+        values = (d.date or "", d.customer_id, d.steps, d.score, d.text, d.status, d.owner)
+        value = values[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 3 and value is not None:
+                return f"{value:g} / {d.score_scale}"
+            return "" if value is None else str(value).replace("\n", " ")
+        if role == Qt.ItemDataRole.UserRole:
+            return -1.0 if value is None else value
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
+            return d.text
+        return None
+
+
+class CloseLoopPanel(TablePanel):
+    def __init__(self, ctx: DocumentContext) -> None:
+        self.ctx = ctx
+        self.model = DetractorModel()
+        super().__init__(self.model, "Filter detractors (customer, step, status, owner, words)…", [
+            ("Mark contacted", lambda: self.mark("contacted")),
+            ("Mark resolved", lambda: self.mark("resolved")),
+            ("Reopen", lambda: self.mark("open")), ("Assign owner…", self.assign),
+        ])  # fmt: skip
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
+        self.note = QLabel()
+        self.layout().insertWidget(0, self.note)
+        ctx.changed.connect(self._on_change)
+        self.refresh()
+
+    def detach(self) -> None:
+        self.ctx.changed.disconnect(self._on_change)
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity in ("evidence", "import_batch", "step"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        items = list(islice(detractors(self.ctx.project), SHOWN + 1))
+        done = sum(d.status != "open" for d in items[:SHOWN])
+        more = (
+            " (the newest 2,000 shown; the exported workbook lists all)"
+            if len(items) > SHOWN
+            else ""
+        )
+        self.note.setText(
+            f"{min(len(items), SHOWN):,} detractors to call back, {done:,} followed up{more}."
+        )
+        self.model.set_items(items[:SHOWN])
+
+    def selected_ids(self) -> list[int]:
+        rows = [self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()]
+        return [self.model.items[r].evidence_id for r in rows]
+
+    def mark(self, status: str) -> None:
+        ids = self.selected_ids()
+        if ids:
+            push(self.ctx.undo_stack, SetFollowUp(self.ctx.project, ids, status, None))
+
+    def assign(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        owner, ok = QInputDialog.getText(self, "Assign owner", "Who calls these customers back?")
+        if ok:
+            status = self.ctx.project.evidence.follow_up(ids[0])[0]
+            push(self.ctx.undo_stack, SetFollowUp(self.ctx.project, ids, status, owner.strip()))
