@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QMimeData, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -110,6 +113,7 @@ class EvidencePanel(QWidget):
         layout.addWidget(self.tabs)
         self._build_step_tab()
         self._build_search_tab()
+        self._build_rules_tab()
         self._build_bright_tab()
         self._build_imports_tab()
         self._shown: tuple[int, ...] = ()
@@ -233,6 +237,72 @@ class EvidencePanel(QWidget):
         ids = [ev.id for ev in self.search_model.items]
         if ids:
             push(self.ctx.undo_stack, LinkEvidence(self.project, ids, steps[0]))
+
+    # --- keyword rules -----------------------------------------------------------------------
+
+    def _build_rules_tab(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(
+            QLabel(
+                "Link evidence by words: each rule links every item whose text "
+                "holds all its words to its step."
+            )
+        )
+        self.rules = QTableWidget(0, 2)
+        self.rules.setHorizontalHeaderLabels(["Words", "Step"])
+        self.rules.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.rules.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        row = QHBoxLayout()
+        for text, slot in (
+            ("Add rule", self.add_rule),
+            ("Remove rule", self.remove_rule),
+            ("Apply rules", self.apply_rules),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        self.rules_note = QLabel()
+        layout.addWidget(self.rules)
+        layout.addLayout(row)
+        layout.addWidget(self.rules_note)
+        self.tabs.addTab(page, "Keyword rules")
+
+    def add_rule(self, words: str = "", step_id: int | None = None) -> None:
+        n = self.rules.rowCount()
+        self.rules.insertRow(n)
+        self.rules.setItem(n, 0, QTableWidgetItem(words))
+        combo = QComboBox()
+        for s in sorted(self.project.steps(), key=lambda s: s.title.casefold()):
+            combo.addItem(s.title, s.id)
+        if step_id is not None:
+            combo.setCurrentIndex(combo.findData(step_id))
+        self.rules.setCellWidget(n, 1, combo)
+
+    def remove_rule(self) -> None:
+        if self.rules.currentRow() >= 0:
+            self.rules.removeRow(self.rules.currentRow())
+
+    def apply_rules(self) -> int:
+        """Apply every rule as one undoable edit; returns the number of new links."""
+        stack = self.ctx.undo_stack
+        total = 0
+        stack.beginMacro(f"Apply {self.rules.rowCount()} keyword rule(s)")
+        try:
+            for n in range(self.rules.rowCount()):
+                item, combo = self.rules.item(n, 0), self.rules.cellWidget(n, 1)
+                words = item.text().strip() if item else ""
+                if not words or combo is None or combo.currentData() is None:
+                    continue
+                ids = [ev.id for ev in self.project.evidence.search(words, limit=1_000_000)]
+                command = LinkEvidence(self.project, ids, int(combo.currentData()))
+                total += len(command.new)
+                if command.new:
+                    push(stack, command)
+        finally:
+            stack.endMacro()
+        self.rules_note.setText(f"{total:,} new link(s) made.")
+        return total
 
     # --- bright spots and imports -------------------------------------------------------------
 

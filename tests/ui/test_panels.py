@@ -261,3 +261,18 @@ def test_bright_spot_becomes_a_cultural_action(window: MainWindow) -> None:
     assert action.kind.value == "cultural" and action.title.startswith("Celebrate")
     window.ctx.undo_stack.undo()
     assert all(a.id != action_id for a in window.ctx.project.actions())
+
+
+def test_keyword_rules_link_matching_evidence_in_one_undoable_edit(window: MainWindow) -> None:
+    ev = panel(window, "evidence")
+    project = window.ctx.project
+    target = step_id(window, "Adoption check-in")
+    before = project.evidence.counts_by_step().get(target, 0)
+    ev.add_rule("VAT invoice", target)
+    ev.add_rule("", None)  # an empty rule is ignored
+    made = ev.apply_rules()
+    expected = len(project.evidence.search("VAT invoice"))
+    assert made == expected > 0
+    assert project.evidence.counts_by_step()[target] == before + expected
+    window.ctx.undo_stack.undo()
+    assert project.evidence.counts_by_step().get(target, 0) == before
