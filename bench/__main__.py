@@ -2,7 +2,7 @@
 
 Floors are measured in the same run on the same data: the least any implementation could take
 (raw csv.reader + sqlite3 executemany; openpyxl write-only of the same cells alone; etc.).
-Figures are printed, never asserted. Options: --steps N (default 2000).
+Figures are printed, never asserted. Options: --steps N (default 2000), --rows N (default 100,000).
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ def csv_floor(path: Path, db_path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--rows", type=int, default=ROWS, help="rows in the import files")
     args = parser.parse_args()
     print(
         f"CX Mapper benchmarks on {platform.node()}: {platform.processor() or platform.machine()},"
@@ -80,6 +81,7 @@ def main() -> None:
     report("write large demo project", seconds, note=str(counts))
 
     # --- window: open, full render, one edit ---------------------------------------------------
+    from bench import floors
     from cxmapper.model import journey
     from cxmapper.ui.app import make_application
     from cxmapper.ui.canvas.view import JourneyView
@@ -94,31 +96,53 @@ def main() -> None:
     view.resize(1600, 900)
     view.show()
     app.processEvents()
-    report("open large project in the window", time.perf_counter() - start)
+    report(
+        "open large project in the window",
+        time.perf_counter() - start,
+        floors.open_floor(big),
+        "floor = sqlite3 read + a plain rect and line per step and flow",
+    )
     seconds, image = timed(render_image, project, 0.5)
-    report("full render of the map (PNG, 0.5×)", seconds, note=f"{image.width()}×{image.height()}")
+    report(
+        "full render of the map (PNG, 0.5×)",
+        seconds,
+        floors.render_floor(big, image.width(), image.height(), 0.5),
+        f"{image.width()}×{image.height()}; floor = the same rects and lines painted",
+    )
     step = project.steps()[len(project.steps()) // 2]
     seconds, _ = timed(lambda: (project.update_step(step.id, title="Edited"), app.processEvents()))
-    report("one edit (rename a step), view updated", seconds)
-    seconds, _ = timed(journey.analyse, project)
-    report("journey analysis after an edit", seconds)
-    seconds, _ = timed(journey.critical_steps, project, 200)
-    report("critical steps (betweenness, k=200)", seconds, note="heavy: never run per edit")
     view.close_view()
     ctx.close()
+    project.close()
+    report(
+        "one edit (rename a step), view updated",
+        seconds,
+        floors.edit_floor(big, step.id),
+        "floor = the UPDATE committed alone",
+    )
+    project = Project.open(big)
+    seconds, _ = timed(journey.analyse, project)
+    report(
+        "journey analysis after an edit",
+        seconds,
+        floors.analysis_floor(big),
+        "floor = networkx graph + strongly connected parts",
+    )
+    seconds, _ = timed(journey.critical_steps, project, 200)
+    report("critical steps (betweenness, k=200)", seconds, note="heavy: never run per edit")
     project.close()
 
     # --- imports --------------------------------------------------------------------------------
     from cxmapper.exchange.importer import plan_import, run_import
 
     data = folder / "survey.csv"
-    write_csv(data, ROWS)
+    write_csv(data, args.rows)
     floor = csv_floor(data, folder / "floor.db")
     target = folder / "import.cxmap"
     write_demo(target)
     with Project.open(target) as p:
         seconds, _ = timed(lambda: run_import(p, plan_import(p, data)))
-    report(f"import {ROWS:,}-row CSV", seconds, floor)
+    report(f"import {args.rows:,}-row CSV", seconds, floor)
 
     from openpyxl import Workbook, load_workbook
 

@@ -1,0 +1,81 @@
+"""Floors for the window figures: the least the same work could take with nothing of CX Mapper
+in the way, measured on the same file in the same run."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import networkx as nx
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene
+
+
+def _rows(path: Path) -> tuple[list[tuple], list[tuple]]:
+    conn = sqlite3.connect(path)
+    steps = conn.execute("SELECT id, work_group_id, x, y FROM step").fetchall()
+    flows = conn.execute("SELECT source_id, target_id FROM flow").fetchall()
+    conn.close()
+    return steps, flows
+
+
+def open_floor(path: Path) -> float:
+    """Read steps and flows with sqlite3 and put a plain rectangle and a straight line for each
+    into a scene."""
+    start = time.perf_counter()
+    steps, flows = _rows(path)
+    scene = QGraphicsScene()
+    place = {}
+    for step_id, group, x, y in steps:
+        place[step_id] = (x, group * 140 + y)
+        scene.addItem(QGraphicsRectItem(x, group * 140 + y, 200, 96))
+    for a, b in flows:
+        path_ = QPainterPath()
+        path_.moveTo(*place[a])
+        path_.lineTo(*place[b])
+        scene.addItem(QGraphicsPathItem(path_))
+    return time.perf_counter() - start
+
+
+def render_floor(path: Path, width: int, height: int, scale: float) -> float:
+    """Paint the same number of filled rectangles and lines into an image of the same size."""
+    steps, flows = _rows(path)
+    start = time.perf_counter()
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(scale, scale)
+    place = {}
+    for step_id, group, x, y in steps:
+        place[step_id] = (x, group * 140 + y)
+        painter.drawRect(QRectF(x, group * 140 + y, 200, 96))
+    for a, b in flows:
+        painter.drawLine(*place[a], *place[b])
+    painter.end()
+    return time.perf_counter() - start
+
+
+def edit_floor(path: Path, step_id: int) -> float:
+    """One UPDATE committed with synchronous=FULL, as the project writes it."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous = FULL")
+    start = time.perf_counter()
+    with conn:
+        conn.execute("UPDATE step SET title = 'Edited again' WHERE id = ?", (step_id,))
+    seconds = time.perf_counter() - start
+    conn.close()
+    return seconds
+
+
+def analysis_floor(path: Path) -> float:
+    """Build the same directed graph and find its strongly connected parts with networkx."""
+    steps, flows = _rows(path)
+    start = time.perf_counter()
+    graph = nx.DiGraph()
+    graph.add_nodes_from(s[0] for s in steps)
+    graph.add_edges_from(flows)
+    list(nx.strongly_connected_components(graph))
+    return time.perf_counter() - start
