@@ -161,7 +161,7 @@ def main() -> None:
     with Project.open(target) as p:
         seconds, _ = timed(lambda: run_import(p, plan_import(p, xlsx)))
     report(
-        f"import {ROWS:,}-row XLSX (calamine)",
+        f"import {args.rows:,}-row XLSX (calamine)",
         seconds,
         openpyxl_floor,
         f"floor = openpyxl read-only read alone ({rows:,} rows)",
