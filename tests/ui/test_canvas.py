@@ -213,3 +213,23 @@ def test_cards_are_sized_and_placed_from_the_model(view: JourneyView) -> None:
     step = view.project.steps()[0]
     rect = view.journey_scene.cards[step.id].sceneBoundingRect()
     assert rect.width() >= CARD_W and rect.height() >= CARD_H
+
+
+def test_heat_overlay_follows_pain_edits(view: JourneyView) -> None:
+    from cxmapper.model import entities as e
+
+    p = view.project
+    step = p.steps()[0].id
+    pain = p.add_pain(
+        "Costly",
+        step_ids=(step,),
+        reach_source=e.ReachSource.ESTIMATE,
+        reach_estimate_count=10,
+        rework_cost=10,
+    )
+    view.set_heat_overlay(True)
+    card = view.journey_scene.cards[step]
+    assert card.heat is not None
+    p.update_pain(pain.id, step_ids=())
+    assert card.heat is None  # no pain left on the step
+    view.set_heat_overlay(False)

@@ -41,6 +41,8 @@ class JourneyScene(QGraphicsScene):
         self.arrows: dict[int, FlowArrow] = {}
         self.loops: set[int] = set()
         self.heat: dict[int, QColor] = {}
+        self.heat_on = False
+        self.lane_counts: dict[int, int] = {}
         self._syncing = False
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._build()
@@ -79,7 +81,7 @@ class JourneyScene(QGraphicsScene):
         self.setSceneRect(self.layout.scene_rect())
 
     def _count_lanes(self, steps: list[e.Step]) -> None:
-        self.lane_counts: dict[int, int] = {}
+        self.lane_counts = {}
         for step in steps:
             self.lane_counts[step.work_group_id] = self.lane_counts.get(step.work_group_id, 0) + 1
 
@@ -123,7 +125,8 @@ class JourneyScene(QGraphicsScene):
     def _relayout(self) -> set[int]:
         """Recompute lanes and columns; move the cards whose place changed. Returns them."""
         groups = self._groups()
-        steps = self.project.steps()
+        steps = list(self.project.step_views())  # read-only: no copies of 2,000 steps per edit
+        before = self._signature()
         self.layout.compute(list(groups.values()), self.project.stages(), steps)
         self._count_lanes(steps)
         moved: set[int] = set()
@@ -133,15 +136,21 @@ class JourneyScene(QGraphicsScene):
             if card.pos() != pos:
                 card.setPos(pos)
                 moved.add(step.id)
-        self.setSceneRect(self.layout.scene_rect())
-        self.update()
-        self.layoutChanged.emit()
+        if self._signature() != before:  # lanes or columns moved: repaint the background
+            self.setSceneRect(self.layout.scene_rect())
+            self.update()
+            self.layoutChanged.emit()
         return moved
+
+    def _signature(self) -> tuple[object, ...]:
+        lanes = tuple((g, lane.top, lane.height) for g, lane in self.layout.lanes.items())
+        columns = tuple((c.stage_id, c.left, c.right) for c in self.layout.columns)
+        return lanes, columns, tuple(sorted(self.lane_counts.items()))
 
     def _reroute_steps(self, step_ids: set[int]) -> None:
         if not step_ids:
             return
-        for flow in self.project.flows():
+        for flow in self.project.flow_views():
             if flow.source_id in step_ids or flow.target_id in step_ids:
                 self._route(flow)
 
@@ -211,9 +220,22 @@ class JourneyScene(QGraphicsScene):
 
     def _on_evidence(self, change: Change) -> None:
         self.refresh_badges()
+        if self.heat_on:
+            self.refresh_heat()
 
     def _on_pain(self, change: Change) -> None:
         self.refresh_badges()
+        if self.heat_on:
+            self.refresh_heat()
+
+    def _on_settings(self, change: Change) -> None:
+        if self.heat_on:  # the customer base, CLV or costs change every impact
+            self.refresh_heat()
+
+    def refresh_heat(self) -> None:
+        from cxmapper.ui.canvas.heat import heat_colours
+
+        self.set_heat(heat_colours(self.project) if self.heat_on else {})
 
     def refresh_badges(self) -> None:
         evidence = self.project.evidence.counts_by_step()

@@ -445,9 +445,9 @@ class JourneyView(QGraphicsView):
         self.fit_height()
 
     def set_heat_overlay(self, on: bool) -> None:
-        from cxmapper.ui.canvas.heat import heat_colours
-
-        self.journey_scene.set_heat(heat_colours(self.project) if on else {})
+        """Tint cards by the impact of their pains; kept up to date while it is on."""
+        self.journey_scene.heat_on = on
+        self.journey_scene.refresh_heat()
 
     def ensure_visible(self, kind: str, item_id: int) -> None:
         if kind == "step" and item_id in self.journey_scene.cards:
