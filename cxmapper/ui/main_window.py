@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
@@ -165,6 +166,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         for dock in list(self.panels.values()):
             widget = dock.widget()
+            if isinstance(widget, QScrollArea):
+                widget = widget.widget()
             if hasattr(widget, "detach"):
                 widget.detach()
             self.removeDockWidget(dock)
@@ -234,7 +237,11 @@ class MainWindow(QMainWindow):
             Qt.DockWidgetArea.RightDockWidgetArea,
             Qt.DockWidgetArea.BottomDockWidgetArea,
         )
-        inspector = self.add_panel("Inspector", Inspector(self.ctx), "inspector", right)
+        # The inspector scrolls, so a small screen still fits every panel.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(Inspector(self.ctx))
+        inspector = self.add_panel("Inspector", scroll, "inspector", right)
         pains = self.add_panel("Pain register", PainPanel(self.ctx), "pains", right)
         self.tabifyDockWidget(inspector, pains)
         self.add_panel("Priority matrix", PriorityMatrix(self.ctx), "matrix", right)

@@ -23,7 +23,7 @@ class PriorityMatrix(QWidget):
         super().__init__()
         self.ctx = ctx
         self.scores: list[PainScore] = []
-        self.setMinimumSize(360, 280)
+        self.setMinimumSize(320, 200)
         self.setMouseTracking(True)
         ctx.changed.connect(self._on_change)
         ctx.selectionChanged.connect(self.update)

@@ -98,7 +98,7 @@ def test_undo_menu_names_the_edit(qtbot, window: MainWindow, demo: Path) -> None
 def test_inspector_edits_a_step_with_undo(qtbot, window: MainWindow, demo: Path) -> None:
     window.open_path(demo)
     ctx = window.ctx
-    inspector = window.panels["inspector"].widget()
+    inspector = window.panels["inspector"].widget().widget()  # inside its scroll area
     step = ctx.project.steps()[0]
     ctx.set_selection(steps=[step.id])
     inspector.title.selectAll()
