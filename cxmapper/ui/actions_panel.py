@@ -3,6 +3,7 @@ the journey graph), micro and cultural actions; ranked by ROI; every edit undoab
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt
@@ -13,88 +14,156 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.journey import groups_to_involve
-from cxmapper.model.scoring import ActionScore, score_actions
-from cxmapper.ui.commands import AddAction, RemoveItem, UpdateItem, push
+from cxmapper.model.scoring import ActionScore, score_actions, score_pains
+from cxmapper.ui.commands import AddAction, RemoveItem, push
 from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.tables import ColumnsModel, TablePanel
+from cxmapper.ui.plan_commands import save_form
+from cxmapper.ui.tables import KeyedColumnsModel, RowFilterProxy, TablePanel
 
-COLUMNS = ("Rank", "Kind", "Action", "Owner", "Due", "Status", "Investment", "Benefit / yr", "ROI")
+COLUMNS = (
+    "Rank",
+    "Kind",
+    "Action",
+    "Pains",
+    "Owner",
+    "Involved",
+    "Sponsor",
+    "Start",
+    "Due",
+    "Status",
+    "Investment",
+    "Reduction",
+    "Benefit / yr",
+    "ROI",
+)
 
 
-class ActionTableModel(ColumnsModel):
+@dataclass(frozen=True)
+class ActionRow:
+    """One table row: the action's score and fields, with names resolved, so that a renamed
+    pain or work group shows as a changed row."""
+
+    score: ActionScore
+    action: e.Action
+    pains: str
+    owner: str
+    involved: str
+
+
+class ActionTableModel(KeyedColumnsModel):
+    """Scored actions, one row per action in a stable order (the proxy sorts by rank)."""
+
+    COLUMNS = COLUMNS
+
     def __init__(self, ctx: DocumentContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.scores: list[ActionScore] = []
         self.rescore()
 
-    def rescore(self) -> None:
-        self.beginResetModel()
-        self.scores = score_actions(self.ctx.project)
-        self.endResetModel()
+    def key(self, item: ActionRow) -> int:
+        return item.score.action_id
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.scores)
+    @property
+    def scores(self) -> list[ActionScore]:
+        """The actions in rank order (best ROI first)."""
+        return [row.score for row in sorted(self.items, key=lambda r: r.score.rank)]
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def rescore(self, *, every_row: bool = False) -> None:
+        project = self.ctx.project
+        groups = {g.id: g.name for g in project.work_groups()}
+        pains = {p.id: p.title for p in project.pains()}
+        rows = []
+        for score in score_actions(project):
+            action = project.action(score.action_id)
+            rows.append(
+                ActionRow(
+                    score,
+                    action,
+                    "; ".join(pains[i] for i in action.pain_ids if i in pains),
+                    groups.get(action.owner_group_id or -1, ""),
+                    ", ".join(groups[g] for g in action.involved_group_ids if g in groups),
+                )
+            )
+        self.replace(rows)
+        if every_row and self.items:  # e.g. the currency changed: same rows, new text
+            last = len(COLUMNS) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, last))
 
     def data(self, index: QModelIndex, role: int = 0) -> Any:
-        s = self.scores[index.row()]
-        action = self.ctx.project.action(s.action_id)
-        groups = {g.id: g.name for g in self.ctx.project.work_groups()}
-        cur = self.ctx.project.settings.currency
+        row: ActionRow = self.items[index.row()]
+        s, action = row.score, row.action
         values = (
             s.rank,
             s.kind,
             s.title,
-            groups.get(action.owner_group_id or -1, ""),
+            row.pains,
+            row.owner,
+            row.involved,
+            action.sponsor,
+            action.start_date or "",
             action.due_date or "",
             action.status.value,
             s.investment,
+            action.expected_reduction,
             s.benefit,
             s.roi,
         )
         col = index.column()
         if role == Qt.ItemDataRole.UserRole:
             value = values[col]
+            if isinstance(value, str):
+                return value.casefold()
             return -1.0 if value is None else value
         if role == Qt.ItemDataRole.DisplayRole:
-            if col in (6, 7):
+            cur = self.ctx.project.settings.currency
+            if col in (10, 12):
                 return f"{values[col]:,.0f} {cur}"
-            if col == 8:
-                return "—" if s.roi is None else f"{s.roi:.1f}×"
+            if col == 11:
+                return f"{action.expected_reduction:.0%}"
+            if col == 13:
+                return "—" if s.roi is None else f"{s.roi:,.1f}×"
             return values[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 12 and s.benefit_high > s.benefit_low:
+            cur = self.ctx.project.settings.currency
+            return f"{s.benefit_low:,.0f}–{s.benefit_high:,.0f} {cur} (95 % interval of reach)"
+        if role == Qt.ItemDataRole.ToolTipRole and col == 13 and s.roi is None:
+            return "No investment entered yet"
         return None
 
 
 class ActionEditor(QDialog):
     def __init__(
-        self, ctx: DocumentContext, action: e.Action, parent: QWidget | None = None
+        self,
+        ctx: DocumentContext,
+        action: e.Action,
+        parent: QWidget | None = None,
+        added: AddAction | None = None,
     ) -> None:
         super().__init__(parent)
-        self.ctx, self.action = ctx, action
+        # ``added``: the command that just created the action, which the first form belongs to
+        self.ctx, self.action, self.added = ctx, action, added
         project = ctx.project
         self.setWindowTitle(f"Action — {action.title}")
         form = QFormLayout(self)
         self.title = QLineEdit(action.title)
+        self.description = QPlainTextEdit(action.description)
+        self.description.setFixedHeight(60)
         self.kind = QComboBox()
         for kind in e.ActionKind:
             self.kind.addItem(kind.value, kind)
@@ -122,6 +191,8 @@ class ActionEditor(QDialog):
             )
             self.groups.addItem(item)
         self.groups.setMaximumHeight(120)
+        suggest = QPushButton("Suggest from the pains' steps, hand-offs and loops")
+        suggest.clicked.connect(self.suggest_groups)
         self.owner.setCurrentIndex(max(0, self.owner.findData(action.owner_group_id)))
         self.sponsor = QLineEdit(action.sponsor)
         self.start = _date(action.start_date)
@@ -141,10 +212,12 @@ class ActionEditor(QDialog):
         self.reduction.setValue(action.expected_reduction * 100)
         for label, widget in (
             ("Title", self.title),
+            ("Description", self.description),
             ("Kind", self.kind),
             ("Pains addressed", self.pains),
             ("Owner work group", self.owner),
             ("Work groups involved", self.groups),
+            ("", suggest),
             ("Sponsor", self.sponsor),
             ("Start", self.start),
             ("Due", self.due),
@@ -164,16 +237,19 @@ class ActionEditor(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
-    def values(self) -> dict[str, Any]:
-        def checked(widget: QListWidget) -> tuple[int, ...]:
-            return tuple(
-                widget.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(widget.count())
-                if widget.item(i).checkState() == Qt.CheckState.Checked
-            )
+    def suggest_groups(self) -> None:
+        """Tick the work groups the journey graph says must act on the ticked pains."""
+        wanted = set(groups_to_involve(self.ctx.project, _checked(self.pains)))
+        for i in range(self.groups.count()):
+            item = self.groups.item(i)
+            chosen = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
 
+    def values(self) -> dict[str, Any]:
+        checked = _checked
         return {
             "title": self.title.text().strip(),
+            "description": self.description.toPlainText(),
             "kind": self.kind.currentData(),
             "pain_ids": checked(self.pains),
             "owner_group_id": self.owner.currentData(),
@@ -187,17 +263,26 @@ class ActionEditor(QDialog):
         }
 
     def accept(self) -> None:
+        if not self.ctx.project.exists(e.Action, self.action.id):  # undone meanwhile
+            super().reject()
+            return
         changes = {k: v for k, v in self.values().items() if getattr(self.action, k) != v}
-        if changes:
-            title = changes.get("title", self.action.title)
-            command = UpdateItem(
-                self.ctx.project, e.Action, self.action.id, f"Edit action '{title}'", **changes
-            )
-            error = push(self.ctx.undo_stack, command)
-            if error:
-                self.error.setText(error)
-                return
+        error = save_form(
+            self.ctx.undo_stack, self.ctx.project, e.Action, self.action.id, changes, self.added
+        )
+        if error:
+            self.error.setText(error)
+            return
         super().accept()
+
+
+def _checked(widget: QListWidget) -> tuple[int, ...]:
+    """The ids of the ticked items of a check list."""
+    return tuple(
+        widget.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(widget.count())
+        if widget.item(i).checkState() == Qt.CheckState.Checked
+    )
 
 
 def _date(value: str | None) -> QDateEdit:
@@ -215,21 +300,44 @@ def _iso(edit: QDateEdit) -> str | None:
 
 
 class ActionPanel(TablePanel):
+    """The action plan: ranked by ROI, filtered by text, kind and status; selecting an action
+    selects the pains it addresses and their steps."""
+
     def __init__(self, ctx: DocumentContext) -> None:
         self.ctx = ctx
         self.model = ActionTableModel(ctx)
         super().__init__(
             self.model,
-            "Filter actions (kind, owner, status, title)…",
+            "Filter actions (title, pains, groups, sponsor)…",
             [
                 ("Macro action from selected pains", self.new_macro),
                 ("New action", self.new_action),
                 ("Edit…", self.edit_selected),
                 ("Delete", self.delete_selected),
             ],
+            proxy=RowFilterProxy(),
         )
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("All kinds", None)
+        for kind in e.ActionKind:
+            self.kind_filter.addItem(kind.value.capitalize(), kind)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("Any status", None)
+        for status in e.ActionStatus:
+            self.status_filter.addItem(status.value.capitalize(), status)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.removeWidget(self.filter)  # the kind and status boxes sit beside the filter
+        row = QHBoxLayout()
+        row.addWidget(self.filter, 1)
+        row.addWidget(self.kind_filter)
+        row.addWidget(self.status_filter)
+        layout.insertLayout(0, row)
+        self.kind_filter.currentIndexChanged.connect(self._apply_filters)
+        self.status_filter.currentIndexChanged.connect(self._apply_filters)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._to_context)
         ctx.changed.connect(self._on_change)
 
     def detach(self) -> None:
@@ -243,21 +351,56 @@ class ActionPanel(TablePanel):
             "evidence",
             "import_batch",
             "work_group",
+            "step",
         ):
-            self.model.rescore()
+            self.model.rescore(every_row=change.entity == "settings")
+
+    def _apply_filters(self) -> None:
+        kind, status = self.kind_filter.currentData(), self.status_filter.currentData()
+        proxy = self.proxy
+        assert isinstance(proxy, RowFilterProxy)
+        if kind is None and status is None:
+            proxy.set_row_filter(None)
+            return
+
+        def accepts(row: int) -> bool:
+            action = self.model.items[row].action
+            return (kind is None or action.kind == kind) and (
+                status is None or action.status == status
+            )
+
+        proxy.set_row_filter(accepts)
 
     def selected_action_id(self) -> int | None:
         row = self.selected_row()
-        return None if row is None else self.model.scores[row].action_id
+        return None if row is None else self.model.items[row].score.action_id
+
+    def _to_context(self) -> None:
+        action_id = self.selected_action_id()
+        if action_id is None:
+            return
+        project = self.ctx.project
+        pains = project.action(action_id).pain_ids
+        steps = dict.fromkeys(s for p in pains for s in project.pain(p).step_ids)
+        self.ctx.set_selection(actions=[action_id], pains=list(pains), steps=list(steps))
 
     def new_macro(self) -> int | None:
-        pains = list(self.ctx.selected_pain_ids())
+        """A macro action for the selected universal pains, with the work groups to involve
+        taken from the journey graph."""
+        project = self.ctx.project
+        kinds = {s.pain_id: s.kind for s in score_pains(project)}
+        selected = [p for p in self.ctx.selected_pain_ids() if p in kinds]
+        pains = [p for p in selected if kinds[p] == "universal"]
         if not pains:
             QMessageBox.information(
-                self, "Macro action", "Select one or more pains in the pain register first."
+                self,
+                "Macro action",
+                "Select one or more universal pains in the pain register first."
+                if not selected
+                else "Macro actions remove universal pains, and the selected pains are local: "
+                "give them a micro action, or mark them universal in the pain's form.",
             )
             return None
-        project = self.ctx.project
         groups = groups_to_involve(project, pains)
         title = f"Fix: {project.pain(pains[0]).title}"
         command = AddAction(
@@ -268,15 +411,27 @@ class ActionPanel(TablePanel):
             involved_group_ids=tuple(groups),
             owner_group_id=groups[0] if groups else None,
         )
-        if push(self.ctx.undo_stack, command) is None and command.action_id is not None:
-            ActionEditor(self.ctx, project.action(command.action_id), self).open()
-            return command.action_id
-        return None
+        return self._open_new(command)
 
-    def new_action(self) -> None:
-        command = AddAction(self.ctx.project, "New action", kind=e.ActionKind.MICRO)
-        if push(self.ctx.undo_stack, command) is None and command.action_id is not None:
-            ActionEditor(self.ctx, self.ctx.project.action(command.action_id), self).open()
+    def new_action(self) -> int | None:
+        kinds = {s.pain_id: s.kind for s in score_pains(self.ctx.project)}
+        pains = tuple(p for p in self.ctx.selected_pain_ids() if kinds.get(p) == "local")
+        command = AddAction(
+            self.ctx.project,
+            f"Follow up: {self.ctx.project.pain(pains[0]).title}" if pains else "New action",
+            kind=e.ActionKind.MICRO,
+            pain_ids=pains,
+        )
+        return self._open_new(command)
+
+    def _open_new(self, command: AddAction) -> int | None:
+        error = push(self.ctx.undo_stack, command)
+        if error or command.action_id is None:
+            QMessageBox.warning(self, "New action", error or "The action could not be added.")
+            return None
+        action = self.ctx.project.action(command.action_id)
+        ActionEditor(self.ctx, action, self, added=command).open()
+        return command.action_id
 
     def edit_selected(self) -> None:
         action_id = self.selected_action_id()

@@ -4,10 +4,11 @@ red = universal, blue = local. Clicking a bubble selects the pain and its steps.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from cxmapper.model.events import Change
 from cxmapper.model.scoring import PainScore, score_pains
@@ -16,6 +17,64 @@ from cxmapper.ui.context import DocumentContext
 UNIVERSAL = QColor(201, 42, 42, 170)
 LOCAL = QColor(59, 91, 219, 150)
 MARGIN_L, MARGIN_B, MARGIN_T, MARGIN_R = 70.0, 46.0, 24.0, 24.0
+MAX_RADIUS, MIN_RADIUS = 40.0, 4.0
+# A log scale only when the values span this factor or more; a narrow spread reads better
+# on a linear scale from zero.
+WIDE = 20.0
+LABELLED = 6  # the costliest pains are labelled; the rest when selected
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis's scale: values in [low, high], linear or log10, mapped to a fraction 0..1."""
+
+    low: float
+    high: float
+    log: bool
+
+    @classmethod
+    def fit(cls, values: list[float]) -> Axis:
+        positive = [v for v in values if v > 0] or [1.0]
+        lo, hi = min(positive), max(positive)
+        if hi / lo >= WIDE:
+            pad = 0.15 * (math.log10(hi) - math.log10(lo))
+            return cls(10 ** (math.log10(lo) - pad), 10 ** (math.log10(hi) + pad), True)
+        return cls(0.0, _nice_ceiling(hi * 1.15), False)
+
+    def fraction(self, value: float) -> float:
+        if self.log:
+            v = math.log10(max(value, self.low))
+            return (v - math.log10(self.low)) / (math.log10(self.high) - math.log10(self.low))
+        return (value - self.low) / (self.high - self.low)
+
+    def ticks(self) -> list[float]:
+        if not self.log:
+            step = _nice_step(self.high / 5)
+            return [step * i for i in range(int(self.high / step) + 1)]
+        decades = range(math.floor(math.log10(self.low)), math.ceil(math.log10(self.high)) + 1)
+        few = math.log10(self.high / self.low) <= 2.5  # few decades: 1, 2, 5 in each
+        marks = [m * 10.0**d for d in decades for m in ((1, 2, 5) if few else (1,))]
+        return [t for t in marks if self.low <= t <= self.high]
+
+
+def _nice_step(raw: float) -> float:
+    """1, 2 or 5 × a power of ten, at least ``raw``."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def _nice_ceiling(value: float) -> float:
+    step = _nice_step(value / 5)
+    return step * math.ceil(value / step) if value > 0 else 1.0
+
+
+def _short(value: float) -> str:
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
 
 
 class PriorityMatrix(QWidget):
@@ -23,6 +82,8 @@ class PriorityMatrix(QWidget):
         super().__init__()
         self.ctx = ctx
         self.scores: list[PainScore] = []
+        self.unplotted = 0  # pains with no reach yet have no place on the chart
+        self.x_axis = self.y_axis = Axis(0.0, 1.0, False)
         self.setMinimumSize(320, 200)
         self.setMouseTracking(True)
         ctx.changed.connect(self._on_change)
@@ -37,11 +98,15 @@ class PriorityMatrix(QWidget):
         return QSize(480, 360)
 
     def _on_change(self, change: Change) -> None:
-        if change.entity in ("pain", "settings", "evidence", "import_batch", "step"):
+        if change.entity in ("pain", "settings", "evidence", "import_batch", "step", "work_group"):
             self.rescore()
 
     def rescore(self) -> None:
-        self.scores = [s for s in score_pains(self.ctx.project) if s.reach > 0]
+        scores = score_pains(self.ctx.project)
+        self.scores = [s for s in scores if s.reach > 0]
+        self.unplotted = len(scores) - len(self.scores)
+        self.x_axis = Axis.fit([s.reach for s in self.scores])
+        self.y_axis = Axis.fit([s.cost_per_customer for s in self.scores])
         self.update()
 
     # --- geometry -----------------------------------------------------------------------------
@@ -54,30 +119,23 @@ class PriorityMatrix(QWidget):
             self.height() - MARGIN_T - MARGIN_B,
         )
 
-    def _ranges(self) -> tuple[float, float, float, float]:
-        xs = [s.reach for s in self.scores] or [1.0]
-        ys = [max(s.cost_per_customer, 1.0) for s in self.scores] or [1.0]
-        return (
-            math.log10(max(min(xs), 1.0)) - 0.2,
-            math.log10(max(xs)) + 0.2,
-            math.log10(min(ys)) - 0.2,
-            math.log10(max(ys)) + 0.2,
-        )
-
     def bubble_centre(self, score: PainScore) -> QPointF:
-        """Where a pain's bubble is drawn (log scales on both axes)."""
+        """Where a pain's bubble is drawn, in widget coordinates."""
         plot = self._plot()
-        x0, x1, y0, y1 = self._ranges()
-        fx = (math.log10(max(score.reach, 1.0)) - x0) / max(x1 - x0, 1e-9)
-        fy = (math.log10(max(score.cost_per_customer, 1.0)) - y0) / max(y1 - y0, 1e-9)
+        fx = self.x_axis.fraction(score.reach)
+        fy = self.y_axis.fraction(score.cost_per_customer)
         return QPointF(plot.left() + fx * plot.width(), plot.bottom() - fy * plot.height())
 
     def bubble_radius(self, score: PainScore) -> float:
-        top = max((s.impact for s in self.scores), default=1.0) or 1.0
-        return 6.0 + 34.0 * math.sqrt(score.impact / top)  # area ∝ impact
+        top = max((s.impact for s in self.scores), default=0.0)
+        if top <= 0:
+            return MIN_RADIUS
+        # area ∝ impact; a floor keeps a cheap pain visible and clickable
+        return max(MIN_RADIUS, MAX_RADIUS * math.sqrt(score.impact / top))
 
     def pain_at(self, pos: QPointF) -> PainScore | None:
-        for score in sorted(self.scores, key=lambda s: self.bubble_radius(s)):
+        """The bubble under ``pos``; where bubbles overlap, the smallest (drawn on top)."""
+        for score in sorted(self.scores, key=self.bubble_radius):
             d = pos - self.bubble_centre(score)
             if math.hypot(d.x(), d.y()) <= self.bubble_radius(score):
                 return score
@@ -90,44 +148,13 @@ class PriorityMatrix(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("#ffffff"))
         plot = self._plot()
-        painter.setPen(QPen(QColor("#9aa0a6"), 1))
-        painter.drawRect(plot)
         small = QFont(self.font())
         small.setPointSizeF(8.5)
         painter.setFont(small)
-        cur = self.ctx.project.settings.currency
-        painter.setPen(QColor("#5f6672"))
-        painter.drawText(
-            QRectF(plot.left(), plot.bottom() + 20, plot.width(), 20),
-            Qt.AlignmentFlag.AlignCenter,
-            "Customers affected per year (log scale)",
-        )
-        painter.save()
-        painter.translate(16, plot.center().y())
-        painter.rotate(-90)
-        painter.drawText(
-            QRectF(-plot.height() / 2, -12, plot.height(), 20),
-            Qt.AlignmentFlag.AlignCenter,
-            f"Cost per customer ({cur}, log)",
-        )
-        painter.restore()
-        x0, x1, y0, y1 = self._ranges()
-        for exponent in range(math.floor(x0), math.ceil(x1) + 1):
-            fx = (exponent - x0) / max(x1 - x0, 1e-9)
-            if 0 <= fx <= 1:
-                x = plot.left() + fx * plot.width()
-                painter.drawText(QPointF(x - 12, plot.bottom() + 14), f"{10**exponent:,.0f}")
-        for exponent in range(math.floor(y0), math.ceil(y1) + 1):
-            fy = (exponent - y0) / max(y1 - y0, 1e-9)
-            if 0 <= fy <= 1:
-                y = plot.bottom() - fy * plot.height()
-                painter.drawText(
-                    QRectF(0, y - 8, MARGIN_L - 6, 16),
-                    Qt.AlignmentFlag.AlignRight,
-                    f"{10**exponent:,.0f}",
-                )
+        self._paint_axes(painter, plot)
         selected = set(self.ctx.selected_pain_ids())
         metrics = QFontMetricsF(small)
+        painter.setClipRect(plot.adjusted(-MAX_RADIUS, -MAX_RADIUS, MAX_RADIUS, MAX_RADIUS))
         for score in sorted(self.scores, key=lambda s: -s.impact):
             centre, r = self.bubble_centre(score), self.bubble_radius(score)
             painter.setBrush(UNIVERSAL if score.kind == "universal" else LOCAL)
@@ -137,18 +164,81 @@ class PriorityMatrix(QWidget):
                 else QPen(QColor("#ffffff"), 1)
             )
             painter.drawEllipse(centre, r, r)
-            if score.rank > 6 and score.pain_id not in selected:
-                continue  # the six costliest are labelled; the rest on selection
+            if score.rank > LABELLED and score.pain_id not in selected:
+                continue
             painter.setPen(QColor("#1f2430"))
             label = metrics.elidedText(
                 f"{score.rank}. {score.title}", Qt.TextElideMode.ElideRight, 160
             )
             painter.drawText(QPointF(centre.x() + r + 3, centre.y() + 4), label)
-        painter.setPen(QColor("#1f2430"))
+        painter.setClipping(False)
+        painter.setPen(UNIVERSAL.darker())
         painter.drawText(QPointF(plot.left() + 8, plot.top() + 14), "● universal")
         painter.setPen(LOCAL.darker())
         painter.drawText(QPointF(plot.left() + 90, plot.top() + 14), "● local")
+        if self.unplotted:
+            painter.setPen(QColor("#5f6672"))
+            painter.drawText(
+                QRectF(plot.left(), plot.top() + 2, plot.width() - 8, 16),
+                Qt.AlignmentFlag.AlignRight,
+                f"{self.unplotted} pain(s) without reach not shown",
+            )
         painter.end()
+
+    def _paint_axes(self, painter: QPainter, plot: QRectF) -> None:
+        cur = self.ctx.project.settings.currency
+        painter.setPen(QPen(QColor("#9aa0a6"), 1))
+        painter.drawRect(plot)
+        grid = QPen(QColor("#eceef1"), 1)
+        text = QColor("#5f6672")
+        for tick in self.x_axis.ticks():
+            x = plot.left() + self.x_axis.fraction(tick) * plot.width()
+            painter.setPen(grid)
+            painter.drawLine(QPointF(x, plot.top() + 1), QPointF(x, plot.bottom() - 1))
+            painter.setPen(text)
+            painter.drawText(
+                QRectF(x - 30, plot.bottom() + 2, 60, 16),
+                Qt.AlignmentFlag.AlignCenter,
+                _short(tick),
+            )
+        for tick in self.y_axis.ticks():
+            y = plot.bottom() - self.y_axis.fraction(tick) * plot.height()
+            painter.setPen(grid)
+            painter.drawLine(QPointF(plot.left() + 1, y), QPointF(plot.right() - 1, y))
+            painter.setPen(text)
+            painter.drawText(
+                QRectF(0, y - 8, MARGIN_L - 6, 16), Qt.AlignmentFlag.AlignRight, _short(tick)
+            )
+        painter.setPen(text)
+        scale = " (log scale)" if self.x_axis.log else ""
+        painter.drawText(
+            QRectF(plot.left(), plot.bottom() + 20, plot.width(), 20),
+            Qt.AlignmentFlag.AlignCenter,
+            f"Customers affected per year{scale}",
+        )
+        painter.save()
+        painter.translate(16, plot.center().y())
+        painter.rotate(-90)
+        painter.drawText(
+            QRectF(-plot.height() / 2, -12, plot.height(), 20),
+            Qt.AlignmentFlag.AlignCenter,
+            f"Cost per affected customer ({cur}{', log' if self.y_axis.log else ''})",
+        )
+        painter.restore()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        score = self.pain_at(event.position())
+        if score is None:
+            QToolTip.hideText()
+            return
+        cur = self.ctx.project.settings.currency
+        QToolTip.showText(
+            event.globalPosition().toPoint(),
+            f"{score.rank}. {score.title} ({score.kind})\n"
+            f"Reach {score.reach:,.0f} / yr · cost {score.cost_per_customer:,.0f} {cur}\n"
+            f"Impact {score.impact:,.0f} {cur} / yr",
+            self,
+        )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         score = self.pain_at(event.position())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -24,9 +26,10 @@ from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import detractor_ids_at
 from cxmapper.model.scoring import PainScore, score_pains
-from cxmapper.ui.commands import AddPain, RemoveItem, UpdateItem, push
+from cxmapper.ui.commands import AddPain, RemoveItem, push
 from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.tables import ColumnsModel, TablePanel
+from cxmapper.ui.plan_commands import save_form
+from cxmapper.ui.tables import KeyedColumnsModel, TablePanel
 
 COLUMNS = (
     "Rank",
@@ -40,39 +43,33 @@ COLUMNS = (
 )
 
 
-class PainTableModel(ColumnsModel):
-    """Scored pains; rescored on every relevant change (cheap), rows updated in place."""
+class PainTableModel(KeyedColumnsModel):
+    """Scored pains, one row per pain in a stable order (the proxy sorts by rank). Rescored
+    on every relevant change (cheap); only the rows that changed are signalled, so a re-rank
+    moves rows without losing the selection."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, ctx: DocumentContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.scores: list[PainScore] = []
         self.rescore()
 
-    def rescore(self) -> None:
-        new = score_pains(self.ctx.project)
-        if [s.pain_id for s in new] == [s.pain_id for s in self.scores]:
-            self.scores = new
-            if new:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(COLUMNS) - 1))
-            return
-        self.beginResetModel()  # pains added, removed or re-ranked
-        self.scores = new
-        self.endResetModel()
+    def key(self, item: PainScore) -> int:
+        return item.pain_id
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.scores)
+    @property
+    def scores(self) -> list[PainScore]:
+        """The pains in rank order (rank 1 first)."""
+        return sorted(self.items, key=lambda s: s.rank)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def rescore(self, *, every_row: bool = False) -> None:
+        self.replace(score_pains(self.ctx.project))
+        if every_row and self.items:  # e.g. the currency changed: same scores, new text
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, 7))
 
     def data(self, index: QModelIndex, role: int = 0) -> Any:
-        s = self.scores[index.row()]
+        s = self.items[index.row()]
         cur = self.ctx.project.settings.currency
         col = index.column()
         if role == Qt.ItemDataRole.UserRole:
@@ -108,10 +105,12 @@ class PainTableModel(ColumnsModel):
                 s.evidence_count,
             )[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return s.warning or f"k = {s.k} of n = {s.n}" if s.reach_source == "evidence" else None
+            if s.warning:
+                return s.warning
+            if s.reach_source == "evidence":
+                return f"{s.k:,} of {s.n:,} sampled customers (95 % interval)"
+            return "Reach estimated by the room"
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and s.kind == "universal":
-            from PySide6.QtGui import QColor
-
             return QColor("#c92a2a")
         return None
 
@@ -119,9 +118,16 @@ class PainTableModel(ColumnsModel):
 class PainEditor(QDialog):
     """The scoring inputs of one pain, validated by the model."""
 
-    def __init__(self, ctx: DocumentContext, pain: e.Pain, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: DocumentContext,
+        pain: e.Pain,
+        parent: QWidget | None = None,
+        added: AddPain | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.ctx, self.pain = ctx, pain
+        # ``added``: the command that just created the pain, which the first form belongs to
+        self.ctx, self.pain, self.added = ctx, pain, added
         self.setWindowTitle(f"Pain — {pain.title}")
         form = QFormLayout(self)
         self.title = QLineEdit(pain.title)
@@ -182,6 +188,19 @@ class PainEditor(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.reach_source.currentIndexChanged.connect(self._enable_inputs)
+        self.cost_mode.currentIndexChanged.connect(self._enable_inputs)
+        self._enable_inputs()
+
+    def _enable_inputs(self) -> None:
+        """Only the inputs the chosen reach source and cost mode use can be typed in."""
+        estimate = self.reach_source.currentData() == e.ReachSource.ESTIMATE
+        components = self.cost_mode.currentData() == e.CostMode.COMPONENTS
+        for widget in (self.share, self.count):
+            widget.setEnabled(estimate)
+        for widget in (self.contacts, self.rework, self.churn):
+            widget.setEnabled(components)
+        self.band.setEnabled(not components)
 
     def _show_evidence(self) -> None:
         self.evidence_note.setText(f"{len(self.evidence_ids):,} item(s) linked")
@@ -207,21 +226,16 @@ class PainEditor(QDialog):
         }
 
     def accept(self) -> None:
+        if not self.ctx.project.exists(e.Pain, self.pain.id):  # undone while the form was open
+            super().reject()
+            return
         changes = {k: v for k, v in self.values().items() if getattr(self.pain, k) != v}
-        if changes:
-            error = push(
-                self.ctx.undo_stack,
-                UpdateItem(
-                    self.ctx.project,
-                    e.Pain,
-                    self.pain.id,
-                    f"Edit pain '{changes.get('title', self.pain.title)}'",
-                    **changes,
-                ),
-            )
-            if error:
-                self.error.setText(error)
-                return
+        error = save_form(
+            self.ctx.undo_stack, self.ctx.project, e.Pain, self.pain.id, changes, self.added
+        )
+        if error:
+            self.error.setText(error)
+            return
         super().accept()
 
 
@@ -253,21 +267,44 @@ class PainPanel(TablePanel):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(1, 260)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self._following = False
         self.table.selectionModel().selectionChanged.connect(self._to_context)
         ctx.changed.connect(self._on_change)
+        ctx.selectionChanged.connect(self._from_context)
 
     def detach(self) -> None:
         self.ctx.changed.disconnect(self._on_change)
+        self.ctx.selectionChanged.disconnect(self._from_context)
 
     def _on_change(self, change: Change) -> None:
         if change.entity in ("pain", "settings", "evidence", "import_batch", "step", "work_group"):
-            self.model.rescore()
+            self.model.rescore(every_row=change.entity == "settings")
 
     def selected_pain_id(self) -> int | None:
         row = self.selected_row()
-        return None if row is None else self.model.scores[row].pain_id
+        return None if row is None else self.model.items[row].pain_id
+
+    def _from_context(self) -> None:
+        """Show the pain picked elsewhere (a bubble on the matrix) as the selected row."""
+        pains = self.ctx.selected_pain_ids()
+        if len(pains) != 1 or pains[0] == self.selected_pain_id():
+            return
+        row = self.model.row_of(pains[0])
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():  # hidden by the filter
+            return
+        self._following = True
+        try:
+            self.table.selectRow(index.row())
+            self.table.scrollTo(index)
+        finally:
+            self._following = False
 
     def _to_context(self) -> None:
+        if self._following:
+            return
         pain_id = self.selected_pain_id()
         if pain_id is not None:
             pain = self.ctx.project.pain(pain_id)
@@ -280,10 +317,12 @@ class PainPanel(TablePanel):
         project = self.ctx.project
         title = "New pain" if not steps else f"Pain at {project.step(steps[0]).title}"
         command = AddPain(project, title, step_ids=tuple(steps), evidence_ids=tuple(evidence))
-        if push(self.ctx.undo_stack, command) is None and command.pain_id is not None:
-            PainEditor(self.ctx, project.pain(command.pain_id), self).open()
-            return command.pain_id
-        return None
+        error = push(self.ctx.undo_stack, command)
+        if error or command.pain_id is None:
+            QMessageBox.warning(self, "New pain", error or "The pain could not be added.")
+            return None
+        PainEditor(self.ctx, project.pain(command.pain_id), self, added=command).open()
+        return command.pain_id
 
     def edit_selected(self) -> None:
         pain_id = self.selected_pain_id()
