@@ -1,0 +1,233 @@
+"""The pain register driven as the room uses it: pick steps and verbatims, click "New pain",
+fill the form, watch the ranking move, undo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+from cxmapper.model import entities as e
+from cxmapper.model.project import Project
+from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.pains_panel import PainEditor, PainPanel
+from tests.conftest import snapshot
+
+
+@pytest.fixture
+def ctx(small_journey: Project) -> Iterator[DocumentContext]:
+    project = small_journey
+    project.update_settings(customer_base=10_000, currency="EUR", cost_per_contact=20.0)
+    steps = {s.title: s.id for s in project.steps()}
+    project.evidence.import_batch(
+        "survey.csv",
+        [{"customer_id": f"c{i}", "text": f"invoice wrong {i}", "score": 2.0} for i in range(10)]
+        + [{"customer_id": f"d{i}", "text": "fine", "score": 9.0} for i in range(90)],
+        sample_size=100,
+    )
+    evidence = [i for (i,) in project.db.conn.execute("SELECT id FROM evidence ORDER BY id")]
+    project.evidence.link(evidence[:10], steps["Receives invoice"])
+    context = DocumentContext(project)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def panel(qtbot, ctx: DocumentContext) -> Iterator[PainPanel]:
+    widget = PainPanel(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(900, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.detach()
+
+
+def button(widget, text: str) -> QPushButton:
+    return next(b for b in widget.findChildren(QPushButton) if b.text() == text)
+
+
+def ok(qtbot, editor) -> None:
+    box = editor.findChild(QDialogButtonBox)
+    qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+def open_editor(panel: PainPanel) -> PainEditor:
+    editors = [d for d in panel.findChildren(PainEditor) if d.isVisible()]
+    assert len(editors) == 1
+    return editors[0]
+
+
+def shown_titles(panel: PainPanel) -> list[str]:
+    return [panel.proxy.index(r, 1).data() for r in range(panel.proxy.rowCount())]
+
+
+def steps_by_title(ctx: DocumentContext) -> dict[str, int]:
+    return {s.title: s.id for s in ctx.project.steps()}
+
+
+def add_estimated_pain(ctx: DocumentContext, title: str, share: float, rework: float) -> int:
+    return ctx.project.add_pain(
+        title,
+        reach_source=e.ReachSource.ESTIMATE,
+        reach_estimate_share=share,
+        rework_cost=rework,
+    ).id
+
+
+def test_new_pain_from_selected_steps_and_evidence_through_the_form(
+    qtbot, ctx: DocumentContext, panel: PainPanel
+) -> None:
+    steps = steps_by_title(ctx)
+    chosen = [steps["Receives invoice"], steps["Invoice correction"]]
+    evidence = [i for (i,) in ctx.project.db.conn.execute("SELECT id FROM evidence LIMIT 10")]
+    ctx.set_selection(steps=chosen, evidence=evidence)
+    before = snapshot(ctx.project)
+
+    qtbot.mouseClick(button(panel, "New pain from selection"), Qt.MouseButton.LeftButton)
+    editor = open_editor(panel)
+    editor.title.selectAll()
+    qtbot.keyClicks(editor.title, "Invoice errors")
+    editor.contacts.setValue(2)  # 2 extra contacts × 20 EUR
+    editor.rework.setValue(60)
+    ok(qtbot, editor)
+
+    pain = next(p for p in ctx.project.pains() if p.title == "Invoice errors")
+    assert pain.step_ids == tuple(chosen) and pain.evidence_ids == tuple(evidence)
+    assert not editor.isVisible()
+    assert shown_titles(panel) == ["Invoice errors"]
+    # 10 of 100 sampled customers: reach 1,000 of 10,000; cost 2 × 20 + 60 = 100 EUR
+    score = panel.model.scores[0]
+    assert (score.reach, score.cost_per_customer, score.impact) == (1000, 100, 100_000)
+    assert panel.proxy.index(0, 5).data().startswith("100,000 EUR")
+    assert score.kind == "universal"  # 10 % ≥ 5 %, and two work groups
+    # Adding it and filling its first form is one edit, named after the pain
+    assert ctx.undo_stack.count() == 1
+    assert ctx.undo_stack.undoText() == "Add pain 'Invoice errors'"
+
+    ctx.undo_stack.undo()
+    assert snapshot(ctx.project) == before
+    assert shown_titles(panel) == []
+    ctx.undo_stack.redo()
+    assert ctx.project.pain(pain.id) == pain
+    assert shown_titles(panel) == ["Invoice errors"]
+
+
+def test_cancelled_first_form_keeps_the_pain_as_added(
+    qtbot, ctx: DocumentContext, panel: PainPanel
+) -> None:
+    ctx.set_selection(steps=[steps_by_title(ctx)["Ticket triage"]])
+    pain_id = panel.new_pain()
+    open_editor(panel).reject()
+    assert ctx.project.pain(pain_id).title == "Pain at Ticket triage"
+    ctx.undo_stack.undo()
+    assert ctx.project.pains() == []
+
+
+def test_ranking_updates_live_and_the_selection_follows_the_row(
+    qtbot, ctx: DocumentContext, panel: PainPanel
+) -> None:
+    cheap = add_estimated_pain(ctx, "Late delivery", 0.10, 10.0)
+    costly = add_estimated_pain(ctx, "Wrong invoice", 0.10, 100.0)
+    assert shown_titles(panel) == ["Wrong invoice", "Late delivery"]
+    resets: list[int] = []
+    panel.model.modelReset.connect(lambda: resets.append(1))
+
+    panel.table.selectRow(1)
+    assert panel.selected_pain_id() == cheap
+    qtbot.mouseClick(button(panel, "Edit…"), Qt.MouseButton.LeftButton)
+    editor = open_editor(panel)
+    editor.rework.setValue(500)
+    ok(qtbot, editor)
+
+    assert shown_titles(panel) == ["Late delivery", "Wrong invoice"]
+    assert panel.proxy.index(0, 0).data() == 1
+    assert panel.selected_pain_id() == cheap  # the edited pain stays selected as it moves
+    assert resets == []  # rows moved by the proxy, not rebuilt
+    assert ctx.undo_stack.undoText() == "Edit pain 'Late delivery'"
+
+    ctx.undo_stack.undo()
+    assert shown_titles(panel) == ["Wrong invoice", "Late delivery"]
+    assert ctx.project.pain(cheap).rework_cost == 10.0
+    ctx.undo_stack.redo()
+    assert shown_titles(panel)[0] == "Late delivery"
+    ctx.project.remove_pain(costly)
+    assert shown_titles(panel) == ["Late delivery"]
+
+
+def test_settings_change_rescores_every_row(ctx: DocumentContext, panel: PainPanel) -> None:
+    add_estimated_pain(ctx, "Wrong invoice", 0.10, 100.0)
+    ctx.project.update_settings(currency="GBP", customer_base=20_000)
+    assert panel.proxy.index(0, 5).data().startswith("200,000 GBP")
+    ctx.project.update_settings(currency="USD")  # same scores, new text
+    assert panel.proxy.index(0, 4).data() == "100 USD"
+
+
+def test_refused_input_is_shown_in_the_form(qtbot, ctx: DocumentContext, panel: PainPanel) -> None:
+    pain_id = add_estimated_pain(ctx, "Wrong invoice", 0.10, 100.0)
+    panel.table.selectRow(0)
+    panel.edit_selected()
+    editor = open_editor(panel)
+    editor.title.clear()
+    ok(qtbot, editor)
+    assert editor.isVisible()
+    assert editor.error.text() == "The pain title cannot be empty."
+    assert ctx.project.pain(pain_id).title == "Wrong invoice"
+    assert ctx.undo_stack.count() == 0
+    qtbot.keyClicks(editor.title, "Invoices sent twice")
+    ok(qtbot, editor)
+    assert not editor.isVisible() and ctx.project.pain(pain_id).title == "Invoices sent twice"
+
+
+def test_form_enables_only_the_inputs_of_the_chosen_modes(
+    ctx: DocumentContext, panel: PainPanel
+) -> None:
+    pain_id = add_estimated_pain(ctx, "Wrong invoice", 0.10, 100.0)
+    editor = PainEditor(ctx, ctx.project.pain(pain_id), panel)
+    assert editor.share.isEnabled() and editor.contacts.isEnabled()
+    assert not editor.band.isEnabled()
+    editor.cost_mode.setCurrentIndex(editor.cost_mode.findData(e.CostMode.BAND))
+    editor.reach_source.setCurrentIndex(editor.reach_source.findData(e.ReachSource.EVIDENCE))
+    assert editor.band.isEnabled() and not editor.rework.isEnabled()
+    assert not editor.share.isEnabled() and not editor.count.isEnabled()
+    editor.band.setCurrentIndex(editor.band.findData(4))
+    editor.reach_source.setCurrentIndex(editor.reach_source.findData(e.ReachSource.ESTIMATE))
+    editor.kind.setCurrentIndex(editor.kind.findData(e.PainKind.LOCAL))
+    editor.accept()
+    score = panel.model.scores[0]
+    assert score.cost_source == "band" and score.cost_per_customer == 1000.0  # band 4
+    assert score.kind == "local" and score.kind_overridden
+    assert panel.proxy.index(0, 2).data() == "local *"
+
+
+def test_selecting_a_row_selects_the_pain_and_its_steps_and_back(
+    ctx: DocumentContext, panel: PainPanel
+) -> None:
+    steps = steps_by_title(ctx)
+    on = (steps["Ticket triage"], steps["Pays"])
+    first = ctx.project.add_pain("Slow triage", step_ids=on).id
+    second = ctx.project.add_pain("Unclear totals").id
+    panel.table.selectRow(shown_titles(panel).index("Slow triage"))
+    assert ctx.selected_pain_ids() == (first,) and ctx.selected_step_ids() == on
+    ctx.set_selection(pains=[second], steps=[])  # e.g. a bubble clicked on the matrix
+    assert panel.selected_pain_id() == second
+    assert ctx.selected_step_ids() == ()  # following the selection does not echo it back
+
+
+def test_filter_and_delete_with_undo(qtbot, ctx: DocumentContext, panel: PainPanel) -> None:
+    add_estimated_pain(ctx, "Wrong invoice", 0.10, 100.0)
+    gone = add_estimated_pain(ctx, "Late delivery", 0.10, 10.0)
+    qtbot.keyClicks(panel.filter, "deliv")
+    assert shown_titles(panel) == ["Late delivery"]
+    before = snapshot(ctx.project)
+    panel.table.selectRow(0)
+    qtbot.mouseClick(button(panel, "Delete"), Qt.MouseButton.LeftButton)
+    assert not ctx.project.exists(e.Pain, gone) and shown_titles(panel) == []
+    assert ctx.undo_stack.undoText() == "Delete pain 'Late delivery'"
+    panel.filter.clear()
+    assert shown_titles(panel) == ["Wrong invoice"]
+    ctx.undo_stack.undo()
+    assert snapshot(ctx.project) == before
+    assert shown_titles(panel) == ["Wrong invoice", "Late delivery"]
