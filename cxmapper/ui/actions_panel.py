@@ -139,6 +139,8 @@ class ActionTableModel(KeyedColumnsModel):
             if col == 13:
                 return "—" if s.roi is None else f"{s.roi:,.1f}×"
             return values[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col in (2, 3, 5, 6):
+            return values[col] or None
         if role == Qt.ItemDataRole.ToolTipRole and col == 12 and s.benefit_high > s.benefit_low:
             cur = self.ctx.project.settings.currency
             return f"{s.benefit_low:,.0f}–{s.benefit_high:,.0f} {cur} (95 % interval of reach)"
@@ -335,7 +337,12 @@ class ActionPanel(TablePanel):
         layout.insertLayout(0, row)
         self.kind_filter.currentIndexChanged.connect(self._apply_filters)
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((3, 180), (5, 160), (6, 130)):  # long lists: full text in tips
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._to_context)
         ctx.changed.connect(self._on_change)

@@ -170,7 +170,11 @@ class PriorityMatrix(QWidget):
             label = metrics.elidedText(
                 f"{score.rank}. {score.title}", Qt.TextElideMode.ElideRight, 160
             )
-            painter.drawText(QPointF(centre.x() + r + 3, centre.y() + 4), label)
+            width = metrics.horizontalAdvance(label)
+            x = centre.x() + r + 3
+            if x + width > self.width() - 4:  # no room on the right: label on the left
+                x = centre.x() - r - 3 - width
+            painter.drawText(QPointF(x, centre.y() + 4), label)
         painter.setClipping(False)
         painter.setPen(UNIVERSAL.darker())
         painter.drawText(QPointF(plot.left() + 8, plot.top() + 14), "● universal")
