@@ -20,6 +20,7 @@ Std = QKeySequence.StandardKey
 CANVAS_KEYS = (
     ("Enter", "Add the next step in the same lane, connected; type its title"),
     ("Shift+Enter", "Add the next step in the lane below (a hand-off)"),
+    ("Ctrl+Enter", "Add the next step in the lane above (a hand-off back)"),
     ("Ctrl+L", "Loop: connect the selected step back to an earlier one"),
     ("F2 / double-click", "Rename the selected step"),
     ("Arrow keys", "Move the selection along the lane, or to the lane above/below"),

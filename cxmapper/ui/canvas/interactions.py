@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsTextItem
 from cxmapper.model.entities import Step
 from cxmapper.ui.canvas.items import SELECTION, StepCard, font
 from cxmapper.ui.canvas.layout import CARD_W
-from cxmapper.ui.commands import AddFlow, AddStep, MoveSteps, UpdateItem, push
+from cxmapper.ui.commands import AddStep, MoveSteps, UpdateItem, push
 
 if TYPE_CHECKING:
     from cxmapper.ui.canvas.view import JourneyView
@@ -82,7 +82,7 @@ class SelectMove(Interaction):
                 continue
             group, x, y = scene.layout.to_model(card.pos())
             step = self.view.project.step(step_id)
-            stage = scene.layout.stage_at(card.pos().x() + CARD_W / 2)
+            stage = scene.layout.stage_near(card.pos().x() + CARD_W / 2)
             changes = {"work_group_id": group, "x": x, "y": y}
             if stage is not None:
                 changes["stage_id"] = stage
@@ -131,10 +131,7 @@ class Connect(Interaction):
         target = self.view.card_at(event.position().toPoint())
         self.cancel()
         if target is not None:
-            push(
-                self.view.ctx.undo_stack,
-                AddFlow(self.view.project, self.source_id, target.step_id),
-            )
+            self.view.connect_steps(self.source_id, target.step_id)
         return True
 
     def key_press(self, event: QKeyEvent) -> bool:

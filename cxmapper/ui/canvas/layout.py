@@ -123,6 +123,18 @@ class MapLayout:
                 return column.stage_id
         return None
 
+    def stage_near(self, scene_x: float) -> int | None:
+        """The stage a card centred at ``scene_x`` joins: the column holding it, else the
+        nearest end column. Never none while stages exist: a step without a stage would read
+        first in the journey order, so one placed past the last column must not lose it."""
+        if not self.columns:
+            return None
+        found = self.stage_at(scene_x)
+        if found is not None:
+            return found
+        ends = (self.columns[0], self.columns[-1])
+        return ends[0].stage_id if scene_x < ends[0].left else ends[1].stage_id
+
     def to_model(self, scene_pos: QPointF) -> tuple[int | None, float, float]:
         """The lane, x and y (snapped) a card dropped with its top-left at ``scene_pos`` gets."""
         centre_y = scene_pos.y() + CARD_H / 2

@@ -3,10 +3,13 @@
 Keyboard-first entry (with a step selected):
   Enter            add the next step in the same lane, connected from it; type its title
   Shift+Enter      the same in the lane below (a hand-off)
+  Ctrl+Enter       the same in the lane above (a hand-off back, e.g. to the customer)
   Ctrl+L           connect the selected step back to an earlier one (a loop)
   Left/Right       previous/next step in the lane;  Up/Down  nearest step in the lane above/below
   Tab / Shift+Tab  follow the flow out of / into the selected step
   F2               rename;  Delete  delete;  Esc  cancel the current interaction
+Mouse: double-click an empty spot of a lane adds a step there; drag from a card's handle (the
+dot on its right edge) onto another card connects them; Ctrl+wheel zooms.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from cxmapper.model.journey import journey_order
 from cxmapper.ui.canvas.interactions import Connect, EditTitle, Interaction, SelectMove
 from cxmapper.ui.canvas.items import StepCard
 from cxmapper.ui.canvas.layout import (
+    CARD_H,
     CARD_W,
     LANE_HEADER_W,
     MAP_LEFT,
@@ -28,6 +32,8 @@ from cxmapper.ui.canvas.layout import (
     PITCH_Y,
     ROW_TOP,
     STAGE_HEADER_H,
+    snap_x,
+    snap_y,
 )
 from cxmapper.ui.canvas.legend import paint_legend
 from cxmapper.ui.canvas.scene import JourneyScene
@@ -99,6 +105,10 @@ class JourneyView(QGraphicsView):
         if card is not None:
             self.edit_title(card.step_id)
             return
+        if event.button() == Qt.MouseButton.LeftButton and self.add_step_at(
+            self.mapToScene(event.position().toPoint())
+        ):
+            return
         super().mouseDoubleClickEvent(event)
 
     # --- dropping evidence on a card ----------------------------------------------------------
@@ -166,7 +176,7 @@ class JourneyView(QGraphicsView):
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.add_next_step(handoff=shift or ctrl)
+            self.add_next_step(handoff=shift or ctrl, up=ctrl and not shift)
         elif key == Qt.Key.Key_F2:
             if self.current_step() is not None:
                 self.edit_title(self.current_step())
@@ -260,7 +270,31 @@ class JourneyView(QGraphicsView):
         x = max((s.x for s in lane_steps), default=MAP_LEFT - PITCH_X) + PITCH_X
         return self._add(work_group_id, x, None)
 
-    def add_next_step(self, handoff: bool = False) -> int | None:
+    def add_step_at(self, scene_pos: QPointF) -> int | None:
+        """Double-click on an empty spot of a lane: a step there (snapped), title ready."""
+        layout = self.journey_scene.layout
+        # The pinned lane and stage headers cover the viewport's left and top edges.
+        origin = self.mapToScene(QPoint(0, 0))
+        if (
+            scene_pos.x() < max(LANE_HEADER_W, origin.x() + LANE_HEADER_W)
+            or scene_pos.y() < max(STAGE_HEADER_H, origin.y() + STAGE_HEADER_H)
+            or scene_pos.y() >= layout.height
+        ):
+            return None
+        group = layout.lane_at(scene_pos.y())
+        if group is None:
+            return None
+        lane = layout.lanes[group]
+        x = snap_x(scene_pos.x() - LANE_HEADER_W - CARD_W / 2)
+        y = snap_y(scene_pos.y() - lane.top - CARD_H / 2)
+        taken = {(s.x, s.y) for s in self.project.steps() if s.work_group_id == group}
+        if (x, y) in taken:
+            y = self._free_slot(group, x)
+        return self._add(group, x, None, y=y)
+
+    def add_next_step(self, handoff: bool = False, *, up: bool = False) -> int | None:
+        """Enter: the next step after the selected one, connected from it, in the same lane;
+        with ``handoff`` in the lane below (or above with ``up``; the edge lane stays put)."""
         current = self.current_step()
         if current is None:
             return self.add_step()
@@ -268,20 +302,20 @@ class JourneyView(QGraphicsView):
         group = here.work_group_id
         if handoff:
             lanes = self.journey_scene.layout.lane_order
-            index = lanes.index(group)
-            group = lanes[min(index + 1, len(lanes) - 1)]
+            index = lanes.index(group) + (-1 if up else 1)
+            group = lanes[min(max(index, 0), len(lanes) - 1)]
         return self._add(group, here.x + PITCH_X, current)
 
-    def _add(self, group: int, x: float, connect_from: int | None) -> int | None:
-        stage = self.journey_scene.layout.stage_at(LANE_HEADER_W + x + CARD_W / 2)
-        if stage is None and connect_from is not None:
-            stage = self.project.step(connect_from).stage_id
+    def _add(
+        self, group: int, x: float, connect_from: int | None, y: float | None = None
+    ) -> int | None:
+        stage = self.journey_scene.layout.stage_near(LANE_HEADER_W + x + CARD_W / 2)
         command = AddStep(
             self.project,
             group,
             "New step",
             x=x,
-            y=self._free_slot(group, x),
+            y=self._free_slot(group, x) if y is None else y,
             stage_id=stage,
             connect_from=connect_from,
         )
@@ -304,7 +338,7 @@ class JourneyView(QGraphicsView):
             self.message.emit("Select the step the loop starts from.")
             return None
         if target_id is not None:
-            push(self.ctx.undo_stack, AddFlow(self.project, current, target_id))
+            self.connect_steps(current, target_id)
             return None
         order = journey_order(self.project)
         earlier = order[: order.index(current)][::-1][:20]
@@ -321,6 +355,25 @@ class JourneyView(QGraphicsView):
         menu.popup(self.mapToGlobal(self.mapFromScene(card.sceneBoundingRect().topLeft())))
         menu.setActiveAction(menu.actions()[0])
         return menu
+
+    def connect_steps(self, source_id: int, target_id: int) -> int | None:
+        """Add a flow (one undo step). A release back on the source card is a cancelled drag,
+        and a second arrow between the same two steps would hide under the first: neither
+        adds a flow."""
+        if source_id == target_id:
+            self.message.emit("Drop on another step to connect them.")
+            return None
+        if any(
+            f.source_id == source_id and f.target_id == target_id
+            for f in self.project.flows_of(source_id)
+        ):
+            self.message.emit("These steps are already connected.")
+            return None
+        command = AddFlow(self.project, source_id, target_id)
+        error = push(self.ctx.undo_stack, command)
+        if error:
+            self.message.emit(error)
+        return command.flow_id
 
     def add_flow_mode(self) -> None:
         """Insert → Flow: the next click on a card connects the selected step to it."""
