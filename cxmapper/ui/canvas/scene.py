@@ -26,6 +26,7 @@ from cxmapper.ui.context import DocumentContext
 
 LANE_FILLS = (QColor("#f6f7f9"), QColor("#ffffff"))
 HEADER_FONT = font(12, bold=True)
+PLACE_FIELDS = {"x", "y", "work_group_id", "stage_id"}  # step fields that move its card
 STAGE_FONT = font(11, bold=True)
 
 
@@ -182,12 +183,14 @@ class JourneyScene(QGraphicsScene):
             self.addItem(card)
         else:
             self.cards[step.id].update_from(step, colour)
+            if change.fields and not PLACE_FIELDS & set(change.fields):
+                return  # a rename or a new emotion: the card repaints itself, nothing moves
         moved = self._relayout() | {step.id}
-        if change.kind == "added" or {"x", "y", "work_group_id", "stage_id"} & set(change.fields):
+        if change.kind == "changed":
+            # Its place in the reading order may have changed, so which flows go back too.
+            # A new step has no flows yet and leaves the others' order as it was.
             self._refresh_loops()
-            self._reroute_steps(moved)
-        elif moved - {step.id}:
-            self._reroute_steps(moved)
+        self._reroute_steps(moved)
 
     def _on_flow(self, change: Change) -> None:
         if change.kind == "removed":
