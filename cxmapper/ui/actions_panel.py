@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.journey import groups_to_involve
-from cxmapper.model.scoring import ActionScore, score_actions, score_pains
+from cxmapper.model.scoring import ActionScore
 from cxmapper.ui.commands import AddAction, RemoveItem, push
 from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.plan_commands import save_form
+from cxmapper.ui.plan_scores import PlanScores
 from cxmapper.ui.tables import KeyedColumnsModel, RowFilterProxy, TablePanel
 
 COLUMNS = (
@@ -89,7 +90,7 @@ class ActionTableModel(KeyedColumnsModel):
         groups = {g.id: g.name for g in project.work_groups()}
         pains = {p.id: p.title for p in project.pains()}
         rows = []
-        for score in score_actions(project):
+        for score in PlanScores.of(self.ctx).actions():
             action = project.action(score.action_id)
             rows.append(
                 ActionRow(
@@ -338,29 +339,24 @@ class ActionPanel(TablePanel):
         self.kind_filter.currentIndexChanged.connect(self._apply_filters)
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((3, 180), (5, 160), (6, 130)):  # long lists: full text in tips
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(0)  # the rows in view: cheap on a long plan
+        fixed = {3: 180, 5: 160, 6: 130}  # long lists: the full text is in the tooltips
+        for column, width in fixed.items():  # before any column is sized by content
             header.resizeSection(column, width)
+        for column in range(len(COLUMNS)):
+            if column not in fixed:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._to_context)
-        ctx.changed.connect(self._on_change)
+        self.plan = PlanScores.of(ctx)
+        self.plan.changed.connect(self._on_change)
 
     def detach(self) -> None:
-        self.ctx.changed.disconnect(self._on_change)
+        self.plan.changed.disconnect(self._on_change)
 
     def _on_change(self, change: Change) -> None:
-        if change.entity in (
-            "action",
-            "pain",
-            "settings",
-            "evidence",
-            "import_batch",
-            "work_group",
-            "step",
-        ):
-            self.model.rescore(every_row=change.entity == "settings")
+        self.model.rescore(every_row=change.entity == "settings")
 
     def _apply_filters(self) -> None:
         kind, status = self.kind_filter.currentData(), self.status_filter.currentData()
@@ -395,7 +391,7 @@ class ActionPanel(TablePanel):
         """A macro action for the selected universal pains, with the work groups to involve
         taken from the journey graph."""
         project = self.ctx.project
-        kinds = {s.pain_id: s.kind for s in score_pains(project)}
+        kinds = {s.pain_id: s.kind for s in self.plan.pains()}
         selected = [p for p in self.ctx.selected_pain_ids() if p in kinds]
         pains = [p for p in selected if kinds[p] == "universal"]
         if not pains:
@@ -421,7 +417,7 @@ class ActionPanel(TablePanel):
         return self._open_new(command)
 
     def new_action(self) -> int | None:
-        kinds = {s.pain_id: s.kind for s in score_pains(self.ctx.project)}
+        kinds = {s.pain_id: s.kind for s in self.plan.pains()}
         pains = tuple(p for p in self.ctx.selected_pain_ids() if kinds.get(p) == "local")
         command = AddAction(
             self.ctx.project,

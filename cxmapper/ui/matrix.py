@@ -11,8 +11,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, Q
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from cxmapper.model.events import Change
-from cxmapper.model.scoring import PainScore, score_pains
+from cxmapper.model.scoring import PainScore
 from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.plan_scores import PlanScores
 
 UNIVERSAL = QColor(201, 42, 42, 170)
 LOCAL = QColor(59, 91, 219, 150)
@@ -83,27 +84,30 @@ class PriorityMatrix(QWidget):
         self.ctx = ctx
         self.scores: list[PainScore] = []
         self.unplotted = 0  # pains with no reach yet have no place on the chart
+        self.top_impact = 0.0
         self.x_axis = self.y_axis = Axis(0.0, 1.0, False)
         self.setMinimumSize(320, 200)
         self.setMouseTracking(True)
-        ctx.changed.connect(self._on_change)
+        self.plan = PlanScores.of(ctx)
+        self.plan.changed.connect(self._on_change)
         ctx.selectionChanged.connect(self.update)
         self.rescore()
 
     def detach(self) -> None:
-        self.ctx.changed.disconnect(self._on_change)
+        self.plan.changed.disconnect(self._on_change)
         self.ctx.selectionChanged.disconnect(self.update)
 
     def sizeHint(self) -> QSize:
         return QSize(480, 360)
 
     def _on_change(self, change: Change) -> None:
-        if change.entity in ("pain", "settings", "evidence", "import_batch", "step", "work_group"):
+        if change.entity != "action":
             self.rescore()
 
     def rescore(self) -> None:
-        scores = score_pains(self.ctx.project)
+        scores = self.plan.pains()
         self.scores = [s for s in scores if s.reach > 0]
+        self.top_impact = max((s.impact for s in self.scores), default=0.0)
         self.unplotted = len(scores) - len(self.scores)
         self.x_axis = Axis.fit([s.reach for s in self.scores])
         self.y_axis = Axis.fit([s.cost_per_customer for s in self.scores])
@@ -127,11 +131,10 @@ class PriorityMatrix(QWidget):
         return QPointF(plot.left() + fx * plot.width(), plot.bottom() - fy * plot.height())
 
     def bubble_radius(self, score: PainScore) -> float:
-        top = max((s.impact for s in self.scores), default=0.0)
-        if top <= 0:
+        if self.top_impact <= 0:
             return MIN_RADIUS
         # area ∝ impact; a floor keeps a cheap pain visible and clickable
-        return max(MIN_RADIUS, MAX_RADIUS * math.sqrt(score.impact / top))
+        return max(MIN_RADIUS, MAX_RADIUS * math.sqrt(score.impact / self.top_impact))
 
     def pain_at(self, pos: QPointF) -> PainScore | None:
         """The bubble under ``pos``; where bubbles overlap, the smallest (drawn on top)."""

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import detractor_ids_at
-from cxmapper.model.scoring import PainScore, score_pains
+from cxmapper.model.scoring import PainScore
 from cxmapper.ui.commands import AddPain, RemoveItem, push
 from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.plan_commands import save_form
+from cxmapper.ui.plan_scores import PlanScores
 from cxmapper.ui.tables import KeyedColumnsModel, TablePanel
 
 COLUMNS = (
@@ -64,7 +65,7 @@ class PainTableModel(KeyedColumnsModel):
         return sorted(self.items, key=lambda s: s.rank)
 
     def rescore(self, *, every_row: bool = False) -> None:
-        self.replace(score_pains(self.ctx.project))
+        self.replace(PlanScores.of(self.ctx).pains())
         if every_row and self.items:  # e.g. the currency changed: same scores, new text
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, 7))
 
@@ -263,21 +264,26 @@ class PainPanel(TablePanel):
             ],
         )
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 260)
+        # Size columns by the rows in view: measuring every row on each edit of a large
+        # register cost more than rescoring it.
+        header.setResizeContentsPrecision(0)
+        header.resizeSection(1, 260)  # before any column is sized by content: that measures
+        for column in range(len(COLUMNS)):
+            if column != 1:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self._following = False
         self.table.selectionModel().selectionChanged.connect(self._to_context)
-        ctx.changed.connect(self._on_change)
+        self.plan = PlanScores.of(ctx)
+        self.plan.changed.connect(self._on_change)
         ctx.selectionChanged.connect(self._from_context)
 
     def detach(self) -> None:
-        self.ctx.changed.disconnect(self._on_change)
+        self.plan.changed.disconnect(self._on_change)
         self.ctx.selectionChanged.disconnect(self._from_context)
 
     def _on_change(self, change: Change) -> None:
-        if change.entity in ("pain", "settings", "evidence", "import_batch", "step", "work_group"):
+        if change.entity != "action":
             self.model.rescore(every_row=change.entity == "settings")
 
     def selected_pain_id(self) -> int | None:

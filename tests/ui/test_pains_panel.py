@@ -231,3 +231,38 @@ def test_filter_and_delete_with_undo(qtbot, ctx: DocumentContext, panel: PainPan
     ctx.undo_stack.undo()
     assert snapshot(ctx.project) == before
     assert shown_titles(panel) == ["Wrong invoice", "Late delivery"]
+
+
+def test_one_scoring_per_edit_shared_and_none_for_edits_that_cannot_move_a_score(
+    qtbot, ctx: DocumentContext, panel: PainPanel
+) -> None:
+    from cxmapper.ui.actions_panel import ActionPanel
+    from cxmapper.ui.matrix import PriorityMatrix
+    from cxmapper.ui.plan_scores import PlanScores
+
+    others = [PriorityMatrix(ctx), ActionPanel(ctx)]
+    for widget in others:
+        qtbot.addWidget(widget)
+    plan = PlanScores.of(ctx)
+    pain_id = add_estimated_pain(ctx, "Wrong invoice", 0.10, 100.0)
+    ctx.project.add_action("Fix invoices", pain_ids=(pain_id,), investment=1.0)
+    start = plan.scorings
+    ctx.project.update_pain(pain_id, rework_cost=200.0)
+    assert plan.scorings == start + 1  # register, matrix and action plan share one scoring
+    assert others[0].scores[0].impact == panel.model.scores[0].impact == 200_000
+    assert others[1].model.scores[0].benefit == 0  # no expected reduction yet
+
+    steps = steps_by_title(ctx)
+    ctx.project.update_step(steps["Pays"], x=900.0, title="Pays the invoice")
+    ctx.project.evidence.link([1, 2], steps["Ticket triage"])
+    ctx.project.update_action(ctx.project.actions()[0].id, expected_reduction=0.5)
+    assert plan.scorings == start + 1  # a move, a rename, links and an action edit
+    assert others[1].model.scores[0].benefit == 100_000
+
+    billing = next(g.id for g in ctx.project.work_groups() if g.name == "Billing")
+    ctx.project.update_pain(pain_id, step_ids=(steps["Pays"],))
+    ctx.project.update_step(steps["Pays"], work_group_id=billing)
+    assert plan.scorings == start + 3
+    assert panel.proxy.index(0, 6).data() == "Billing"
+    for widget in others:
+        widget.detach()
