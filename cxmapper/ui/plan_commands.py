@@ -55,5 +55,7 @@ def save_form(
         added.title = title
         added.values.update({k: v for k, v in changes.items() if k != "title"})
         added.setText(f"Add {what} {_quote(title)}")
+        # QUndoStack does not notice a command renamed in place; tell the Edit menu.
+        stack.undoTextChanged.emit(stack.undoText())
         return None
     return push(stack, UpdateItem(project, cls, item_id, f"Edit {what} {_quote(title)}", **changes))

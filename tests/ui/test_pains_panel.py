@@ -88,6 +88,8 @@ def test_new_pain_from_selected_steps_and_evidence_through_the_form(
 
     qtbot.mouseClick(button(panel, "New pain from selection"), Qt.MouseButton.LeftButton)
     editor = open_editor(panel)
+    menu_texts: list[str] = []
+    ctx.undo_stack.undoTextChanged.connect(menu_texts.append)
     editor.title.selectAll()
     qtbot.keyClicks(editor.title, "Invoice errors")
     editor.contacts.setValue(2)  # 2 extra contacts × 20 EUR
@@ -106,6 +108,7 @@ def test_new_pain_from_selected_steps_and_evidence_through_the_form(
     # Adding it and filling its first form is one edit, named after the pain
     assert ctx.undo_stack.count() == 1
     assert ctx.undo_stack.undoText() == "Add pain 'Invoice errors'"
+    assert menu_texts[-1] == "Add pain 'Invoice errors'"  # the Edit menu is told
 
     ctx.undo_stack.undo()
     assert snapshot(ctx.project) == before
