@@ -136,9 +136,16 @@ def test_local_pains_alone_get_no_macro_action(
 ) -> None:
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _w, _t, text: told.append(text))
-    ctx.set_selection(pains=[local_pain(ctx)])
+    slow = local_pain(ctx)
+    ctx.set_selection(pains=[slow])
     assert panel.new_macro() is None
     assert "local" in told[0] and ctx.project.actions() == []
+    # "New action" gives them a micro action instead
+    action_id = panel.new_action()
+    open_editor(panel).accept()
+    action = ctx.project.action(action_id)
+    assert action.kind == e.ActionKind.MICRO and action.pain_ids == (slow,)
+    assert action.title == "Follow up: Pay page slow"
 
 
 def test_editing_investment_updates_roi_and_rank_with_undo(
