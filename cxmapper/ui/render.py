@@ -52,6 +52,7 @@ def render_image(project: Project, scale: float = 1.5) -> QImage:
     ctx = DocumentContext(project)
     try:
         scene = JourneyScene(ctx)
+        scene.full_detail = True  # a very large map is scaled down, yet drawn in full
         rect = scene.sceneRect()
         lw, lh = legend_size()
         width, height = rect.width(), TITLE_H + rect.height() + lh + 24

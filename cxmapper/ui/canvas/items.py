@@ -68,6 +68,18 @@ def wrap(text: str, f: QFont, width: float, max_lines: int) -> list[str]:
     return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
 
 
+# Below this scale a card's text is a few pixels high: the view paints plain shapes instead,
+# which keeps a fitted 2,000-step map responsive. Exports always paint in full.
+SKETCH_BELOW = 0.3
+
+
+def sketching(item: QGraphicsItem, painter: QPainter, option: QStyleOptionGraphicsItem) -> bool:
+    scene = item.scene()
+    if scene is None or getattr(scene, "full_detail", False):
+        return False
+    return option.levelOfDetailFromTransform(painter.worldTransform()) < SKETCH_BELOW
+
+
 class StepCard(QGraphicsItem):
     """A step: title, channel, emotion, evidence badge and pain marker."""
 
@@ -141,9 +153,13 @@ class StepCard(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(0, 0, CARD_W, CARD_H)
         selected = self.isSelected()
+        if sketching(self, painter, option):
+            painter.fillRect(rect, SELECTION if selected else (self.heat or CARD_BORDER))
+            painter.fillRect(QRectF(0, 0, 24, CARD_H), self.colour)
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(SELECTION if selected else CARD_BORDER, 3 if selected else 1))
         fill = QColor("#ffffff") if self.heat is None else self.heat
         painter.setBrush(fill)
@@ -160,7 +176,8 @@ class StepCard(QGraphicsItem):
             painter.drawText(QPointF(16, y), line)
             y += metrics.lineSpacing()
         self._paint_footer(painter)
-        if selected or self._hover:
+        presenting = getattr(self.scene(), "presentation", False)
+        if (selected or self._hover) and not presenting:
             painter.setPen(QPen(SELECTION, 1.5))
             painter.setBrush(QColor("#ffffff"))
             painter.drawEllipse(self.handle_centre(), HANDLE_R, HANDLE_R)
@@ -277,8 +294,15 @@ class FlowArrow(QGraphicsPathItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen = QPen(self.pen())
+        if sketching(self, painter, option):
+            pen.setCosmetic(True)  # one or two device pixels, no curves' antialiasing
+            pen.setWidthF(2.0 if self.isSelected() or self.kind != "flow" else 1.0)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.path())
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.isSelected():
             halo = QPen(SELECTION, pen.widthF() + 5)
             halo.setColor(QColor(28, 110, 242, 90))

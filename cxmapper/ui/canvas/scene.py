@@ -43,6 +43,8 @@ class JourneyScene(QGraphicsScene):
         self.loops: set[int] = set()
         self.heat: dict[int, QColor] = {}
         self.heat_on = False
+        self.presentation = False  # cards hide their connect handles
+        self.full_detail = False  # exports: never the sketch painting of small scales
         self.lane_counts: dict[int, int] = {}
         self._syncing = False
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -250,6 +252,7 @@ class JourneyScene(QGraphicsScene):
         """Paint cards directly (no pixmap cache) so SVG and PDF get real text and shapes."""
         for card in self.cards.values():
             card.setCacheMode(card.CacheMode.NoCache)
+        self.full_detail = True
 
     def set_heat(self, heat: dict[int, QColor]) -> None:
         self.heat = heat

@@ -486,7 +486,8 @@ class JourneyView(QGraphicsView):
         """The opening zoom: every lane visible, read from the left."""
         rect = self.journey_scene.sceneRect()
         available = max(self.viewport().height() - 8, 100)
-        factor = min(1.0, max(0.3, available / max(rect.height(), 1)))
+        largest = 1.75 if self.presentation else 1.0  # a projector: as large as fits
+        factor = min(largest, max(0.3, available / max(rect.height(), 1)))
         self.resetTransform()
         self.scale(factor, factor)
         self.horizontalScrollBar().setValue(0)
@@ -494,7 +495,11 @@ class JourneyView(QGraphicsView):
         self.zoomChanged.emit(factor)
 
     def set_presentation_mode(self, on: bool) -> None:
+        """For the projector: the lanes fill the height (larger text), no connect handles."""
         self.presentation = on
+        self.journey_scene.presentation = on
+        for card in self.journey_scene.cards.values():
+            card.update()  # their cached pixmaps hold the handle
         self.fit_height()
 
     def set_heat_overlay(self, on: bool) -> None:
