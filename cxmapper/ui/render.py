@@ -16,13 +16,14 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdf
 
 from cxmapper.model.project import Project
 from cxmapper.ui.canvas.items import font
-from cxmapper.ui.canvas.layout import LANE_HEADER_W
+from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
 from cxmapper.ui.canvas.legend import legend_size, paint_legend
 from cxmapper.ui.canvas.scene import JourneyScene
 from cxmapper.ui.context import DocumentContext
 
 TITLE_H = 56.0
 MAX_PNG_SIDE = 16000
+MIN_PRINT_SCALE = 0.6  # 11.5 pt card titles print at 7 pt or larger
 
 
 def _title(project: Project) -> str:
@@ -40,11 +41,18 @@ def _paint_page(
     painter.drawText(QPointF(16, 36), _title(project) + page_note)
     target = QRectF(0, TITLE_H, width, source.height())
     scene.render(painter, target, source)
-    if source.left() > 0:
+    if source.left() > 0 or source.top() > 0:
         painter.save()
         painter.translate(-source.left(), TITLE_H - source.top())
-        groups = {g.id: g for g in project.work_groups()}
-        scene.paint_lane_headers(painter, source.left(), source, groups)
+        painter.setClipRect(source)
+        if source.top() > 0:  # a lower row of pages repeats the stage names at its top
+            scene.paint_stage_headers(painter, source.top(), source)
+        if source.left() > 0:
+            groups = {g.id: g for g in project.work_groups()}
+            scene.paint_lane_headers(painter, source.left(), source, groups)
+        if source.left() > 0 and source.top() > 0:
+            corner = QRectF(source.left(), source.top(), LANE_HEADER_W, STAGE_HEADER_H)
+            painter.fillRect(corner, QColor("#ffffff"))
         painter.restore()
 
 
@@ -113,32 +121,50 @@ def _render_pdf(project: Project, path: str) -> None:
                 QMarginsF(8, 8, 8, 8),
             )
         )
-        writer.setResolution(144)
+        # Fonts are sized in points and resolve against the device: at 96 dpi text keeps the
+        # proportions to the cards it has on screen (144 dpi made titles overflow).
+        writer.setResolution(96)
         painter = QPainter(writer)
         page = QSizeF(writer.width(), writer.height())
         _lw, lh = legend_size()
         content_h = TITLE_H + rect.height() + lh + 24
-        scale = page.height() / content_h  # the lanes fill the page height
+        # The lanes fill the page height, unless that would print the card titles smaller
+        # than about 7 pt: then the map continues over further rows of pages too.
+        scale = max(page.height() / content_h, MIN_PRINT_SCALE)
         tile_w = page.width() / scale  # scene width one page shows, lane names included
-        starts = [0.0]
-        while starts[-1] + (tile_w if len(starts) == 1 else tile_w - LANE_HEADER_W) < rect.width():
-            step = tile_w if len(starts) == 1 else tile_w - LANE_HEADER_W
-            starts.append(starts[-1] + step)
-        for n, x0 in enumerate(starts):
+        tile_h = page.height() / scale - (content_h - rect.height())  # map height per page
+        columns = _tiles(rect.width(), tile_w, LANE_HEADER_W)
+        rows = _tiles(rect.height(), tile_h, STAGE_HEADER_H)
+        pages = [(x0, y0) for y0 in rows for x0 in columns]
+        for n, (x0, y0) in enumerate(pages):
             if n:
                 writer.newPage()
-            # Later pages show the map from x0 with the lane names repeated at their left.
-            source = QRectF(x0 if n == 0 else x0 - LANE_HEADER_W, 0, tile_w, rect.height())
+            # Later pages repeat the lane names at their left and the stage names at their top.
+            source = QRectF(
+                x0 - (LANE_HEADER_W if x0 else 0.0),
+                y0 - (STAGE_HEADER_H if y0 else 0.0),
+                tile_w,
+                tile_h,
+            )
             painter.save()
             painter.scale(scale, scale)
-            note = f" (page {n + 1} of {len(starts)})" if len(starts) > 1 else ""
+            note = f" (page {n + 1} of {len(pages)})" if len(pages) > 1 else ""
             _paint_page(painter, scene, source, project, note)
-            paint_legend(painter, QPointF(tile_w - 32, content_h - 12))
+            paint_legend(painter, QPointF(tile_w - 32, content_h - 12 - rect.height() + tile_h))
             painter.restore()
         painter.end()
         scene.detach()
     finally:
         ctx.close()
+
+
+def _tiles(length: float, tile: float, header: float) -> list[float]:
+    """Where each page starts along one side: the first shows ``tile``, later ones show
+    ``tile - header`` new map behind the repeated header."""
+    starts = [0.0]
+    while starts[-1] + (tile if len(starts) == 1 else tile - header) < length - 0.5:
+        starts.append(starts[-1] + (tile if len(starts) == 1 else tile - header))
+    return starts
 
 
 def render_to_file(project: Project, path: Path) -> None:

@@ -53,3 +53,21 @@ def test_render_refuses_unknown_format_and_bad_file(demo: Path, tmp_path: Path, 
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("\n") == 2
     assert not (tmp_path / "x.png").exists()
+
+
+def pdf_pages(data: bytes) -> int:
+    return data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type/Page")
+
+
+def test_a_tall_map_continues_over_rows_of_pages(qapp, tmp_path: Path) -> None:
+    """Forty lanes squeezed onto one A3 height would print unreadably small text."""
+    from cxmapper.model.project import Project
+
+    path = tmp_path / "tall.cxmap"
+    with Project.create(path) as p:
+        for n in range(40):
+            group = p.add_work_group(f"Region {n}")
+            p.add_step(group.id, f"Step in region {n}", x=40, y=16)
+    out = tmp_path / "tall.pdf"
+    assert cli(["render", str(path), str(out)]) == 0
+    assert pdf_pages(out.read_bytes()) >= 3  # one column of pages, several rows
