@@ -93,6 +93,7 @@ def _render_svg(project: Project, path: str) -> None:
         height = TITLE_H + rect.height() + lh + 24
         generator = QSvgGenerator()
         generator.setFileName(path)
+        generator.setResolution(96)  # as on screen: point-sized text in proportion to cards
         generator.setSize(QSize(int(rect.width()), int(height)))
         generator.setViewBox(QRectF(0, 0, rect.width(), height))
         generator.setTitle(_title(project))
