@@ -174,7 +174,12 @@ def score_pain(project: Project, pain: e.Pain, groups: dict[int, e.WorkGroup]) -
 def score_pains(project: Project) -> list[PainScore]:
     """Every pain scored and ranked (rank 1 = highest impact)."""
     groups = {g.id: g for g in project.work_groups()}
-    scores = [score_pain(project, p, groups) for p in project.pains()]
+    return rank_pains([score_pain(project, p, groups) for p in project.pains()])
+
+
+def rank_pains(scores: list[PainScore]) -> list[PainScore]:
+    """Sort scored pains by impact, then work groups involved, then evidence, and number them
+    (in place). Lets a view rescore only the pain that changed, then re-rank."""
     scores.sort(
         key=lambda x: (-x.impact, -len(x.work_group_ids), -x.evidence_count, x.title, x.pain_id)
     )
