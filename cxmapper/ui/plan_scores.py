@@ -3,15 +3,24 @@
 Scoring reads each pain's evidence sample from the file (about 0.4 s for the 500 pains of the
 2,000-step benchmark project), so the three views must not each score on every edit, and edits
 that cannot move a score (dragging or renaming steps, linking evidence to steps, ticking a
-detractor) must not score at all.
+detractor) must not score at all, and an edit of one pain rescores that pain alone.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject, Signal
 
 from cxmapper.model.events import Change
-from cxmapper.model.scoring import ActionScore, PainScore, score_actions, score_pains
+from cxmapper.model.scoring import (
+    ActionScore,
+    PainScore,
+    rank_pains,
+    score_actions,
+    score_pain,
+    score_pains,
+)
 from cxmapper.ui.context import DocumentContext
 
 
@@ -47,17 +56,32 @@ class PlanScores(QObject):
         self.ctx = ctx
         self._pains: list[PainScore] | None = None
         self._actions: list[ActionScore] | None = None
-        self.scorings = 0  # how many times the pains were scored (for tests and benchmarks)
+        self.scorings = 0  # how many times every pain was scored (for tests and benchmarks)
         ctx.changed.connect(self._on_change)
 
     def _on_change(self, change: Change) -> None:
-        if affects_pain_scores(change):
+        if change.entity == "pain" and self._pains is not None:
+            # A pain's score depends on that pain, its steps' lanes, its evidence and the
+            # settings alone: the others keep theirs and only the ranking moves.
+            self._pains = self._rescore_one(change)
+            self._actions = None
+        elif affects_pain_scores(change):
             self._pains = self._actions = None
         elif change.entity == "action":
             self._actions = None
         else:
             return
         self.changed.emit(change)
+
+    def _rescore_one(self, change: Change) -> list[PainScore]:
+        assert self._pains is not None
+        project = self.ctx.project
+        # Copies: the views hold the old scores and compare them with the new ones.
+        scores = [replace(s) for s in self._pains if s.pain_id != change.id]
+        if change.kind != "removed":
+            groups = {g.id: g for g in project.work_groups()}
+            scores.append(score_pain(project, project.pain(change.id), groups))
+        return rank_pains(scores)
 
     def pains(self) -> list[PainScore]:
         """Every pain scored and ranked (rank 1 first)."""

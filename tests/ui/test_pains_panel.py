@@ -236,9 +236,10 @@ def test_filter_and_delete_with_undo(qtbot, ctx: DocumentContext, panel: PainPan
     assert shown_titles(panel) == ["Wrong invoice", "Late delivery"]
 
 
-def test_one_scoring_per_edit_shared_and_none_for_edits_that_cannot_move_a_score(
+def test_edits_rescore_once_for_all_views_and_only_what_they_can_move(
     qtbot, ctx: DocumentContext, panel: PainPanel
 ) -> None:
+    from cxmapper.model.scoring import score_pains
     from cxmapper.ui.actions_panel import ActionPanel
     from cxmapper.ui.matrix import PriorityMatrix
     from cxmapper.ui.plan_scores import PlanScores
@@ -248,24 +249,37 @@ def test_one_scoring_per_edit_shared_and_none_for_edits_that_cannot_move_a_score
         qtbot.addWidget(widget)
     plan = PlanScores.of(ctx)
     pain_id = add_estimated_pain(ctx, "Wrong invoice", 0.10, 100.0)
+    other = add_estimated_pain(ctx, "Late delivery", 0.10, 150.0)
     ctx.project.add_action("Fix invoices", pain_ids=(pain_id,), investment=1.0)
     start = plan.scorings
+    signalled: set[int] = set()
+    panel.model.dataChanged.connect(
+        lambda first, last, *_: signalled.update(range(first.row(), last.row() + 1))
+    )
     ctx.project.update_pain(pain_id, rework_cost=200.0)
-    assert plan.scorings == start + 1  # register, matrix and action plan share one scoring
+    # both rows told: the edited pain's numbers changed, the other pain's rank
+    assert {panel.model.items[r].title for r in signalled} == {"Wrong invoice", "Late delivery"}
+    # one pain edited: that pain rescored alone, the ranking redone, all views agree
+    assert plan.scorings == start and plan.pains() == score_pains(ctx.project)
     assert others[0].scores[0].impact == panel.model.scores[0].impact == 200_000
+    assert shown_titles(panel) == ["Wrong invoice", "Late delivery"]
     assert others[1].model.scores[0].benefit == 0  # no expected reduction yet
 
     steps = steps_by_title(ctx)
     ctx.project.update_step(steps["Pays"], x=900.0, title="Pays the invoice")
     ctx.project.evidence.link([1, 2], steps["Ticket triage"])
     ctx.project.update_action(ctx.project.actions()[0].id, expected_reduction=0.5)
-    assert plan.scorings == start + 1  # a move, a rename, links and an action edit
+    assert plan.scorings == start  # a move, a rename, links and an action edit
     assert others[1].model.scores[0].benefit == 100_000
 
     billing = next(g.id for g in ctx.project.work_groups() if g.name == "Billing")
     ctx.project.update_pain(pain_id, step_ids=(steps["Pays"],))
-    ctx.project.update_step(steps["Pays"], work_group_id=billing)
-    assert plan.scorings == start + 3
+    ctx.project.update_step(steps["Pays"], work_group_id=billing)  # moves the pain's lane
+    assert plan.scorings == start + 1
     assert panel.proxy.index(0, 6).data() == "Billing"
+    ctx.project.update_settings(universal_threshold=0.5)
+    assert plan.scorings == start + 2 and plan.pains() == score_pains(ctx.project)
+    ctx.project.remove_pain(other)
+    assert plan.pains() == score_pains(ctx.project) and shown_titles(panel) == ["Wrong invoice"]
     for widget in others:
         widget.detach()
