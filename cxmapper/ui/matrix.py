@@ -226,10 +226,15 @@ class PriorityMatrix(QWidget):
         painter.save()
         painter.translate(16, plot.center().y())
         painter.rotate(-90)
+        unit = f"({cur}{', log' if self.y_axis.log else ''})"
+        title = f"Cost per affected customer {unit}"
+        metrics = painter.fontMetrics()
+        if metrics.horizontalAdvance(title) > plot.height():  # a short dock: keep the unit
+            title = f"{cur} / customer{' (log)' if self.y_axis.log else ''}"
         painter.drawText(
             QRectF(-plot.height() / 2, -12, plot.height(), 20),
             Qt.AlignmentFlag.AlignCenter,
-            f"Cost per affected customer ({cur}{', log' if self.y_axis.log else ''})",
+            metrics.elidedText(title, Qt.TextElideMode.ElideMiddle, int(plot.height())),
         )
         painter.restore()
 
