@@ -11,12 +11,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -33,6 +31,7 @@ from cxmapper.model.journey import groups_to_involve
 from cxmapper.model.scoring import ActionScore
 from cxmapper.ui.commands import AddAction, RemoveItem, push
 from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.dialogs import form_footer
 from cxmapper.ui.plan_commands import save_form
 from cxmapper.ui.plan_scores import PlanScores
 from cxmapper.ui.tables import KeyedColumnsModel, RowFilterProxy, TablePanel
@@ -229,16 +228,7 @@ class ActionEditor(QDialog):
             ("Expected reduction", self.reduction),
         ):
             form.addRow(label, widget)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c92a2a")
-        self.error.setWordWrap(True)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.error = form_footer(self, form)
 
     def suggest_groups(self) -> None:
         """Tick the work groups the journey graph says must act on the ticked pains."""

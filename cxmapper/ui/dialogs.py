@@ -76,15 +76,7 @@ class ProjectSettingsDialog(QDialog):
         form.addRow("Customer lifetime value", self.clv)
         form.addRow("Cost per contact", self.contact)
         form.addRow("Universal pain from", self.threshold)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c92a2a")
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.error = form_footer(self, form)
 
     def accept(self) -> None:
         values = {
@@ -103,6 +95,22 @@ class ProjectSettingsDialog(QDialog):
                 self.error.setText(error)
                 return
         super().accept()
+
+
+def form_footer(dialog: QDialog, form: QFormLayout) -> QLabel:
+    """The end of every edit form: a red line for the model's refusal, then OK and Cancel.
+    Returns the refusal label; the dialog's accept() decides whether to close."""
+    error = QLabel()
+    error.setStyleSheet("color: #c92a2a")
+    error.setWordWrap(True)
+    form.addRow(error)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    return error
 
 
 def _money(value: float) -> QDoubleSpinBox:

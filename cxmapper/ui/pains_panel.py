@@ -10,7 +10,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHeaderView,
@@ -28,6 +27,7 @@ from cxmapper.model.evidence_stats import detractor_ids_at
 from cxmapper.model.scoring import PainScore
 from cxmapper.ui.commands import AddPain, RemoveItem, push
 from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.dialogs import form_footer
 from cxmapper.ui.plan_commands import save_form
 from cxmapper.ui.plan_scores import PlanScores
 from cxmapper.ui.tables import KeyedColumnsModel, TablePanel
@@ -179,16 +179,7 @@ class PainEditor(QDialog):
             ("", link),
         ):
             form.addRow(label, widget)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c92a2a")
-        self.error.setWordWrap(True)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.error = form_footer(self, form)
         self.reach_source.currentIndexChanged.connect(self._enable_inputs)
         self.cost_mode.currentIndexChanged.connect(self._enable_inputs)
         self._enable_inputs()
