@@ -68,7 +68,9 @@ class AddStep(Command):
         y: float,
         stage_id: int | None = None,
         connect_from: int | None = None,
+        **details: Any,
     ) -> None:
+        """``details`` are further step fields (description, channel, emotion), for a paste."""
         super().__init__(f"Add step {_quote(title)}")
         self.project = project
         self.values: dict[str, Any] = {
@@ -77,6 +79,7 @@ class AddStep(Command):
             "x": x,
             "y": y,
             "stage_id": stage_id,
+            **details,
         }
         self.connect_from = connect_from
         self.step_id: int | None = None

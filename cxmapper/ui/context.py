@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.project import Project
 
@@ -40,14 +41,24 @@ class DocumentContext(QObject):
         self.changed.emit(change)
 
     def _forget(self, change: Change) -> None:
-        attr = {
-            "step": "_steps",
-            "flow": "_flows",
-            "pain": "_pains",
-            "action": "_actions",
-        }.get(change.entity)
-        if attr and change.id in getattr(self, attr):
-            setattr(self, attr, tuple(i for i in getattr(self, attr) if i != change.id))
+        """Drop removed items from the selection.
+
+        A removal takes several items at once and announces them one by one, so every
+        selected id the project no longer has is dropped at the first announcement.
+        """
+        pruned = False
+        for attr, cls in (
+            ("_steps", e.Step),
+            ("_flows", e.Flow),
+            ("_pains", e.Pain),
+            ("_actions", e.Action),
+        ):
+            ids = getattr(self, attr)
+            kept = tuple(i for i in ids if self.project.exists(cls, i))
+            if kept != ids:
+                setattr(self, attr, kept)
+                pruned = True
+        if pruned:
             self.selectionChanged.emit()
 
     def close(self) -> None:

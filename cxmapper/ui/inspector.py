@@ -139,14 +139,19 @@ class Inspector(QWidget):
         for cls, title in ((e.WorkGroup, "Work groups (lanes)"), (e.Stage, "Stages (columns)")):
             layout.addWidget(QLabel(f"<b>{title}</b>"))
             items = QListWidget()
+            # Double-click recolours, so a name is edited by clicking it again or with F2.
+            items.setEditTriggers(
+                QListWidget.EditTrigger.SelectedClicked | QListWidget.EditTrigger.EditKeyPressed
+            )
             items.itemChanged.connect(lambda item, c=cls: self._rename(c, item))
             items.itemDoubleClicked.connect(lambda item, c=cls: self._recolour(c, item))
             layout.addWidget(items)
             row = QHBoxLayout()
             for text, slot in (
-                ("Up", lambda c=cls: self._move(c, -1)),
-                ("Down", lambda c=cls: self._move(c, 1)),
-                ("Delete", lambda c=cls: self._delete(c)),
+                # clicked(bool) passes `checked` first: keep it away from the bound class.
+                ("Up", lambda _checked=False, c=cls: self._move(c, -1)),
+                ("Down", lambda _checked=False, c=cls: self._move(c, 1)),
+                ("Delete", lambda _checked=False, c=cls: self._delete(c)),
             ):
                 button = QPushButton(text)
                 button.clicked.connect(slot)
@@ -159,7 +164,8 @@ class Inspector(QWidget):
         self.checks.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.checks)
         hint = QLabel(
-            "Double-click a work group to change its colour; click a name again to rename it."
+            "Double-click a work group to change its colour; click a selected name again (or press "
+            "F2) to rename it."
         )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #5f6672")

@@ -12,14 +12,19 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QScrollArea,
     QStackedWidget,
+    QTextEdit,
     QWidget,
 )
 
@@ -27,7 +32,7 @@ from cxmapper.model.project import Project
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.ui.canvas.view import JourneyView
 from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.menus import build_menus
+from cxmapper.ui.menus import build_menus, set_presentation
 from cxmapper.ui.start_page import StartPage
 
 FILE_FILTER = "CX Mapper projects (*.cxmap);;All files (*)"
@@ -42,6 +47,9 @@ class MainWindow(QMainWindow):
         self.view: JourneyView | None = None
         self.panels: dict[str, QDockWidget] = {}
         self.actions_by_name: dict[str, QAction] = {}
+        self.presenting = False
+        self.was_maximized = False
+        self.shown_before_presentation: list[QWidget] = []
         self.setWindowTitle("CX Mapper")
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
@@ -137,6 +145,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.view)
         self.view.zoomChanged.connect(self._show_zoom)
         self.view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.view.leavePresentation.connect(lambda: set_presentation(self, False))
         self.ctx.changed.connect(self._show_counts)
         self.ctx.selectionChanged.connect(self._show_selection)
         self.ctx.focusRequested.connect(self._focus)
@@ -163,6 +172,7 @@ class MainWindow(QMainWindow):
     def close_project(self) -> None:
         if self.ctx is None:
             return
+        set_presentation(self, False)  # the saved layout is the working one, not the projector's
         self.settings.setValue("window/state", self.saveState())
         for dock in list(self.panels.values()):
             widget = dock.widget()
@@ -293,7 +303,7 @@ class MainWindow(QMainWindow):
             self._status_selection.setText("")
             return
         steps, flows = self.ctx.selected_step_ids(), self.ctx.selected_flow_ids()
-        if len(steps) == 1 and not flows:
+        if len(steps) == 1 and not flows and self.ctx.project.has_step(steps[0]):
             text = f"Step: {self.ctx.project.step(steps[0]).title}"
         elif steps or flows:
             text = f"{len(steps)} steps, {len(flows)} flows selected"
@@ -365,6 +375,43 @@ class MainWindow(QMainWindow):
             self.action("redo").setEnabled(False)
 
     # --- edit helpers used by the menus -------------------------------------------------------
+
+    def edit_command(self, name: str) -> None:
+        """Cut, copy, paste, delete or select all where the keyboard focus is.
+
+        A text field edits its text; a panel with a table of its own (pain register, action
+        plan) deletes its selected row; anything else acts on the map's selection.
+        """
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit | QTextEdit | QPlainTextEdit):
+            if name == "select_all":
+                focus.selectAll()
+            elif name == "delete" and isinstance(focus, QLineEdit):
+                focus.del_()
+            elif name == "delete":
+                focus.textCursor().removeSelectedText()
+            else:
+                getattr(focus, name)()
+            return
+        widget = focus
+        while widget is not None and widget is not self.view:
+            if isinstance(widget, QDockWidget):
+                handler = getattr(widget.widget(), "delete_selected", None)
+                if name == "delete" and handler is not None:
+                    handler()
+                elif name == "select_all" and isinstance(focus, QAbstractItemView):
+                    focus.selectAll()
+                return  # other edits have no meaning in a panel
+            widget = widget.parentWidget()
+        if self.view is None:
+            return
+        {
+            "cut": self.view.cut_selected,
+            "copy": self.view.copy_selected,
+            "paste": self.view.paste,
+            "delete": self.view.delete_selected,
+            "select_all": self.view.select_all,
+        }[name]()
 
     def import_dialog(self) -> None:
         if self.ctx is None:
@@ -452,6 +499,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{len(found)} step(s) found for “{text}”.", 8000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        set_presentation(self, False)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.close_project()
         event.accept()

@@ -50,6 +50,8 @@ def build_menus(w: MainWindow) -> None:
         action.setCheckable(checkable)
         action.setStatusTip(tip)
         action.triggered.connect(lambda *_: slot())
+        # The window carries every action, so shortcuts work with the menu bar hidden.
+        w.addAction(action)
         w.actions_by_name[name] = action
         if menu is not None:
             menu.addAction(action)
@@ -100,17 +102,21 @@ def build_menus(w: MainWindow) -> None:
     )
     file.addSeparator()
     act("quit", "&Quit", w.close, Std.Quit, file)
+    if not w.action("quit").shortcuts():  # some desktops define no standard Quit key
+        w.action("quit").setShortcut(QKeySequence("Ctrl+Q"))
 
     edit = bar.addMenu("&Edit")
     act("undo", "&Undo", lambda: w.ctx and w.ctx.undo_stack.undo(), Std.Undo, edit)
     act("redo", "&Redo", lambda: w.ctx and w.ctx.undo_stack.redo(), Std.Redo, edit)
     edit.addSeparator()
-    act("cut", "Cu&t", lambda: view() and view().cut_selected(), Std.Cut, edit)
-    act("copy", "&Copy", lambda: view() and view().copy_selected(), Std.Copy, edit)
-    act("paste", "&Paste", lambda: view() and view().paste(), Std.Paste, edit)
-    act("delete", "&Delete", lambda: view() and view().delete_selected(), Std.Delete, edit)
+    # The edit commands act where the keyboard focus is: a text field, a panel's table, or
+    # the map (a Delete pressed in the pain register deletes the pain, not its steps).
+    act("cut", "Cu&t", lambda: w.edit_command("cut"), Std.Cut, edit)
+    act("copy", "&Copy", lambda: w.edit_command("copy"), Std.Copy, edit)
+    act("paste", "&Paste", lambda: w.edit_command("paste"), Std.Paste, edit)
+    act("delete", "&Delete", lambda: w.edit_command("delete"), Std.Delete, edit)
     edit.addSeparator()
-    act("select_all", "Select &All", lambda: view() and view().select_all(), Std.SelectAll, edit)
+    act("select_all", "Select &All", lambda: w.edit_command("select_all"), Std.SelectAll, edit)
     act("find", "&Find…", w.find_dialog, Std.Find, edit)
     edit.addSeparator()
     act("settings", "Project &Settings…", lambda: _project_settings(w), "Ctrl+,", edit)
@@ -218,17 +224,35 @@ def _legend(w: MainWindow) -> None:
 
 
 def _presentation(w: MainWindow) -> None:
-    on = w.action("presentation").isChecked()
-    w.toolbar.setVisible(not on)
-    w.statusBar().setVisible(not on)
-    for dock in w.panels.values():
-        dock.setVisible(not on)
+    set_presentation(w, w.action("presentation").isChecked())
+
+
+def set_presentation(w: MainWindow, on: bool) -> None:
+    """Full screen with nothing but the map; leaving it brings back what was shown before."""
+    if on == w.presenting:
+        return
+    w.action("presentation").setChecked(on)
     if on:
+        w.shown_before_presentation = [
+            bar for bar in (w.menuBar(), w.toolbar, w.statusBar()) if bar.isVisible()
+        ] + [dock for dock in w.panels.values() if dock.isVisible()]
+        for widget in w.shown_before_presentation:
+            widget.setVisible(False)
+        w.was_maximized = w.isMaximized()
         w.showFullScreen()
     else:
-        w.showNormal()
+        for widget in w.shown_before_presentation:
+            widget.setVisible(True)
+        w.shown_before_presentation = []
+        if w.was_maximized:
+            w.showMaximized()
+        else:
+            w.showNormal()
+    w.presenting = on
     if w.view is not None:
         w.view.set_presentation_mode(on)
+        if on:
+            w.statusBar().showMessage("Presentation mode: Esc or F11 to leave.", 5000)
 
 
 def _shortcuts(w: MainWindow) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsTextItem
 
 from cxmapper.model.entities import Step
 from cxmapper.ui.canvas.items import SELECTION, StepCard, font
-from cxmapper.ui.canvas.layout import CARD_W
+from cxmapper.ui.canvas.layout import CARD_W, PITCH_Y
 from cxmapper.ui.commands import AddStep, MoveSteps, UpdateItem, push
 
 if TYPE_CHECKING:
@@ -76,11 +76,19 @@ class SelectMove(Interaction):
         start, self._start = self._start, {}
         scene = self.view.journey_scene
         moves = {}
+        # Slots held by the cards that stay: a card dropped on one takes the next free row of
+        # that lane and column, never the same spot (two cards stacked would hide one).
+        taken = {
+            (s.work_group_id, s.x, s.y) for s in self.view.project.step_views() if s.id not in start
+        }
         for step_id, before in start.items():
             card = scene.cards.get(step_id)
             if card is None or card.pos() == before:
                 continue
             group, x, y = scene.layout.to_model(card.pos())
+            while (group, x, y) in taken:
+                y += PITCH_Y
+            taken.add((group, x, y))
             step = self.view.project.step(step_id)
             stage = scene.layout.stage_near(card.pos().x() + CARD_W / 2)
             changes = {"work_group_id": group, "x": x, "y": y}

@@ -68,14 +68,19 @@ def wrap(text: str, f: QFont, width: float, max_lines: int) -> list[str]:
     return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
 
 
-# Below this scale a card's text is a few pixels high: the view paints plain shapes instead,
-# which keeps a fitted 2,000-step map responsive. Exports always paint in full.
+# Below this scale a card's text is a few pixels high: on a large map the view paints plain
+# shapes instead, which keeps a fitted 2,000-step map responsive. A map of a workshop's size
+# is cheap to paint in full, and an overview that keeps the cards' faces reads as the same map.
+# Exports always paint in full.
 SKETCH_BELOW = 0.3
+SKETCH_FROM_CARDS = 400
 
 
 def sketching(item: QGraphicsItem, painter: QPainter, option: QStyleOptionGraphicsItem) -> bool:
     scene = item.scene()
     if scene is None or getattr(scene, "full_detail", False):
+        return False
+    if len(getattr(scene, "cards", ())) < SKETCH_FROM_CARDS:
         return False
     return option.levelOfDetailFromTransform(painter.worldTransform()) < SKETCH_BELOW
 

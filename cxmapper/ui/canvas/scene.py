@@ -96,7 +96,12 @@ class JourneyScene(QGraphicsScene):
         return counts
 
     def _route(self, flow: e.Flow) -> None:
-        arrow = self.arrows[flow.id]
+        # A removal or its undo changes several items before announcing them one by one, so
+        # an arrow may be announced after its cards, or its cards removed before it: route
+        # only what is in the scene now; the remaining announcements finish the job.
+        arrow = self.arrows.get(flow.id)
+        if arrow is None or flow.source_id not in self.cards or flow.target_id not in self.cards:
+            return
         source, target = self.project.step(flow.source_id), self.project.step(flow.target_id)
         a = self.cards[flow.source_id].sceneBoundingRect()
         b = self.cards[flow.target_id].sceneBoundingRect()
@@ -128,7 +133,9 @@ class JourneyScene(QGraphicsScene):
     def _relayout(self) -> set[int]:
         """Recompute lanes and columns; move the cards whose place changed. Returns them."""
         groups = self._groups()
-        steps = list(self.project.step_views())  # read-only: no copies of 2,000 steps per edit
+        # Read-only views, no copies of 2,000 steps per edit; only the steps with a card (a
+        # batch may announce a step after the layout is first recomputed).
+        steps = [s for s in self.project.step_views() if s.id in self.cards]
         before = self._signature()
         self.layout.compute(list(groups.values()), self.project.stages(), steps)
         self._count_lanes(steps)
@@ -162,7 +169,7 @@ class JourneyScene(QGraphicsScene):
         changed = new ^ self.loops
         self.loops = new
         for flow_id in changed:
-            if flow_id in self.arrows:
+            if flow_id in self.arrows and self.project.exists(e.Flow, flow_id):
                 self._route(self.project.flow(flow_id))
 
     def _on_change(self, change: Change) -> None:
@@ -171,15 +178,16 @@ class JourneyScene(QGraphicsScene):
             handler(change)
 
     def _on_step(self, change: Change) -> None:
-        if change.kind == "removed":
+        if change.kind == "removed" or not self.project.has_step(change.id):
             card = self.cards.pop(change.id, None)
             if card is not None:
                 self.removeItem(card)
-            self._relayout()
+            # Cards that close the gap it left move, and so do the arrows that reach them.
+            self._reroute_steps(self._relayout())
             return
         step = self.project.step(change.id)
         colour = self._groups()[step.work_group_id].colour
-        if change.kind == "added":
+        if change.id not in self.cards:
             card = StepCard(step, colour)
             self.cards[step.id] = card
             self.addItem(card)
@@ -199,7 +207,9 @@ class JourneyScene(QGraphicsScene):
             arrow = self.arrows.pop(change.id, None)
             if arrow is not None:
                 self.removeItem(arrow)
-        elif change.kind == "added":
+        elif not self.project.exists(e.Flow, change.id):
+            return  # removed later in the same batch: its own announcement follows
+        elif change.id not in self.arrows:
             arrow = FlowArrow(change.id)
             self.arrows[change.id] = arrow
             self.addItem(arrow)
@@ -213,7 +223,7 @@ class JourneyScene(QGraphicsScene):
         groups = self._groups()
         if change.kind == "changed" and "colour" in change.fields:
             for step in self.project.steps():
-                if step.work_group_id == change.id:
+                if step.work_group_id == change.id and step.id in self.cards:
                     self.cards[step.id].update_from(step, groups[step.work_group_id].colour)
         self._refresh_loops()
         self._reroute_steps(moved)

@@ -17,7 +17,15 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
 from cxmapper.model.journey import journey_order
@@ -47,6 +55,7 @@ EVIDENCE_MIME = "application/x-cxmapper-evidence"  # rows dragged from the evide
 class JourneyView(QGraphicsView):
     zoomChanged = Signal(float)
     message = Signal(str)  # a refusal or hint for the status bar
+    leavePresentation = Signal()  # Esc with nothing selected, in presentation mode
 
     def __init__(self, ctx: DocumentContext, parent: QWidget | None = None) -> None:
         self.journey_scene = JourneyScene(ctx)
@@ -185,6 +194,8 @@ class JourneyView(QGraphicsView):
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.delete_selected()
         elif key == Qt.Key.Key_Escape:
+            if self.presentation and not self.scene().selectedItems():
+                self.leavePresentation.emit()  # Esc again leaves the projector view
             self.scene().clearSelection()
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
             self._navigate(key)
@@ -433,15 +444,12 @@ class JourneyView(QGraphicsView):
                     x=s["x"],
                     y=max(y, s["y"] + PITCH_Y),
                     stage_id=s["stage_id"] if s["stage_id"] in stages else None,
+                    description=s["description"],
+                    channel=s["channel"],
+                    emotion=s["emotion"],
                 )
                 if push(stack, command) is None and command.step_id is not None:
                     new_ids[s["id"]] = command.step_id
-                    self.project.update_step(
-                        command.step_id,
-                        description=s["description"],
-                        channel=s["channel"],
-                        emotion=s["emotion"],
-                    )
             for a, b, label in payload["flows"]:
                 if a in new_ids and b in new_ids:
                     push(stack, AddFlow(self.project, new_ids[a], new_ids[b], label))
@@ -493,6 +501,12 @@ class JourneyView(QGraphicsView):
         self.horizontalScrollBar().setValue(0)
         self.verticalScrollBar().setValue(0)
         self.zoomChanged.emit(factor)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.presentation:
+            # Going full screen resizes the view after the mode is set: fit the new height.
+            self.fit_height()
 
     def set_presentation_mode(self, on: bool) -> None:
         """For the projector: the lanes fill the height (larger text), no connect handles."""
