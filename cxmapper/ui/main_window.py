@@ -262,8 +262,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(actions, loop)
         evidence.raise_()
         pains.raise_()
-        self.resizeDocks([inspector], [520], Qt.Orientation.Horizontal)
-        self.resizeDocks([evidence], [230], Qt.Orientation.Vertical)
+        self.resizeDocks([inspector], [470], Qt.Orientation.Horizontal)
+        self.resizeDocks([evidence], [200], Qt.Orientation.Vertical)
 
     # --- recent files -------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from cxmapper.ui.plan_scores import PlanScores
 
 UNIVERSAL = QColor(201, 42, 42, 170)
 LOCAL = QColor(59, 91, 219, 150)
-MARGIN_L, MARGIN_B, MARGIN_T, MARGIN_R = 70.0, 46.0, 24.0, 24.0
+MARGIN_L, MARGIN_B, MARGIN_T, MARGIN_R = 70.0, 46.0, 26.0, 24.0
 MAX_RADIUS, MIN_RADIUS = 40.0, 4.0
 # A log scale only when the values span this factor or more; a narrow spread reads better
 # on a linear scale from zero.
@@ -133,8 +133,10 @@ class PriorityMatrix(QWidget):
     def bubble_radius(self, score: PainScore) -> float:
         if self.top_impact <= 0:
             return MIN_RADIUS
+        # A small dock gets smaller bubbles, so they do not cover the whole plot.
+        largest = max(MIN_RADIUS * 2, min(MAX_RADIUS, self._plot().height() / 7))
         # area ∝ impact; a floor keeps a cheap pain visible and clickable
-        return max(MIN_RADIUS, MAX_RADIUS * math.sqrt(score.impact / self.top_impact))
+        return max(MIN_RADIUS, largest * math.sqrt(score.impact / self.top_impact))
 
     def pain_at(self, pos: QPointF) -> PainScore | None:
         """The bubble under ``pos``; where bubbles overlap, the smallest (drawn on top)."""
@@ -158,8 +160,9 @@ class PriorityMatrix(QWidget):
         selected = set(self.ctx.selected_pain_ids())
         metrics = QFontMetricsF(small)
         painter.setClipRect(plot.adjusted(-MAX_RADIUS, -MAX_RADIUS, MAX_RADIUS, MAX_RADIUS))
-        for score in sorted(self.scores, key=lambda s: -s.impact):
-            centre, r = self.bubble_centre(score), self.bubble_radius(score)
+        placed: list[QRectF] = []
+        bubbles = [(s, self.bubble_centre(s), self.bubble_radius(s)) for s in self.scores]
+        for score, centre, r in sorted(bubbles, key=lambda b: -b[0].impact):
             painter.setBrush(UNIVERSAL if score.kind == "universal" else LOCAL)
             painter.setPen(
                 QPen(QColor("#1c6ef2"), 3)
@@ -167,30 +170,66 @@ class PriorityMatrix(QWidget):
                 else QPen(QColor("#ffffff"), 1)
             )
             painter.drawEllipse(centre, r, r)
+            if r >= 9:  # the rank inside the bubble, matching the pain register
+                painter.setPen(QColor("#ffffff"))
+                painter.drawText(
+                    QRectF(centre.x() - r, centre.y() - 8, 2 * r, 16),
+                    Qt.AlignmentFlag.AlignCenter,
+                    str(score.rank),
+                )
+        # Labels last, costliest first, each where it overlaps no label already placed.
+        for score, centre, r in sorted(bubbles, key=lambda b: b[0].rank):
             if score.rank > LABELLED and score.pain_id not in selected:
                 continue
-            painter.setPen(QColor("#1f2430"))
             label = metrics.elidedText(
-                f"{score.rank}. {score.title}", Qt.TextElideMode.ElideRight, 160
+                f"{score.rank}. {score.title}", Qt.TextElideMode.ElideRight, 150
             )
-            width = metrics.horizontalAdvance(label)
-            x = centre.x() + r + 3
-            if x + width > self.width() - 4:  # no room on the right: label on the left
-                x = centre.x() - r - 3 - width
-            painter.drawText(QPointF(x, centre.y() + 4), label)
+            box = self._label_box(label, metrics, centre, r, plot, placed)
+            if box is None:
+                continue
+            placed.append(box)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 215))
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setPen(QColor("#1f2430"))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
         painter.setClipping(False)
+        # The key sits above the plot, where no bubble or label can cover it.
         painter.setPen(UNIVERSAL.darker())
-        painter.drawText(QPointF(plot.left() + 8, plot.top() + 14), "● universal")
+        painter.drawText(QPointF(plot.left(), plot.top() - 8), "● universal")
         painter.setPen(LOCAL.darker())
-        painter.drawText(QPointF(plot.left() + 90, plot.top() + 14), "● local")
+        painter.drawText(QPointF(plot.left() + 82, plot.top() - 8), "● local")
         if self.unplotted:
             painter.setPen(QColor("#5f6672"))
             painter.drawText(
-                QRectF(plot.left(), plot.top() + 2, plot.width() - 8, 16),
+                QRectF(plot.left(), plot.top() - 22, plot.width(), 16),
                 Qt.AlignmentFlag.AlignRight,
                 f"{self.unplotted} pain(s) without reach not shown",
             )
         painter.end()
+
+    @staticmethod
+    def _label_box(
+        label: str,
+        metrics: QFontMetricsF,
+        centre: QPointF,
+        r: float,
+        plot: QRectF,
+        placed: list[QRectF],
+    ) -> QRectF | None:
+        """The first of right, left, above, below the bubble where the label overlaps no
+        label already placed and stays inside the plot; None when there is no such place."""
+        w, h = metrics.horizontalAdvance(label) + 6, metrics.height() + 2
+        candidates = (
+            QRectF(centre.x() + r + 2, centre.y() - h / 2, w, h),
+            QRectF(centre.x() - r - 2 - w, centre.y() - h / 2, w, h),
+            QRectF(centre.x() - w / 2, centre.y() - r - 2 - h, w, h),
+            QRectF(centre.x() - w / 2, centre.y() + r + 2, w, h),
+        )
+        for box in candidates:
+            if plot.contains(box) and not any(box.intersects(other) for other in placed):
+                return box
+        return None
 
     def _paint_axes(self, painter: QPainter, plot: QRectF) -> None:
         cur = self.ctx.project.settings.currency

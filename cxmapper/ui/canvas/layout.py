@@ -155,12 +155,24 @@ def route(
 
     Forward flows leave the card's right side, run in the column gap, cross lanes there, run
     along the gap above the target's row and enter the target from the left. Loops leave from
-    the top and return above the cards, so they read as arrows going back."""
+    the top and come back into the target's top, so they read as arrows going back; they climb
+    or drop in the column gap beside the source, never through the cards above or below it."""
     if loop:
-        lift = min(source.top(), target.top()) - 8.0 - abs(offset)
         start = QPointF(source.center().x() + offset, source.top())
         end = QPointF(target.center().x() - offset, target.top())
-        return [start, QPointF(start.x(), lift), QPointF(end.x(), lift), end]
+        above_source = source.top() - 8.0 - abs(offset)
+        above_target = target.top() - 8.0 - abs(offset)
+        if abs(above_source - above_target) < 1.0:
+            return [start, QPointF(start.x(), above_source), QPointF(end.x(), above_source), end]
+        gutter = source.right() + 20.0 + offset / 2
+        return [
+            start,
+            QPointF(start.x(), above_source),
+            QPointF(gutter, above_source),
+            QPointF(gutter, above_target),
+            QPointF(end.x(), above_target),
+            end,
+        ]
     start = QPointF(source.right(), source.center().y() + offset / 2)
     end = QPointF(target.left(), target.center().y() + offset / 2)
     same_row = abs(source.top() - target.top()) < 1.0

@@ -1,5 +1,6 @@
-"""The legend: what flows, hand-offs, loops, faces and badges mean. Shared by the canvas
-(a fixed overlay) and the exported images."""
+"""The legend: what flows, hand-offs, loops, faces and badges mean. The exported images carry
+a boxed legend; the canvas shows it as one thin strip along its bottom edge, so it never hides
+a card for long (scrolling moves the map under it; View → Legend hides it)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ ROWS = (
 )
 WIDTH = 290.0
 ROW_H = 24.0
+STRIP_H = 30.0
+SAMPLE_W = 54.0
 
 
 def legend_size() -> tuple[float, float]:
@@ -46,37 +49,61 @@ def paint_legend(painter: QPainter, bottom_right: QPointF) -> None:
     y = box.top() + 34
     for kind, text in ROWS:
         mid = y + ROW_H / 2
-        sample = QRectF(box.left() + 12, y + 2, 54, ROW_H - 4)
-        if kind in ("flow", "handoff", "loop"):
-            colour = {"flow": FLOW_COLOUR, "handoff": HANDOFF_COLOUR, "loop": LOOP_COLOUR}[kind]
-            pen = QPen(colour, 2.0 if kind == "flow" else 3.0)
-            if kind == "loop":
-                pen.setStyle(Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.drawLine(QPointF(sample.left(), mid), QPointF(sample.right() - 8, mid))
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(colour)
-            tip = sample.right()
-            painter.drawPolygon(
-                [QPointF(tip, mid), QPointF(tip - 10, mid - 5), QPointF(tip - 10, mid + 5)]
-            )
-        elif kind == "faces":
-            for n, value in enumerate((-2, 0, 2)):
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(EMOTION_COLOURS[value])
-                painter.drawEllipse(QPointF(sample.left() + 8 + n * 19, mid), 7, 7)
-        else:
-            colour = QColor("#364152") if kind == "evidence" else PAIN_COLOUR
-            label = "42" if kind == "evidence" else "▲ 2"
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(colour)
-            painter.drawRoundedRect(QRectF(sample.left(), mid - 8, 40, 16), 8, 8)
-            painter.setPen(QColor("#ffffff"))
-            painter.setFont(font(8, bold=True))
-            painter.drawText(
-                QRectF(sample.left(), mid - 8, 40, 16), Qt.AlignmentFlag.AlignCenter, label
-            )
-            painter.setFont(font(9))
+        sample = QRectF(box.left() + 12, y + 2, SAMPLE_W, ROW_H - 4)
+        _paint_sample(painter, kind, sample, mid)
         painter.setPen(QColor("#1f2430"))
         painter.drawText(QPointF(sample.right() + 12, mid + metrics.ascent() / 2 - 1), text)
         y += ROW_H
+
+
+def paint_legend_strip(painter: QPainter, strip: QRectF) -> None:
+    """The legend in one row (device coordinates), as much of it as fits the width."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.fillRect(strip, QColor(255, 255, 255, 235))
+    painter.setPen(QPen(QColor("#c5cad3"), 1))
+    painter.drawLine(strip.topLeft(), strip.topRight())
+    metrics = QFontMetricsF(font(9))
+    mid = strip.center().y()
+    x = strip.left() + 12
+    for kind, text in ROWS:
+        width = SAMPLE_W + 8 + metrics.horizontalAdvance(text) + 24
+        if x + width > strip.right():
+            break
+        _paint_sample(painter, kind, QRectF(x, mid - 10, SAMPLE_W, 20), mid)
+        painter.setFont(font(9))
+        painter.setPen(QColor("#1f2430"))
+        painter.drawText(QPointF(x + SAMPLE_W + 8, mid + metrics.ascent() / 2 - 1), text)
+        x += width
+
+
+def _paint_sample(painter: QPainter, kind: str, sample: QRectF, mid: float) -> None:
+    if kind in ("flow", "handoff", "loop"):
+        colour = {"flow": FLOW_COLOUR, "handoff": HANDOFF_COLOUR, "loop": LOOP_COLOUR}[kind]
+        pen = QPen(colour, 2.0 if kind == "flow" else 3.0)
+        if kind == "loop":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(sample.left(), mid), QPointF(sample.right() - 8, mid))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        tip = sample.right()
+        painter.drawPolygon(
+            [QPointF(tip, mid), QPointF(tip - 10, mid - 5), QPointF(tip - 10, mid + 5)]
+        )
+    elif kind == "faces":
+        for n, value in enumerate((-2, 0, 2)):
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(EMOTION_COLOURS[value])
+            painter.drawEllipse(QPointF(sample.left() + 8 + n * 19, mid), 7, 7)
+    else:
+        colour = QColor("#364152") if kind == "evidence" else PAIN_COLOUR
+        label = "42" if kind == "evidence" else "▲ 2"
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(QRectF(sample.left(), mid - 8, 40, 16), 8, 8)
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(font(8, bold=True))
+        painter.drawText(
+            QRectF(sample.left(), mid - 8, 40, 16), Qt.AlignmentFlag.AlignCenter, label
+        )
+        painter.setFont(font(9))

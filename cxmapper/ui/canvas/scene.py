@@ -342,8 +342,13 @@ class JourneyScene(QGraphicsScene):
             count = self.lane_counts.get(gid, 0)
             painter.drawText(QPointF(text_rect.left(), y + 4), f"{count} step{'s' * (count != 1)}")
 
-    def paint_stage_headers(self, painter: QPainter, top: float, rect: QRectF) -> None:
-        """Stage names in a row at scene y ``top`` (the view pins it while scrolling)."""
+    def paint_stage_headers(
+        self, painter: QPainter, top: float, rect: QRectF, visible: QRectF | None = None
+    ) -> None:
+        """Stage names in a row at scene y ``top`` (the view pins it while scrolling).
+
+        With ``visible`` (the part of the map in view), each name is centred on the part of
+        its column in view, so a wide stage scrolled sideways still shows its name."""
         stages = {s.id: s for s in self.project.stages()}
         painter.fillRect(QRectF(rect.left(), top, rect.width(), STAGE_HEADER_H), QColor("#ffffff"))
         painter.setPen(QPen(QColor("#c9ced6"), 1))
@@ -361,7 +366,13 @@ class JourneyScene(QGraphicsScene):
             painter.setBrush(QColor("#2f3a4f") if n % 2 == 0 else QColor("#46536b"))
             painter.drawRoundedRect(box, 6, 6)
             painter.setPen(QColor("#ffffff"))
+            text_box = box
+            if visible is not None:
+                left = max(box.left(), visible.left() + LANE_HEADER_W)
+                right = min(box.right(), visible.right())
+                if right - left > 40:
+                    text_box = QRectF(left, box.top(), right - left, box.height())
             name = stages[column.stage_id].name.upper()
             metrics = QFontMetricsF(STAGE_FONT)
-            name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, box.width() - 16)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, name)
+            name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, text_box.width() - 16)
+            painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, name)

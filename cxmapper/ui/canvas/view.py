@@ -43,7 +43,7 @@ from cxmapper.ui.canvas.layout import (
     snap_x,
     snap_y,
 )
-from cxmapper.ui.canvas.legend import paint_legend
+from cxmapper.ui.canvas.legend import STRIP_H, paint_legend_strip
 from cxmapper.ui.canvas.scene import JourneyScene
 from cxmapper.ui.commands import AddFlow, AddStep, DeleteItems, LinkEvidence, push
 from cxmapper.ui.context import DocumentContext
@@ -493,7 +493,8 @@ class JourneyView(QGraphicsView):
     def fit_height(self) -> None:
         """The opening zoom: every lane visible, read from the left."""
         rect = self.journey_scene.sceneRect()
-        available = max(self.viewport().height() - 8, 100)
+        strip = STRIP_H if self.legend_visible else 0.0  # the legend must not hide a lane
+        available = max(self.viewport().height() - 8 - strip, 100)
         largest = 1.75 if self.presentation else 1.0  # a projector: as large as fits
         factor = min(largest, max(0.3, available / max(rect.height(), 1)))
         self.resetTransform()
@@ -535,17 +536,27 @@ class JourneyView(QGraphicsView):
         groups = {g.id: g for g in self.project.work_groups()}
         if visible.left() > 1:
             scene.paint_lane_headers(painter, visible.left(), rect, groups)
-        if visible.top() > 1:
-            scene.paint_stage_headers(painter, visible.top(), rect)
-        if visible.left() > 1 and visible.top() > 1:
+        # Always pinned, so a stage's name sits in the part of its column that is in view.
+        scene.paint_stage_headers(painter, max(visible.top(), 0.0), rect, visible)
+        if visible.left() > 1 or visible.top() > 1:
             painter.fillRect(
-                QRectF(visible.left(), visible.top(), LANE_HEADER_W, STAGE_HEADER_H),
+                QRectF(
+                    max(visible.left(), 0.0), max(visible.top(), 0.0), LANE_HEADER_W, STAGE_HEADER_H
+                ),
                 QColor("#ffffff"),
             )
         if self.legend_visible:
             painter.save()
             painter.resetTransform()
-            paint_legend(
-                painter, QPointF(self.viewport().width() - 16, self.viewport().height() - 16)
+            viewport = self.viewport().rect()
+            left = LANE_HEADER_W * self.zoom_factor() if visible.left() > 1 else 0.0
+            paint_legend_strip(
+                painter,
+                QRectF(left, viewport.height() - STRIP_H, viewport.width() - left, STRIP_H),
             )
             painter.restore()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        # The pinned headers and the legend do not scroll with the map: repaint, not shift.
+        super().scrollContentsBy(dx, dy)
+        self.viewport().update()
