@@ -25,6 +25,19 @@ def _args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--delimiter", help="the CSV delimiter (sniffed if not given); \\t for tab")
     p.add_argument("--encoding", help="the CSV encoding (detected if not given)")
+    p.add_argument(
+        "--date-order",
+        default="auto",
+        metavar="auto|dmy|mdy",
+        help="how to read slashed dates such as 03/04/2026: day-first (dmy) or month-first "
+        "(mdy); auto decides from all the dates of the column",
+    )
+    p.add_argument(
+        "--scale",
+        metavar="SCALE",
+        help="the scale of the scores (0-10, 1-5, 1-7, good-bad, ...) instead of the one the "
+        "export states or its values suggest",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -47,6 +60,8 @@ def _run(args: argparse.Namespace) -> int:
                 overrides=overrides,
                 delimiter=args.delimiter,
                 encoding=args.encoding,
+                date_order=args.date_order,
+                scale=args.scale,
             )
         except ImportFailure as exc:
             raise CommandError(str(exc)) from None

@@ -8,17 +8,20 @@ Anything else is generic: columns are guessed from their names and can be overri
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 FIELDS = ("id", "date", "customer_id", "score", "score_scale", "channel", "text", "step", "source")
 FORMATS = ("qualtrics", "surveymonkey", "zendesk", "generic")
 
-# Header words that suggest a field (lower case, matched as whole header or contained).
+# Header words that suggest a field, as :func:`words` writes them ("CustomerId", "customer_id"
+# and "Customer ID" are all "customer id"). A header equal to one of them is an exact match;
+# otherwise a synonym must start a word of the header ("Comments" has "comment"), and a short
+# one ("id", "via", "why", "nps") must be a whole word ("Idea" is not an id).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "id": ("responseid", "response id", "respondent id", "ticket id", "id"),
-    "date": ("recordeddate", "end date", "enddate", "created at", "date", "submitted", "timestamp"),
+    "id": ("response id", "respondent id", "ticket id", "id"),
+    "date": ("recorded date", "end date", "created at", "date", "submitted", "timestamp"),
     "customer_id": (
-        "externalreference",
         "external reference",
         "customer id",
         "customer",
@@ -38,22 +41,36 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "score",
         "rating",
     ),
-    "score_scale": ("scale",),
-    "channel": ("distributionchannel", "channel", "via", "source channel"),
+    "score_scale": ("score scale", "scale"),
+    "channel": ("distribution channel", "channel", "via", "source channel"),
     "text": (
         "comment",
         "verbatim",
         "feedback",
         "why",
-        "open-ended",
+        "open ended",
         "subject",
         "description",
         "text",
         "tell us",
+        "reason",
     ),
     "step": ("touchpoint", "journey step", "step", "stage of journey"),
     "source": ("survey name", "source"),
 }
+# The order fields claim columns in: a "Customer ID" header is the customer before it is an id.
+PRIORITY = ("customer_id", "id", *(f for f in FIELDS if f not in ("customer_id", "id")))
+# Fields guessed from the header row alone: a question text saying "On a scale from 0-10"
+# is the score's question, never a column of scales.
+HEADER_ONLY = frozenset({"score_scale"})
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def words(label: str) -> str:
+    """A header as lower-case words: "CustomerId", "customer_id" -> "customer id"."""
+    return " ".join(_NOT_WORD.split(_CAMEL.sub(" ", label).lower())).strip()
 
 
 @dataclass
@@ -64,6 +81,7 @@ class Layout:
     mapping: dict[str, int] = field(default_factory=dict)  # field -> column index
     kind: str = "survey"
     score_scale: str = ""
+    hints: dict[int, str] = field(default_factory=dict)  # column -> its question text
 
 
 def detect(rows: list[list[str]], wanted: str = "auto") -> Layout:
@@ -76,13 +94,11 @@ def detect(rows: list[list[str]], wanted: str = "auto") -> Layout:
         return _qualtrics(first, second)
     if wanted == "qualtrics":
         raise ValueError("it does not look like a Qualtrics export (no ImportId header row)")
-    if (
-        wanted in ("auto", "surveymonkey")
-        and second
-        and {"Response", "Open-Ended Response"} & set(second)
-    ):
+    if wanted == "auto" and _is_surveymonkey(first, second):
         return _surveymonkey(first, second)
     if wanted == "surveymonkey":
+        if {"Response", "Open-Ended Response"} & set(second):
+            return _surveymonkey(first, second)
         raise ValueError("it does not look like a SurveyMonkey export (no Response header row)")
     if (
         wanted in ("auto", "zendesk")
@@ -95,35 +111,70 @@ def detect(rows: list[list[str]], wanted: str = "auto") -> Layout:
     return Layout("generic", first, 1, guess_mapping(first))
 
 
+# Columns SurveyMonkey fills per respondent; its second header row leaves them blank.
+_SURVEYMONKEY_META = frozenset(
+    ("respondent id", "collector id", "start date", "end date", "ip address", "email address")
+)
+
+
+def _is_surveymonkey(first: list[str], second: list[str]) -> bool:
+    """SurveyMonkey's signature: Respondent ID or Collector ID columns, and a second header
+    row that says "Response" / "Open-Ended Response" under the questions and nothing under
+    those respondent columns (a data row would hold the respondent's values there)."""
+    meta = [i for i, c in enumerate(first) if c.lower() in _SURVEYMONKEY_META]
+    if not any(first[i].lower() in ("respondent id", "collector id") for i in meta):
+        return False
+    if any(i < len(second) and second[i] for i in meta):
+        return False
+    return any(c in ("Response", "Open-Ended Response") for c in second)
+
+
 def guess_mapping(header: list[str], texts: list[str] | None = None) -> dict[str, int]:
     """Field -> column index from header names (and question texts, when there are any)."""
-    labels = [h.lower() for h in header]
+    names = [words(h) for h in header]
+    squashed = [n.replace(" ", "") for n in names]
+    labels = list(names)
     if texts:
-        labels = [
-            f"{h} {t}".lower() for h, t in zip(labels, [t.lower() for t in texts], strict=False)
-        ]
+        labels = [f"{n} {words(t)}" for n, t in zip(names, texts, strict=False)]
+        labels += names[len(labels) :]
     mapping: dict[str, int] = {}
     used: set[int] = set()
-    for name in FIELDS:
+
+    def claim(name: str, index: int) -> None:
+        if name not in mapping and index not in used:
+            mapping[name] = index
+            used.add(index)
+
+    # Exact header matches first, for every field, so "Customer ID" is never left to a
+    # looser match of another field ("id" inside it).
+    for name in PRIORITY:
         for word in SYNONYMS[name]:
-            hits = [
-                i
-                for i, label in enumerate(labels)
-                if i not in used and (label == word or word in label)
-            ]
-            exact = [i for i in hits if labels[i] == word]
-            if exact or hits:
-                index = (exact or hits)[0]
-                mapping[name] = index
-                used.add(index)
+            flat = word.replace(" ", "")
+            hits = [i for i, n in enumerate(squashed) if n == flat and i not in used]
+            if hits:
+                claim(name, hits[0])
                 break
+    # Then words inside headers (and questions): the longest synonym first, as the most
+    # specific ("satisfaction score" beats "customer" in "Customer satisfaction score").
+    found: list[tuple[int, int, int, int, str]] = []
+    for rank, name in enumerate(PRIORITY):
+        for order, word in enumerate(SYNONYMS[name]):
+            regex = re.compile(rf"\b{re.escape(word)}" + (r"\b" if len(word) <= 3 else ""))
+            pool = names if name in HEADER_ONLY else labels
+            for i, label in enumerate(pool):
+                if regex.search(label):
+                    found.append((-len(word), rank, order, i, name))
+    for *_, i, name in sorted(found):
+        claim(name, i)
     return mapping
 
 
 def _qualtrics(tags: list[str], questions: list[str]) -> Layout:
     layout = Layout("qualtrics", tags, 3, guess_mapping(tags, questions))
+    layout.hints = dict(enumerate(questions))
     lower = [t.lower() for t in tags]
-    qs = [q.lower() for q in questions]
+    qs = [q.lower() for q in questions] + [""] * (len(tags) - len(questions))
+    known: dict[str, int] = {}
     for name, candidates in (
         ("id", ("responseid",)),
         ("date", ("recordeddate", "enddate")),
@@ -132,18 +183,28 @@ def _qualtrics(tags: list[str], questions: list[str]) -> Layout:
     ):
         for c in candidates:
             if c in lower:
-                layout.mapping[name] = lower.index(c)
+                known[name] = lower.index(c)
                 break
     for i, q in enumerate(qs):
         if "recommend" in q and not lower[i].endswith("_text") and "group" not in lower[i]:
-            layout.mapping["score"] = i
+            known["score"] = i
             layout.score_scale = "0-10"
             break
-    for i, (tag, q) in enumerate(zip(lower, qs, strict=False)):
-        is_text = tag.endswith("_text") or "why" in q or "tell us" in q or "comment" in q
-        if is_text and i != layout.mapping.get("score"):
-            layout.mapping["text"] = i
-            break
+    # The verbatim: a question asking why (or the reason for the score), else a typed-in
+    # "_TEXT" answer (often the "Other, please specify" box of a choice question).
+    texts = [
+        i
+        for i, q in enumerate(qs)
+        if any(w in q for w in ("why", "reason", "tell us", "comment", "feedback"))
+    ]
+    texts += [i for i, tag in enumerate(lower) if tag.endswith("_text")]
+    texts = [i for i in texts if i != known.get("score")]
+    if texts:
+        known["text"] = texts[0]
+    # What Qualtrics' own columns say wins; a guess that took one of their columns gives way.
+    taken = set(known.values())
+    layout.mapping = {f: i for f, i in layout.mapping.items() if i not in taken}
+    layout.mapping.update(known)
     return layout
 
 

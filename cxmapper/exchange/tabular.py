@@ -44,7 +44,7 @@ def read_table(path: Path, delimiter: str | None = None, encoding: str | None = 
         raise ImportFailure(f"“{path.name}” is a folder, not an export file.") from None
     except OSError as exc:
         raise ImportFailure(f"“{path.name}” cannot be read ({exc.strerror}).") from None
-    if not data.strip():
+    if not data or data.isspace():  # (isspace tests without copying a large file)
         raise ImportFailure(f"“{path.name}” is empty.")
     if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path, data)
@@ -58,17 +58,62 @@ def read_table(path: Path, delimiter: str | None = None, encoding: str | None = 
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        for row in reader:
-            rows.append(row)
+        rows.extend(reader)  # keeps the rows read before a malformed one, to number it
     except csv.Error as exc:
-        raise ImportFailure(
-            f"“{path.name}” is malformed at row {reader.line_num} ({exc}); nothing was imported."
-        ) from None
+        raise ImportFailure(_malformed(path, text, delimiter, rows, exc)) from None
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows:
         raise ImportFailure(f"“{path.name}” holds no rows.")
     return Table(path, rows, used, delimiter, warnings)
+
+
+def _malformed(path: Path, text: str, delimiter: str, rows: list[list[str]], exc: csv.Error) -> str:
+    """The refusal of a malformed CSV, naming the record (the row, as in every other message,
+    not the line: quoted fields may span lines) and, where it can be told, the column."""
+    number = len(rows) + 1
+    where = f"row {number}"
+    # The bad record starts after the lines the good records took; read again up to it.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for _ in zip(range(len(rows)), reader, strict=False):
+        pass
+    lines = io.StringIO(text, newline="").readlines()
+    column = _bad_field("".join(lines[reader.line_num :]), delimiter)
+    if column is not None:
+        header = rows[0] if rows else []
+        name = header[column].strip() if column < len(header) else ""
+        where += f", column “{name}”" if name else f", column {column + 1}"
+    return f"“{path.name}” {where}: malformed CSV ({exc}); nothing was imported."
+
+
+def _bad_field(record: str, delimiter: str) -> int | None:
+    """The 0-based field of ``record`` (text from the start of a record csv refused) where a
+    quoted field is never closed or its closing quote is followed by more text, or a field
+    is longer than FIELD_LIMIT; None when it is none of these."""
+    field, i, end = 0, 0, len(record)
+    while i < end:
+        if record[i] == '"':
+            j = i + 1
+            while (q := record.find('"', j)) >= 0 and record[q + 1 : q + 2] == '"':
+                j = q + 2  # a doubled quote inside the field
+            if q < 0 or q - i > FIELD_LIMIT:
+                return field
+            after = record[q + 1 : q + 2]
+            if after not in (delimiter, "\r", "\n", ""):
+                return field
+            i = q + 1
+        else:
+            j = i
+            while j < end and record[j] not in (delimiter, "\r", "\n"):
+                j += 1
+            if j - i > FIELD_LIMIT:
+                return field
+            i = j
+        if i >= end or record[i] != delimiter:
+            return None  # the record ended without a fault this scan can name
+        field += 1
+        i += 1
+    return None
 
 
 def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, list[str]]:
@@ -146,6 +191,11 @@ def _read_xlsx(path: Path, data: bytes) -> Table:
         rows.pop()
     if not rows:
         raise ImportFailure(f"“{path.name}”: the first sheet is empty.")
+    # A sheet is a grid: a row a reader gives shorter (unknown sheet size) has blank cells.
+    width = max(map(len, rows))
+    for row in rows:
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
     return Table(path, rows, "xlsx", "", [])
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
+from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -17,6 +19,9 @@ from cxmapper.model.validation import ModelError
 FOLLOW_UP_STATUSES = ("open", "contacted", "resolved")
 EVIDENCE_COLUMNS = [f.name for f in fields(Evidence) if f.name != "id"]
 _SELECT = "SELECT id, " + ", ".join(EVIDENCE_COLUMNS) + " FROM evidence"
+# The values an import gives per item: every column but the batch, which the store sets.
+IMPORT_COLUMNS = EVIDENCE_COLUMNS[1:]
+_KINDS = frozenset(EVIDENCE_KINDS)
 
 
 def _row_to_evidence(row: tuple[Any, ...]) -> Evidence:
@@ -126,24 +131,74 @@ class EvidenceStore:
         A row may carry ``step_ids`` (the steps it belongs to). ``sample_size`` is the number
         of people sampled (defaults to the rows imported)."""
         links: list[tuple[int, int]] = []
+
+        def values() -> Iterator[tuple[Any, ...]]:
+            for n, row in enumerate(rows):
+                yield _evidence_values(None, row)[1:]
+                links.extend((n, s) for s in row.get("step_ids", ()))
+
+        # ``links`` fills as the rows are read; import_values writes links after all rows.
+        return self.import_values(
+            file_name, values(), links, format=format, mapping=mapping, sample_size=sample_size
+        )
+
+    def import_values(
+        self,
+        file_name: str,
+        rows: Iterable[Sequence[Any]],
+        links: Iterable[tuple[int, int]] = (),
+        *,
+        format: str = "generic",
+        mapping: Mapping[str, str] | None = None,
+        sample_size: int | None = None,
+        tick: Callable[[int], None] | None = None,
+        chunk: int = 5000,
+    ) -> ImportBatch:
+        """Import value rows (in IMPORT_COLUMNS order, text already text) as one batch in one
+        transaction: all of them, or none. The bulk path of file imports.
+
+        ``links`` are (0-based row, step id) pairs, read after the last row. ``tick(done)`` is
+        called after every ``chunk`` rows; an exception it raises rolls the import back."""
+        conn = self._db.conn
         with self._db.atomic():
             now = dt.datetime.now().isoformat(timespec="seconds")
-            cur = self._db.conn.execute(
+            cur = conn.execute(
                 "INSERT INTO import_batch (file_name, imported_at, format, mapping)"
                 " VALUES (?, ?, ?, ?)",
                 (file_name, now, format, json.dumps(dict(mapping or {}))),
             )
             batch_id = int(cur.lastrowid or 0)
-            pending: list[Mapping[str, Any]] = []
+            start = int(conn.execute("SELECT coalesce(max(id), 0) FROM evidence").fetchone()[0])
+            # The batch id is ours (an int), so it goes into the statement rather than into
+            # every row's parameters; SQLite numbers the rows start+1, start+2, ... itself.
+            insert = (
+                f"INSERT INTO evidence ({', '.join(EVIDENCE_COLUMNS)}) VALUES "
+                f"({batch_id:d}, {', '.join('?' * len(IMPORT_COLUMNS))})"
+            )
             count = 0
-            for row in rows:
-                pending.append(row)
-                if len(pending) >= 5000:
-                    count += self._insert_with_links(batch_id, pending, links)
-                    pending = []
-            count += self._insert_with_links(batch_id, pending, links)
+            pending = iter(rows)
+            while part := list(islice(pending, chunk)):
+                if not set(map(itemgetter(0), part)) <= _KINDS:
+                    raise ModelError(f"Evidence kind must be one of: {', '.join(EVIDENCE_KINDS)}.")
+                conn.executemany(insert, part)
+                count += len(part)
+                if tick is not None:
+                    tick(count)
+            end = int(conn.execute("SELECT coalesce(max(id), 0) FROM evidence").fetchone()[0])
+            if end != start + count:  # only when ids ran out and SQLite picked free ones
+                raise ModelError("The project has no room for more evidence ids.")
+            # One pass over the new rows fills the search index (see schema.py, version 2).
+            conn.execute(
+                "INSERT INTO evidence_fts (rowid, text) SELECT id, text FROM evidence WHERE id > ?",
+                (start,),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO evidence_step (evidence_id, step_id)"
+                f" VALUES (? + {start + 1:d}, ?)",
+                links,
+            )
             n = sample_size if sample_size is not None else count
-            self._db.conn.execute(
+            conn.execute(
                 "UPDATE import_batch SET rows = ?, sample_size = ? WHERE id = ?",
                 (count, n, batch_id),
             )
@@ -152,26 +207,95 @@ class EvidenceStore:
         return next(b for b in self.batches() if b.id == batch_id)
 
     def remove_batch(self, batch_id: int) -> None:
+        """Remove an import batch that no pain cites (the undo of its import). Evidence a pain
+        cites is removed with ``Project.remove_import_batch``, which updates the pains."""
         with self._db.atomic():
-            ids = "SELECT id FROM evidence WHERE batch_id = ?"
-            self._db.conn.execute(
-                f"DELETE FROM follow_up WHERE evidence_id IN ({ids})", (batch_id,)
-            )
-            self._db.conn.execute(
-                f"DELETE FROM evidence_step WHERE evidence_id IN ({ids})", (batch_id,)
-            )
-            self._db.conn.execute(
-                f"DELETE FROM pain_evidence WHERE evidence_id IN ({ids})", (batch_id,)
-            )
-            self._db.conn.execute(
-                "INSERT INTO evidence_fts (evidence_fts, rowid, text)"
-                " SELECT 'delete', id, text FROM evidence WHERE batch_id = ?",
-                (batch_id,),
-            )
-            self._db.conn.execute("DELETE FROM evidence WHERE batch_id = ?", (batch_id,))
-            self._db.conn.execute("DELETE FROM import_batch WHERE id = ?", (batch_id,))
+            self.take_batch(batch_id)
         self._emit(Change("removed", "import_batch", batch_id))
         self._emit(Change("removed", "evidence", 0, ("bulk",)))
+
+    # What a batch owns, table by table, in the order it goes back (parents first). The
+    # links keep their rowids, so even their stored order comes back; the other tables'
+    # rowids are their ids. Pain links are the project's: it rewrites the pains itself.
+    _BATCH_ROWS = (
+        ("import_batch", "SELECT * FROM import_batch WHERE id = ?"),
+        ("evidence", "SELECT * FROM evidence WHERE batch_id = ? ORDER BY id"),
+        (
+            "evidence_step",
+            "SELECT rowid AS rowid, * FROM evidence_step WHERE evidence_id IN"
+            " (SELECT id FROM evidence WHERE batch_id = ?) ORDER BY rowid",
+        ),
+        (
+            "follow_up",
+            "SELECT * FROM follow_up WHERE evidence_id IN"
+            " (SELECT id FROM evidence WHERE batch_id = ?) ORDER BY evidence_id",
+        ),
+    )
+
+    def batch_evidence_ids(self, batch_id: int) -> list[int]:
+        rows = self._db.conn.execute("SELECT id FROM evidence WHERE batch_id = ?", (batch_id,))
+        return [r[0] for r in rows]
+
+    def take_batch(self, batch_id: int) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+        """Delete an import batch with its evidence, step links, follow-ups and search
+        entries, inside the caller's transaction. Returns the deleted rows by table (column
+        names, rows) for :meth:`put_back_batch`. Refused while a pain cites the evidence."""
+        conn = self._db.conn
+        if conn.execute("SELECT 1 FROM import_batch WHERE id = ?", (batch_id,)).fetchone() is None:
+            raise ModelError(f"There is no import with id {batch_id}.")
+        ids = "SELECT id FROM evidence WHERE batch_id = ?"
+        cited = conn.execute(
+            f"SELECT count(DISTINCT pain_id) FROM pain_evidence WHERE evidence_id IN ({ids})",
+            (batch_id,),
+        ).fetchone()[0]
+        if cited:
+            raise ModelError(
+                f"{cited} pain(s) cite evidence of this import; remove it through the project, "
+                "which updates the pains."
+            )
+        taken: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+        for table, sql in self._BATCH_ROWS:
+            cur = conn.execute(sql, (batch_id,))
+            taken[table] = ([d[0] for d in cur.description], cur.fetchall())
+        conn.execute(f"DELETE FROM follow_up WHERE evidence_id IN ({ids})", (batch_id,))
+        conn.execute(f"DELETE FROM evidence_step WHERE evidence_id IN ({ids})", (batch_id,))
+        # An external-content index forgets a row only when told its old text.
+        conn.execute(
+            "INSERT INTO evidence_fts (evidence_fts, rowid, text)"
+            " SELECT 'delete', id, text FROM evidence WHERE batch_id = ?",
+            (batch_id,),
+        )
+        conn.execute("DELETE FROM evidence WHERE batch_id = ?", (batch_id,))
+        conn.execute("DELETE FROM import_batch WHERE id = ?", (batch_id,))
+        return taken
+
+    def put_back_batch(self, taken: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> int:
+        """Insert again what :meth:`take_batch` deleted, with the same ids, inside the
+        caller's transaction; returns the batch id. Refused if any of those ids is taken."""
+        conn = self._db.conn
+        _cols, (batch_row,) = taken["import_batch"]
+        batch_id = int(batch_row[0])
+        evidence_ids = [row[0] for row in taken["evidence"][1]]
+        batch_taken = conn.execute("SELECT 1 FROM import_batch WHERE id = ?", (batch_id,))
+        ids_taken = conn.execute(
+            "SELECT 1 FROM evidence WHERE id IN (SELECT value FROM json_each(?)) LIMIT 1",
+            (json.dumps(evidence_ids),),
+        )
+        if batch_taken.fetchone() or ids_taken.fetchone():
+            raise ModelError("The import cannot be put back: its evidence ids are already in use.")
+        for table, (columns, rows) in taken.items():
+            if rows:
+                conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)})"
+                    f" VALUES ({', '.join('?' * len(columns))})",
+                    rows,
+                )
+        conn.execute(
+            "INSERT INTO evidence_fts (rowid, text)"
+            " SELECT id, text FROM evidence WHERE batch_id = ?",
+            (batch_id,),
+        )
+        return batch_id
 
     def link(self, evidence_ids: Iterable[int], step_id: int) -> int:
         """Link evidence to a step; returns how many links were new."""
@@ -246,28 +370,6 @@ class EvidenceStore:
             [(i,) for i in ids],
         )
         return ids
-
-    def _insert_with_links(
-        self, batch_id: int, rows: list[Mapping[str, Any]], links: list[tuple[int, int]]
-    ) -> int:
-        if not rows:
-            return 0
-        start = int(
-            self._db.conn.execute("SELECT coalesce(max(id), 0) FROM evidence").fetchone()[0]
-        )
-        self._db.conn.executemany(
-            f"INSERT INTO evidence (id, {', '.join(EVIDENCE_COLUMNS)}) VALUES "
-            f"(?, {', '.join('?' * len(EVIDENCE_COLUMNS))})",
-            [(start + n + 1, *_evidence_values(batch_id, r)) for n, r in enumerate(rows)],
-        )
-        self._db.conn.execute(
-            "INSERT INTO evidence_fts (rowid, text) SELECT id, text FROM evidence WHERE id > ?",
-            (start,),
-        )
-        pairs = [(start + n + 1, s) for n, r in enumerate(rows) for s in r.get("step_ids", ())]
-        self.link_pairs(pairs)
-        links.extend(pairs)
-        return len(rows)
 
 
 def _text(value: Any) -> str:

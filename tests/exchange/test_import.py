@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from cxmapper.cli import main as cli
+from cxmapper.exchange.formats import guess_mapping
 from cxmapper.exchange.importer import plan_import, run_import
 from cxmapper.exchange.tabular import ImportFailure
 from cxmapper.exchange.values import parse_date, parse_score
@@ -342,7 +343,9 @@ def test_cli_import(journey: Project, tmp_path: Path, capsys) -> None:
 def test_values() -> None:
     assert parse_date("10/03/2026 09:15:22 AM") == "2026-10-03"
     assert parse_date("03.10.2026") == "2026-10-03"
-    assert parse_date("25/12/2026") == "2026-12-25"
+    assert parse_date("25/12/2026", "dmy") == "2026-12-25"
+    with pytest.raises(ValueError):
+        parse_date("25/12/2026", "mdy")
     assert parse_score("4,5") == 4.5
     assert parse_score("") is None
 
@@ -381,3 +384,215 @@ def test_generated_csvs_import_all_their_rows_or_nothing(
         assert result.imported == len(kept)
         texts = [t for (t,) in p.db.conn.execute("SELECT text FROM evidence ORDER BY id")]
         assert texts == [r[0].strip() for r in kept]
+
+
+# --- column mapping ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "customer", ["Customer ID", "customer_id", "CustomerId", "customerid", "Customer Id"]
+)
+def test_a_customer_id_column_maps_to_the_customer_not_the_response(customer: str) -> None:
+    assert guess_mapping([customer, "Comment"]) == {"customer_id": 0, "text": 1}
+    mapping = guess_mapping(["Response ID", customer, "Date", "Comment"])
+    assert (mapping["id"], mapping["customer_id"]) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (["ID", "Comment"], {"id": 0, "text": 1}),
+        (["Idea", "Comment"], {"text": 1}),  # "id" only as a whole word
+        (["Respondent ID", "Email", "Comments"], {"id": 0, "customer_id": 1, "text": 2}),
+        (["Ticket Id", "Customer", "Score"], {"id": 0, "customer_id": 1, "score": 2}),
+    ],
+)
+def test_id_is_matched_only_as_a_word(header: list[str], expected: dict[str, int]) -> None:
+    assert guess_mapping(header) == expected
+
+
+def test_customer_ids_make_reach_count_customers(journey: Project, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "c.csv",
+        [["Customer ID", "Comment"], ["ACME-1", "slow"], ["ACME-1", "slower"], ["ACME-2", "ok"]],
+    )
+    run_import(journey, plan_import(journey, path))
+    ids = [r[0] for r in journey.db.conn.execute("SELECT customer_id FROM evidence ORDER BY id")]
+    assert ids == ["ACME-1", "ACME-1", "ACME-2"]
+
+
+def realistic_qualtrics(tmp_path: Path, nps: list[str]) -> Path:
+    """Qualtrics' own wording: an NPS question that says "scale", its NPS group column, and
+    the "primary reason for your score" verbatim."""
+    tags = ["StartDate", "EndDate", "Status", "RecordedDate", "ResponseId", "RecipientEmail"]
+    tags += ["ExternalReference", "DistributionChannel", "Q1", "Q1_NPS_GROUP", "Q2", "Q3"]
+    nps_question = (
+        "On a scale from 0-10, how likely are you to recommend Northwind to a friend or colleague?"
+    )
+    questions = ["Start Date", "End Date", "Response Type", "Recorded Date", "Response ID"]
+    questions += ["Recipient Email", "External Data Reference", "Distribution Channel"]
+    questions += [nps_question, f"{nps_question} - Group"]
+    questions += ["What is the primary reason for your score?", "Which step was this about?"]
+    import_ids = [json.dumps({"ImportId": t}) for t in tags]
+    rows = [tags, questions, import_ids]
+    for n, score in enumerate(nps):
+        group = "Detractor" if int(score) <= 6 else "Promoter"
+        times = ["2026-10-01 09:00:00", "2026-10-01 09:05:00", "IP Address", "2026-10-01 09:05"]
+        answers = [score, group, f"reason {n}: the invoice was wrong", "Receives invoice"]
+        rows.append([*times, f"R_{n}", f"p{n}@acme.test", f"ACME-{n}", "email", *answers])
+    return write_csv(tmp_path / "qualtrics-nps.csv", rows)
+
+
+def test_qualtrics_nps_question_is_the_score_not_the_scale(
+    journey: Project, tmp_path: Path
+) -> None:
+    plan = plan_import(journey, realistic_qualtrics(tmp_path, ["3", "10"]))
+    mapping = plan.layout.mapping
+    assert plan.layout.format == "qualtrics" and "score_scale" not in mapping
+    assert plan.column_of("score") == "Q1" and plan.column_of("text") == "Q2"
+    assert (plan.column_of("id"), plan.column_of("customer_id")) == (
+        "ResponseId",
+        "ExternalReference",
+    )
+    run_import(journey, plan)
+    rows = journey.db.conn.execute("SELECT score, score_scale FROM evidence ORDER BY id")
+    assert rows.fetchall() == [(3.0, "0-10"), (10.0, "0-10")]
+
+
+def test_a_generic_file_with_response_in_its_first_row_is_not_surveymonkey(
+    journey: Project, tmp_path: Path
+) -> None:
+    rows = [
+        ["Respondent ID", "Kind", "Comment"],
+        ["7", "Response", "The invoice was wrong"],
+        ["8", "Open-Ended Response", "Slow support"],
+    ]
+    plan = plan_import(journey, write_csv(tmp_path / "g.csv", rows))
+    assert plan.layout.format == "generic" and len(plan.evidence) == 2
+    plain = [["Ticket", "Comment"], ["Response", "first"], ["T2", "second"]]
+    assert plan_import(journey, write_csv(tmp_path / "p.csv", plain)).layout.format == "generic"
+    # A real export's second row may name a choice's options; its respondent cells are blank.
+    real = [
+        ["Respondent ID", "Collector ID", "Which plan?", "", "Why?"],
+        ["", "", "Basic", "Pro", "Open-Ended Response"],
+        ["1001", "55", "Basic", "", "Slow support"],
+    ]
+    plan = plan_import(journey, write_csv(tmp_path / "sm.csv", real))
+    assert plan.layout.format == "surveymonkey" and len(plan.evidence) == 1
+
+
+# --- dates and scales ----------------------------------------------------------------------------
+
+
+def dated(tmp_path: Path, dates: list[str], header: str = "Date") -> Path:
+    rows = [[header, "Comment"], *[[d, f"comment {n}"] for n, d in enumerate(dates)]]
+    return write_csv(tmp_path / "dates.csv", rows)
+
+
+def stored_dates(project: Project) -> list[str]:
+    return [r[0] for r in project.db.conn.execute("SELECT date FROM evidence ORDER BY id")]
+
+
+def test_slashed_dates_are_read_in_one_order_per_column(journey: Project, tmp_path: Path) -> None:
+    path = dated(tmp_path, ["25/03/2026", "03/04/2026", "01/05/2026 14:00"])
+    plan = plan_import(journey, path)
+    assert plan.warnings == []
+    run_import(journey, plan)
+    assert stored_dates(journey) == ["2026-03-25", "2026-04-03", "2026-05-01"]
+
+
+def test_month_first_when_a_date_says_so(journey: Project, tmp_path: Path) -> None:
+    run_import(journey, plan_import(journey, dated(tmp_path, ["03/04/2026", "03/25/2026"])))
+    assert stored_dates(journey) == ["2026-03-04", "2026-03-25"]
+
+
+def test_contradicting_slashed_dates_are_refused(journey: Project, tmp_path: Path) -> None:
+    path = dated(tmp_path, ["01/02/2026", "25/03/2026", "03/04/2026", "04/25/2026"])
+    with pytest.raises(ImportFailure) as info:
+        plan_import(journey, path)
+    message = str(info.value)
+    assert "“dates.csv”" in message and "column “Date”" in message
+    assert "row 3 (25/03/2026)" in message and "row 5 (04/25/2026)" in message
+    assert "--date-order" in message and journey.evidence.count() == 0
+
+
+def test_ambiguous_dates_are_month_first_with_a_warning(journey: Project, tmp_path: Path) -> None:
+    path = dated(tmp_path, ["03/04/2026", "05/06/2026"])
+    plan = plan_import(journey, path)
+    assert len(plan.warnings) == 1 and "month-first" in plan.warnings[0]
+    run_import(journey, plan)
+    assert stored_dates(journey) == ["2026-03-04", "2026-05-06"]
+
+
+def test_date_order_option(journey: Project, tmp_path: Path) -> None:
+    path = dated(tmp_path, ["03/04/2026", "05/06/2026"])
+    plan = plan_import(journey, path, date_order="dmy")
+    assert plan.warnings == []
+    run_import(journey, plan)
+    assert stored_dates(journey) == ["2026-04-03", "2026-06-05"]
+    with pytest.raises(ImportFailure, match="not a date"):
+        plan_import(journey, dated(tmp_path, ["03/25/2026"]), date_order="dmy")
+    with pytest.raises(ImportFailure, match="date order"):
+        plan_import(journey, path, date_order="ymd")
+
+
+def scored(tmp_path: Path, header: str, scores: list[str]) -> Path:
+    rows = [[header, "Comment"], *[[s, f"comment {n}"] for n, s in enumerate(scores)]]
+    return write_csv(tmp_path / "scores.csv", rows)
+
+
+def stored_scales(project: Project) -> set[str]:
+    return {r[0] for r in project.db.conn.execute("SELECT score_scale FROM evidence")}
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["NPS", "Likelihood to recommend", "Score (0-10)", "Rating: how likely are you to return?"],
+)
+def test_a_header_that_names_nps_makes_the_scale_0_10(
+    journey: Project, tmp_path: Path, header: str
+) -> None:
+    run_import(journey, plan_import(journey, scored(tmp_path, header, ["3", "4", "3"])))
+    assert stored_scales(journey) == {"0-10"}
+
+
+def test_scale_from_values_without_a_hint(journey: Project, tmp_path: Path) -> None:
+    run_import(journey, plan_import(journey, scored(tmp_path, "Rating", ["3", "4"])))
+    assert stored_scales(journey) == {"1-5"}
+
+
+def test_scale_option_overrides_inference(journey: Project, tmp_path: Path) -> None:
+    plan = plan_import(journey, scored(tmp_path, "NPS", ["3", "4"]), scale="1-7")
+    run_import(journey, plan)
+    assert stored_scales(journey) == {"1-7"}
+    with pytest.raises(ImportFailure, match="not a scale"):
+        plan_import(journey, scored(tmp_path, "NPS", ["3"]), scale="ten")
+
+
+def test_cli_date_order_and_scale(journey: Project, tmp_path: Path, capsys) -> None:
+    path = journey.path
+    journey.close()
+    csv_path = write_csv(
+        tmp_path / "uk.csv", [["Date", "Rating", "Comment"], ["03/04/2026", "3", "slow"]]
+    )
+    args = ["import", str(path), str(csv_path), "--date-order", "dmy", "--scale", "0-10"]
+    assert cli(args) == 0
+    with Project.open(path) as p:
+        row = p.db.conn.execute("SELECT date, score_scale FROM evidence").fetchone()
+    assert tuple(row) == ("2026-04-03", "0-10")
+    assert cli(["import", str(path), str(csv_path), "--date-order", "ydm"]) == 1
+    err = capsys.readouterr().err
+    assert "“ydm” is not a date order" in err and err.count("\n") == 1
+
+
+def test_a_large_import_links_and_indexes_every_row(journey: Project, tmp_path: Path) -> None:
+    rows = [["Comment", "Score", "Touchpoint"]]
+    rows += [[f"word{n} invoice", str(n % 11), "Receives invoice"] for n in range(4500)]
+    result = run_import(journey, plan_import(journey, write_csv(tmp_path / "big.csv", rows)))
+    assert (result.imported, result.linked) == (4500, 4500)
+    step = journey.evidence.counts_by_step()
+    assert sorted(step.values()) == [4500]
+    assert [e.text for e in journey.evidence.search("word4499")] == ["word4499 invoice"]
+    ids = [r[0] for r in journey.db.conn.execute("SELECT evidence_id FROM evidence_step")]
+    evidence = [r[0] for r in journey.db.conn.execute("SELECT id FROM evidence")]
+    assert sorted(ids) == sorted(evidence)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -73,3 +74,54 @@ def test_the_undamaged_xlsx_imports(tmp_path: Path) -> None:
     path.write_bytes(XLSX)
     with Project.in_memory() as p:
         assert run_import(p, plan_import(p, path)).imported == 20
+
+
+def refusal(path: Path) -> str:
+    with Project.in_memory() as p:
+        with pytest.raises(ImportFailure) as info:
+            plan_import(p, path)
+        assert p.evidence.count() == 0 and p.evidence.batches() == []
+    message = str(info.value)
+    assert "\n" not in message and "nothing was imported" in message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"Comment,Score,Step\nfine,3,A\nshort,4\n", "row 3 has 2 fields but the header has 3"),
+        (b"Comment,Score,Step\nfine,3,A\nshort,4\n", "“Step” is missing"),
+        (b"Comment,Score\nfine,3\nlong,4,\n", "row 3 has 3 fields but the header has 2"),
+        (b"Comment,Score\n", "has a header but no rows"),
+        (b"Comment,Score\n\n\n", "has a header but no rows"),
+    ],
+)
+def test_ragged_and_header_only_files_are_refused(tmp_path: Path, content: bytes, words: str):
+    path = tmp_path / "ragged.csv"
+    path.write_bytes(content)
+    message = refusal(path)
+    assert words in message and "“ragged.csv”" in message
+
+
+def test_an_empty_line_between_rows_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(b"Comment,Score\nfirst,3\n\nsecond,4\n")
+    with Project.in_memory() as p:
+        plan = plan_import(p, path)
+        assert len(plan.evidence) == 2 and plan.skipped["empty row"] == 1
+
+
+def test_malformed_csv_names_the_record_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    # Row 2 spans three lines; the bad quote is in row 3's Comment (line 5 of the file).
+    path.write_bytes(b'Id,Comment,Score\n1,"two\nmore\nlines",3\n2,"bad" quote,4\n3,fine,5\n')
+    message = refusal(path)
+    assert "row 3, column “Comment”" in message and "malformed" in message
+    path.write_bytes(b'Id,Comment,Score\n1,"fine",3\n2,ok,"unterminated\n')
+    assert "row 3, column “Score”" in refusal(path)
+
+
+def test_qualtrics_and_surveymonkey_headers_without_rows_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "sm.csv"
+    path.write_bytes(b"Respondent ID,Collector ID,Comment\n,,Open-Ended Response\n")
+    assert "has a header but no rows" in refusal(path)
