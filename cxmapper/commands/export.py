@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxmapper.cli import CommandError, register
+from cxmapper.model.safety import ProjectFileError
+from cxmapper.model.validation import ModelError
+
+if TYPE_CHECKING:
+    from cxmapper.model.project import Project
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -16,17 +22,40 @@ def _args(p: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from cxmapper.exchange.workbook import export_workbook
     from cxmapper.model.project import Project
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise CommandError(f"“{out.name}”: the workbook name must end in .xlsx.")
-    with Project.open(args.path) as project:
-        image = None if args.no_map else map_png(project)
-        export_workbook(project, out, map_image=image)
+    if not out.parent.is_dir():
+        raise CommandError(f"“{out}” cannot be written: the folder “{out.parent}” does not exist.")
+    try:
+        with Project.open(args.path) as project:
+            _export(project, args, out)
+    except (CommandError, ProjectFileError, ModelError, KeyboardInterrupt):
+        raise  # already one sentence (the command line reports them)
+    except Exception as exc:
+        # Whatever failed, the user gets one sentence and an exit status, never a traceback.
+        raise CommandError(f"“{args.path}” could not be exported: {_reason(exc)}.") from exc
     print(f"Wrote {out}")
     return 0
+
+
+def _export(project: Project, args: argparse.Namespace, out: Path) -> None:
+    from cxmapper.exchange.workbook import export_workbook
+
+    try:
+        image = None if args.no_map else map_png(project)
+        export_workbook(project, out, map_image=image)
+    except OSError as exc:
+        raise CommandError(f"“{out}” could not be written: {_reason(exc)}.") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """The error's own words on one line, without the file name (the sentence names it)."""
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    text = " ".join(text.split()).rstrip(".") or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def map_png(project: object) -> bytes | None:
