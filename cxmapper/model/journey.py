@@ -2,7 +2,8 @@
 
 Cycle enumeration is bounded everywhere: a 2,000-step map holds over a million simple cycles,
 so loops are found as the backward flows inside strongly connected parts (linear time), and
-each loop is spelled out by one shortest path per backward flow, up to a cap.
+each loop is spelled out by one shortest path per backward flow, up to a cap. Questions about
+every loop through a step (the work groups to involve) use those parts directly, uncapped.
 """
 
 from __future__ import annotations
@@ -160,17 +161,23 @@ def critical_steps(project: Project, k: int | None = 200, seed: int = 0) -> dict
 
 def groups_to_involve(project: Project, pain_ids: list[int] | tuple[int, ...]) -> list[int]:
     """Work groups of the pains' steps, plus the groups on the loops and hand-offs that pass
-    through those steps, in lane order."""
-    steps = {s.id: s for s in project.step_views()}
+    through those steps, in lane order.
+
+    A step is on a loop through s when each can reach the other: exactly the steps of s's
+    strongly connected part (every one lies on a closed walk through s). One linear pass
+    finds every part, so no loop is missed and none is enumerated. Hand-offs through s are
+    its flows in from and out to other work groups."""
+    lane = {s.id: s.work_group_id for s in project.step_views()}
     pain_steps = {s for p in pain_ids for s in project.pain(p).step_ids}
-    groups = {steps[s].work_group_id for s in pain_steps}
+    groups = {lane[s] for s in pain_steps}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(lane)
     for f in project.flow_views():
+        graph.add_edge(f.source_id, f.target_id)
         if f.source_id in pain_steps or f.target_id in pain_steps:
-            a, b = steps[f.source_id].work_group_id, steps[f.target_id].work_group_id
-            if a != b:
-                groups |= {a, b}
-    analysis_loops = analyse(project).loops
-    for loop in analysis_loops:
-        if pain_steps.intersection(loop):
-            groups |= {steps[s].work_group_id for s in loop}
+            groups |= {lane[f.source_id], lane[f.target_id]}
+    for part in nx.strongly_connected_components(graph):
+        # A part of one step (with or without a flow to itself) adds no other group.
+        if len(part) > 1 and not pain_steps.isdisjoint(part):
+            groups |= {lane[s] for s in part}
     return [g.id for g in project.work_groups() if g.id in groups]

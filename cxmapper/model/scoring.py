@@ -96,7 +96,8 @@ def cost_per_customer(project: Project, pain: e.Pain) -> float:
 def evidence_sample(project: Project, pain: e.Pain) -> tuple[int, int]:
     """k = distinct customers among the pain's evidence (an item without a customer id counts
     as one); n = the sample sizes of the import batches that evidence came from (evidence
-    entered by hand counts as its own sample)."""
+    entered by hand counts as its own sample). n may come out below k when an import states
+    a sample smaller than the customers its rows name: :func:`score_pain` says so."""
     ids = list(pain.evidence_ids)
     if not ids:
         return 0, 0
@@ -118,7 +119,7 @@ def evidence_sample(project: Project, pain: e.Pain) -> tuple[int, int]:
         f"SELECT count(*) FROM evidence WHERE batch_id IS NULL AND id IN ({chosen})",
         (payload,),
     ).fetchone()[0]
-    return int(k), int(max(n, k))
+    return int(k), int(n)
 
 
 def score_pain(project: Project, pain: e.Pain, groups: dict[int, e.WorkGroup]) -> PainScore:
@@ -137,10 +138,18 @@ def score_pain(project: Project, pain: e.Pain, groups: dict[int, e.WorkGroup]) -
         cost_source=pain.cost_mode.value,
     )
     if pain.reach_source == e.ReachSource.EVIDENCE:
-        score.k, score.n = evidence_sample(project, pain)
+        score.k, sampled = evidence_sample(project, pain)
+        # A share above 100 % is impossible: the sample is taken as at least k, and said so.
+        score.n = max(sampled, score.k)
         if score.n == 0:
             score.warning = "No evidence is linked to this pain yet, so its reach is zero."
         else:
+            if sampled < score.k:
+                score.warning = (
+                    f"The evidence names {score.k:,} distinct customers but its imports "
+                    f"sampled only {sampled:,}; the sample is taken as {score.k:,}. Check the "
+                    "sample sizes of the imports."
+                )
             p = score.k / score.n
             low, high = wilson_interval(score.k, score.n)
             score.share = p
@@ -148,6 +157,12 @@ def score_pain(project: Project, pain: e.Pain, groups: dict[int, e.WorkGroup]) -
     else:
         if pain.reach_estimate_count is not None:
             reach = float(pain.reach_estimate_count)
+            if reach > N:  # only from files written before estimates were checked
+                score.warning = (
+                    f"The estimate of {reach:,.0f} customers affected is more than the customer "
+                    f"base ({N:,}); reach is taken as the whole customer base."
+                )
+                reach = float(N)
         elif pain.reach_estimate_share is not None:
             reach = pain.reach_estimate_share * N
         else:

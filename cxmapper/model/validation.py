@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from cxmapper.model import entities as e
@@ -76,6 +77,24 @@ def check_settings(s: e.ProjectSettings) -> e.ProjectSettings:
     return s
 
 
+def check_customer_base(s: e.ProjectSettings, pains: Iterable[e.Pain]) -> None:
+    """Refuse a customer base smaller than a pain's estimated number of customers affected:
+    the estimate would claim more customers than there are."""
+    over = [
+        p
+        for p in pains
+        if p.reach_estimate_count is not None and p.reach_estimate_count > s.customer_base
+    ]
+    if over:
+        top = max(over, key=lambda p: (p.reach_estimate_count or 0.0, -p.id))
+        others = f" and {len(over) - 1} other pain(s)" if len(over) > 1 else ""
+        raise ModelError(
+            f"The customer base cannot drop to {s.customer_base:,}: the pain “{top.title}”"
+            f"{others} estimate more customers affected (up to "
+            f"{top.reach_estimate_count or 0.0:,.0f}); lower those estimates first."
+        )
+
+
 def check_entity(project: Project, item: Any, *, existing: bool = False) -> None:
     """Raise :class:`ModelError` if ``item`` is not valid in ``project``."""
     if isinstance(item, e.WorkGroup):
@@ -127,6 +146,13 @@ def _check_pain(project: Project, p: e.Pain) -> None:
         _number(p.reach_estimate_share, "estimated share of customers", 0.0, 1.0)
     if p.reach_estimate_count is not None:
         _number(p.reach_estimate_count, "estimated number of customers")
+        base = project.settings.customer_base
+        if p.reach_estimate_count > base:
+            raise ModelError(
+                f"The estimate of {p.reach_estimate_count:,.0f} customers affected is more than "
+                f"the customer base ({base:,} a year); raise the customer base in the project "
+                "settings first."
+            )
     _number(p.extra_contacts, "number of extra contacts")
     _number(p.rework_cost, "rework and refund cost")
     _number(p.extra_churn, "extra churn probability", 0.0, 1.0)

@@ -127,7 +127,11 @@ class MoveSteps(Command):
 
     def __init__(self, project: Project, moves: dict[int, dict[str, Any]]) -> None:
         n = len(moves)
-        super().__init__("Move step" if n == 1 else f"Move {n} steps")
+        if n == 1:
+            text = f"Move step {_quote(project.step(next(iter(moves))).title)}"
+        else:
+            text = f"Move {n} steps"
+        super().__init__(text)
         self.project = project
         self.after = moves
         self.before = {
@@ -168,14 +172,22 @@ class AddFlow(Command):
 class DeleteItems(Command):
     """Delete flows and steps (with their flows and links) as one edit."""
 
-    def __init__(self, project: Project, step_ids: list[int], flow_ids: list[int]) -> None:
-        n = len(step_ids) + len(flow_ids)
-        if n == 1 and step_ids:
-            text = f"Delete step {_quote(project.step(step_ids[0]).title)}"
-        elif n == 1:
-            text = "Delete flow"
+    def __init__(
+        self, project: Project, step_ids: list[int], flow_ids: list[int], verb: str = "Delete"
+    ) -> None:
+        if len(step_ids) == 1 and not flow_ids:
+            text = f"{verb} step {_quote(project.step(step_ids[0]).title)}"
+        elif len(flow_ids) == 1 and not step_ids:
+            flow = project.flow(flow_ids[0])
+            ends = (project.step(flow.source_id).title, project.step(flow.target_id).title)
+            text = f"{verb} flow {_quote(ends[0], 24)} → {_quote(ends[1], 24)}"
         else:
-            text = f"Delete {n} items"
+            parts = [
+                f"{n} {what}{'s' * (n != 1)}"
+                for n, what in ((len(step_ids), "step"), (len(flow_ids), "flow"))
+                if n
+            ]
+            text = f"{verb} {' and '.join(parts)}"
         super().__init__(text)
         self.project, self.step_ids, self.flow_ids = project, step_ids, flow_ids
         self.removals: list[Removal] = []
@@ -370,3 +382,27 @@ class SetFollowUp(Command):
 
     def revert(self) -> None:
         self.project.evidence.set_follow_up(self.before)
+
+
+class RemoveImportBatch(Command):
+    """Remove an import with all the evidence it brought in (and take that evidence out of
+    the pains citing it); undo puts everything back with the same ids."""
+
+    def __init__(self, project: Project, batch_id: int) -> None:
+        # Local import: the header of this module belongs to the lead's part of the file.
+        from cxmapper.model.project import BatchRemoval
+
+        batch = next((b for b in project.evidence.batches() if b.id == batch_id), None)
+        name = batch.file_name if batch else f"#{batch_id}"
+        super().__init__(f"Remove import {_quote(name)}")
+        self.project, self.batch_id = project, batch_id
+        self.removal: BatchRemoval | None = None
+
+    def do(self) -> None:
+        self.removal = self.project.remove_import_batch(self.batch_id)
+
+    def revert(self) -> None:
+        assert self.removal is not None
+        self.project.restore_import_batch(self.removal)
+        # The rows live in the file again; redo takes them afresh, so drop this copy.
+        self.removal = None

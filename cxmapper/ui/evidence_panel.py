@@ -33,7 +33,7 @@ from cxmapper.model.entities import ActionKind, Evidence
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import bright_spots, named_praise, step_stats
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
-from cxmapper.ui.commands import AddAction, LinkEvidence, push
+from cxmapper.ui.commands import AddAction, LinkEvidence, RemoveImportBatch, push
 from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.tables import ColumnsModel, sorted_table
 
@@ -378,17 +378,21 @@ class EvidencePanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, b.id)
             self.batches.addItem(item)
 
-    def remove_batch(self) -> None:
+    def remove_batch(self) -> str | None:
+        """Remove the selected import (one undoable edit); returns the refusal, if any."""
         item = self.batches.currentItem()
         if item is None:
-            return
+            return None
         answer = QMessageBox.question(
             self,
             "Remove import",
-            f"Remove “{item.text()}” and every evidence item it brought in? (Import the file "
-            "again to bring them back.)",
+            f"Remove “{item.text()}” and every evidence item it brought in, also from the "
+            "pains that cite it? (Edit → Undo brings them back.)",
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.project.evidence.remove_batch(int(item.data(Qt.ItemDataRole.UserRole)))
-            # Undo steps that refer to the removed evidence no longer apply.
-            self.ctx.undo_stack.clear()
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        command = RemoveImportBatch(self.project, int(item.data(Qt.ItemDataRole.UserRole)))
+        error = push(self.ctx.undo_stack, command)
+        if error:
+            QMessageBox.warning(self, "Remove import", error)
+        return error

@@ -95,6 +95,7 @@ def test_bubbles_sit_at_reach_and_cost_with_area_proportional_to_impact(
 
 
 def test_wide_spreads_use_log_scales(ctx: DocumentContext, matrix: PriorityMatrix) -> None:
+    ctx.project.update_settings(customer_base=100_000)  # an estimate never exceeds the base
     a = pain(ctx, "Rare and cheap", 10, 5)
     b = pain(ctx, "Common", 1_000, 50)
     c = pain(ctx, "Everyone, costly", 100_000, 5_000)

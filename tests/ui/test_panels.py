@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QMessageBox, QWizard
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWizard
 
 from cxmapper.model.demo import write_demo
+from cxmapper.model.entities import Pain, Step
 from cxmapper.model.scoring import score_pains
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
+from cxmapper.ui.commands import UpdateItem, push
 from cxmapper.ui.import_wizard import ImportWizard
 from cxmapper.ui.main_window import MainWindow
+from tests.conftest import snapshot
 
 
 @pytest.fixture
@@ -276,3 +279,50 @@ def test_keyword_rules_link_matching_evidence_in_one_undoable_edit(window: MainW
     assert project.evidence.counts_by_step()[target] == before + expected
     window.ctx.undo_stack.undo()
     assert project.evidence.counts_by_step().get(target, 0) == before
+
+
+def test_removing_an_import_is_undoable_and_keeps_the_history(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: pytest.fail(str(a)))
+    ev = panel(window, "evidence")
+    project = window.ctx.project
+    stack = window.ctx.undo_stack
+    step = step_id(window, "Receives invoice")
+    window.ctx.set_selection(steps=[step])
+    # An earlier edit: removing an import used to clear the whole history.
+    assert push(stack, UpdateItem(project, Step, step, "Rename", title="Invoice")) is None
+    batch = project.evidence.batches()[0]
+    batch_ids = set(project.evidence.batch_evidence_ids(batch.id))
+    cited = next(p for p in project.pains() if batch_ids & set(p.evidence_ids))
+    original = snapshot(project)
+    shown = ev.step_model.rowCount()
+
+    ev.tabs.setCurrentIndex(ev.tabs.count() - 1)
+    ev.batches.setCurrentRow(0)
+    button = next(b for b in ev.findChildren(QPushButton) if b.text().startswith("Remove the"))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    assert batch.id not in [b.id for b in project.evidence.batches()]
+    assert ev.batches.count() == len(project.evidence.batches())
+    assert stack.count() == 2 and stack.undoText() == f"Remove import '{batch.file_name}'"
+    pain = project.pain(cited.id)
+    assert pain.evidence_ids and not batch_ids & set(pain.evidence_ids)
+    assert ev.step_model.rowCount() < shown  # the panel shows what is left at the step
+    scores = {s.pain_id: s for s in score_pains(project)}
+    assert scores[pain.id].evidence_count == len(pain.evidence_ids)
+    # The pain can still be edited (it used to fail: "FOREIGN KEY constraint failed").
+    assert push(stack, UpdateItem(project, Pain, pain.id, "Edit", extra_contacts=1.5)) is None
+    stack.undo()
+
+    window.action("undo").trigger()
+    assert snapshot(project) == original
+    assert ev.batches.count() == len(project.evidence.batches())
+    assert ev.step_model.rowCount() == shown
+    window.action("redo").trigger()
+    assert batch.id not in [b.id for b in project.evidence.batches()]
+    assert not batch_ids & set(project.pain(cited.id).evidence_ids)
+    window.action("undo").trigger()
+    window.action("undo").trigger()  # the earlier rename is still there to undo
+    assert project.step(step).title == "Receives invoice"
