@@ -7,6 +7,7 @@ from itertools import islice
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHeaderView, QInputDialog, QLabel
 
 from cxmapper.model.events import Change
@@ -59,6 +60,7 @@ class CloseLoopPanel(TablePanel):
         ])  # fmt: skip
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
+        self._stale = True
         self.note = QLabel()
         self.layout().insertWidget(0, self.note)
         ctx.changed.connect(self._on_change)
@@ -68,21 +70,34 @@ class CloseLoopPanel(TablePanel):
         self.ctx.changed.disconnect(self._on_change)
 
     def _on_change(self, change: Change) -> None:
-        if change.entity in ("evidence", "import_batch", "step"):
+        # Only what the list shows: detractors and follow-ups, and the titles of their steps
+        # (a move, a new emotion or a new step leaves it as it is).
+        if change.entity in ("evidence", "import_batch") or (
+            change.entity == "step" and (change.kind != "changed" or "title" in change.fields)
+        ):
+            self._stale = True
+            if self.isVisible():  # a panel behind another tab catches up when it is shown
+                self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
             self.refresh()
 
     def refresh(self) -> None:
+        self._stale = False
         items = list(islice(detractors(self.ctx.project), SHOWN + 1))
-        done = sum(d.status != "open" for d in items[:SHOWN])
-        more = (
-            " (the newest 2,000 shown; the exported workbook lists all)"
-            if len(items) > SHOWN
-            else ""
-        )
-        self.note.setText(
-            f"{min(len(items), SHOWN):,} detractors to call back, {done:,} followed up{more}."
-        )
-        self.model.set_items(items[:SHOWN])
+        shown = items[:SHOWN]
+        done = sum(d.status != "open" for d in shown)
+        if len(items) > SHOWN:
+            text = (
+                f"More than {SHOWN:,} detractors to call back; the newest {SHOWN:,} are shown "
+                f"({done:,} of them followed up) and the exported workbook lists all."
+            )
+        else:
+            text = f"{len(shown):,} detractors to call back, {done:,} followed up."
+        self.note.setText(text)
+        self.model.set_items(shown)
 
     def selected_ids(self) -> list[int]:
         rows = [self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()]

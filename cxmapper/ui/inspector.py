@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -59,6 +59,10 @@ class Inspector(QWidget):
         self.ctx = ctx
         self.project = ctx.project
         self._loading = False
+        self._refresh_soon = QTimer(self)
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.setInterval(0)
+        self._refresh_soon.timeout.connect(self.refresh)
         self.pages = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -74,6 +78,7 @@ class Inspector(QWidget):
         self.refresh()
 
     def detach(self) -> None:
+        self._refresh_soon.stop()
         self.ctx.selectionChanged.disconnect(self.refresh)
         self.ctx.changed.disconnect(self._on_change)
 
@@ -250,8 +255,10 @@ class Inspector(QWidget):
         self.checks.setText("<br>".join(lines))
 
     def _on_change(self, change: Change) -> None:
+        # One edit may announce several changes (a deletion with its flows): refresh once,
+        # after the edit, rather than once per announcement.
         if change.entity in ("step", "flow", "work_group", "stage", "evidence"):
-            self.refresh()
+            self._refresh_soon.start()
 
     # --- editing ------------------------------------------------------------------------------
 
@@ -268,12 +275,15 @@ class Inspector(QWidget):
         step = self.project.step(steps[0])
         if getattr(step, field) == value:
             return
-        names = {
-            "title": "Rename step",
-            "work_group_id": "Move step to another work group",
-            "stage_id": "Move step to another stage",
-        }
-        text = names.get(field, f"Change {field.replace('_', ' ')} of '{step.title}'")
+        if field == "title":
+            text = f"Rename step '{step.title}' to '{value}'"
+        elif field == "work_group_id":
+            text = f"Move '{step.title}' to {self.project.work_group(value).name}"
+        elif field == "stage_id":
+            stage = self.project.stage(value).name if value is not None else "no stage"
+            text = f"Move '{step.title}' to {stage}"
+        else:
+            text = f"Change {field.replace('_', ' ')} of '{step.title}'"
         self._push(UpdateItem(self.project, e.Step, step.id, text, **{field: value}))
 
     def _set_flow_label(self) -> None:

@@ -286,17 +286,27 @@ def _export_image(w: MainWindow) -> None:
         return
     from PySide6.QtWidgets import QFileDialog
 
-    from cxmapper.ui.render import render_to_file
-
     base = w.ctx.project.path.with_suffix(".png") if w.ctx.project.path else Path("journey.png")
-    path, _ = QFileDialog.getSaveFileName(
+    path, chosen = QFileDialog.getSaveFileName(
         w, "Export map image", str(base), "PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"
     )
     if not path:
         return
+    export_map_image(w, Path(path), chosen)
+
+
+def export_map_image(w: MainWindow, path: Path, chosen_filter: str = "") -> bool:
+    """Render the map to ``path``; a name without a known ending takes the chosen type's."""
+    from cxmapper.ui.render import render_to_file
+
+    assert w.ctx is not None
+    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        ending = next((e for e in (".svg", ".pdf") if f"*{e}" in chosen_filter), ".png")
+        path = path.with_name(path.name + ending)
     try:
-        render_to_file(w.ctx.project, Path(path))
+        render_to_file(w.ctx.project, path)
     except (OSError, ValueError) as exc:
         QMessageBox.warning(w, "Export map image", str(exc))
-        return
-    w.statusBar().showMessage(f"Map exported to {Path(path).name}.", 8000)
+        return False
+    w.statusBar().showMessage(f"Map exported to {path.name}.", 8000)
+    return True

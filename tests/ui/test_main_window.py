@@ -110,7 +110,8 @@ def test_inspector_edits_a_step_with_undo(qtbot, window: MainWindow, demo: Path)
     ctx.undo_stack.undo()
     ctx.undo_stack.undo()
     assert ctx.project.step(step.id) == step
-    assert inspector.title.text() == step.title
+    # The inspector catches up once the edit's announcements are over.
+    qtbot.waitUntil(lambda: inspector.title.text() == step.title, timeout=2000)
 
 
 def test_save_a_copy_is_sound(window: MainWindow, demo: Path, tmp_path: Path) -> None:

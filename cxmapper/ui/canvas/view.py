@@ -395,11 +395,11 @@ class JourneyView(QGraphicsView):
         self.begin_interaction(Connect(self, current, by_click=True))
         self.message.emit("Click the step this flow goes to (Esc cancels).")
 
-    def delete_selected(self) -> None:
+    def delete_selected(self, verb: str = "Delete") -> None:
         steps = list(self.ctx.selected_step_ids())
         flows = list(self.ctx.selected_flow_ids())
         if steps or flows:
-            push(self.ctx.undo_stack, DeleteItems(self.project, steps, flows))
+            push(self.ctx.undo_stack, DeleteItems(self.project, steps, flows, verb))
 
     def select_all(self) -> None:
         self.ctx.set_selection(steps=sorted(self.journey_scene.cards), flows=[])
@@ -421,7 +421,7 @@ class JourneyView(QGraphicsView):
 
     def cut_selected(self) -> None:
         self.copy_selected()
-        self.delete_selected()
+        self.delete_selected("Cut")
 
     def paste(self) -> list[int]:
         data = QGuiApplication.clipboard().mimeData()
