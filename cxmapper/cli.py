@@ -60,11 +60,10 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from cxmapper.model.project import Project
     from cxmapper.model.safety import inspect
-    from cxmapper.model.schema import SCHEMA_VERSION
 
     version = inspect(args.path, for_writing=False)
-    if version == SCHEMA_VERSION:  # older files are checked again after their upgrade
-        Project.check_contents(args.path)
+    # Every value too, as opening would see it (an older file upgraded in memory first).
+    Project.check_contents(args.path)
     if not args.quiet:
         print(f"{Path(args.path).name}: sound CX Mapper project (file version {version}).")
     return EXIT_OK

@@ -20,11 +20,13 @@ from cxmapper.model import store
 from cxmapper.model.events import Change, Emitter, EntityName, Listener
 from cxmapper.model.evidence_store import EvidenceStore
 from cxmapper.model.safety import ProjectFileError
+from cxmapper.model.schema import SCHEMA_VERSION
 from cxmapper.model.validation import (
     ModelError,
     check_customer_base,
     check_entity,
     check_settings,
+    check_stored_evidence,
 )
 
 T = TypeVar("T")
@@ -86,9 +88,19 @@ class Project:
             self._flows: dict[int, e.Flow] = store.load_all(db, e.Flow)
             self._pains: dict[int, e.Pain] = store.load_all(db, e.Pain)
             self._actions: dict[int, e.Action] = store.load_all(db, e.Action)
-            for kind in (self._work_groups, self._stages, self._steps, self._flows):
+            # Every entity a view will read is checked now, so a file from someone else with
+            # a bad value is refused here, in one sentence, not by a crash in some panel.
+            for kind in (
+                self._work_groups,
+                self._stages,
+                self._steps,
+                self._flows,
+                self._pains,
+                self._actions,
+            ):
                 for item in kind.values():
                     check_entity(self, item, existing=True)
+            check_stored_evidence(db)
         except (ValueError, TypeError, KeyError, sqlite3.DatabaseError) as exc:
             name = path.name if path else "The project"
             raise ProjectFileError(
@@ -111,7 +123,7 @@ class Project:
     def open(cls, path: str | Path) -> Project:
         """Open an existing project for editing; a bad file raises :class:`ProjectFileError`
         and is left exactly as it was."""
-        p = Path(path)
+        p = Path(path).resolve()  # one name per file, wherever it was opened from
         db, lock = store.open_database(p, create=False)
         try:
             # One transaction: an upgraded file that then fails to load is rolled back.
@@ -125,13 +137,29 @@ class Project:
 
     @classmethod
     def check_contents(cls, path: str | Path) -> None:
-        """Load a current-version file through a read-only connection and validate every
-        entity, as opening it would, without writing or locking it."""
-        from cxmapper.model.safety import connect_readonly
+        """Load a file through a read-only connection and validate every entity, as opening
+        it would, without writing or locking it. An older file is first copied into memory
+        and upgraded there, so it is judged as it will be once opened."""
+        from cxmapper.model.safety import committed_state
 
         p = Path(path)
-        conn = connect_readonly(p)
+        with committed_state(p) as state:
+            cls._check_state(state, p)
+
+    @classmethod
+    def _check_state(cls, state: Path, p: Path) -> None:
+        from cxmapper.model.safety import connect_readonly
+
+        conn = connect_readonly(state)
         try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                memory = store.memory_connection()
+                conn.backup(memory)
+                conn.close()
+                conn = memory
+                db = Database(conn, execute_plugins=False)
+                with db.atomic():
+                    store.upgrade(db)
             cls(Database(conn, execute_plugins=False), p, None)
         finally:
             conn.close()

@@ -8,8 +8,12 @@ file that passes every check is then opened for writing. Each refusal is one pla
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -74,8 +78,40 @@ def inspect(path: str | os.PathLike[str], *, for_writing: bool = True) -> int:
         )
     if version < 1:
         raise ProjectFileError(f"“{name}” is not a complete CX Mapper project.")
-    # Even a check must see the last committed state, not the pages a crash left half-written.
-    _recover_interrupted_edit(p)
+    # Bytes 18-19 are 2 in a write-ahead-log database. CX Mapper never writes one, and the
+    # read-only inspection below cannot see what a -wal file beside it would add.
+    if header[18] == 2 or header[19] == 2 or _non_empty(p.with_name(p.name + "-wal")):
+        raise ProjectFileError(
+            f"“{name}” was written in a mode CX Mapper does not use (write-ahead log), so it "
+            "is not opened for safety."
+        )
+    journal = p.with_name(p.name + "-journal")
+    if _non_empty(journal):
+        # A crash left an edit half-written: judge the last committed state, restored in a
+        # copy, and touch the real file only once that state has passed every check.
+        version = _inspect_recovered_copy(p, journal, name)
+        if for_writing:
+            _roll_back_in_place(p)
+    else:
+        _inspect_database(p, name, version)
+    no_write_bits = not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    # The mode bits count too: root may write anywhere, but a file marked read-only is meant so.
+    if for_writing and (no_write_bits or not os.access(p, os.W_OK)):
+        raise ProjectFileError(f"“{name}” is read-only; save a copy to work on it.")
+    if for_writing and not os.access(p.parent if str(p.parent) else Path("."), os.W_OK):
+        raise ProjectFileError(f"The folder holding “{name}” is read-only; save a copy elsewhere.")
+    return version
+
+
+def _non_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _inspect_database(p: Path, name: str, version: int) -> None:
+    """Integrity, exactly our schema, and links that point at existing rows."""
     try:
         conn = connect_readonly(p)
         try:
@@ -87,38 +123,52 @@ def inspect(path: str | os.PathLike[str], *, for_writing: bool = True) -> int:
                     f"“{name}” holds database objects CX Mapper did not create, so it is not "
                     "opened for safety."
                 )
+            if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise ProjectFileError(
+                    f"“{name}” is damaged (some of its links point at items that do not exist)."
+                )
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise ProjectFileError(f"“{name}” is damaged or unreadable ({exc}).") from None
-    no_write_bits = not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-    # The mode bits count too: root may write anywhere, but a file marked read-only is meant so.
-    if for_writing and (no_write_bits or not os.access(p, os.W_OK)):
-        raise ProjectFileError(f"“{name}” is read-only; save a copy to work on it.")
-    if for_writing and not os.access(p.parent if str(p.parent) else Path("."), os.W_OK):
-        raise ProjectFileError(f"The folder holding “{name}” is read-only; save a copy elsewhere.")
-    return version
 
 
-def _recover_interrupted_edit(p: Path) -> None:
-    """Roll back an edit a crash left half-written, before the file is inspected.
-
-    A hot rollback journal beside the file means a CX Mapper process died inside a
-    transaction. Reading the file immutably would see the half-written pages, so SQLite is
-    let to roll the journal back first: this restores the last committed state, the only
-    write ever made to a file before it passes inspection.
-    """
+@contextmanager
+def committed_state(p: Path) -> Iterator[Path]:
+    """The file as its last commit left it: ``p`` itself, or, when a crash left a hot
+    journal beside it, a rolled-back copy in a temporary folder (``p`` is not touched)."""
     journal = p.with_name(p.name + "-journal")
-    try:
-        if journal.stat().st_size == 0:
-            return
-    except OSError:
+    if not _non_empty(journal):
+        yield p
         return
+    with tempfile.TemporaryDirectory(prefix="cxmap-inspect-") as folder:
+        copy = Path(folder) / p.name
+        shutil.copyfile(p, copy)
+        shutil.copyfile(journal, copy.with_name(copy.name + "-journal"))
+        _roll_back_in_place(copy)
+        yield copy
+
+
+def _inspect_recovered_copy(p: Path, journal: Path, name: str) -> int:
+    """Copy the file and its hot journal aside, let SQLite roll the copy back, inspect it."""
+    with committed_state(p) as copy:
+        with open(copy, "rb") as fh:
+            header = fh.read(100)
+        version = int.from_bytes(header[60:64], "big")
+        if not header.startswith(SQLITE_MAGIC) or not 1 <= version <= SCHEMA_VERSION:
+            raise ProjectFileError(f"“{name}” is damaged (an interrupted edit cannot be undone).")
+        _inspect_database(copy, name, version)
+        return version
+
+
+def _roll_back_in_place(p: Path) -> None:
+    """Let SQLite roll back the edit a crash left half-written (the hot journal beside
+    ``p``), restoring the last committed state."""
     conn = sqlite3.connect(str(p))
     try:
         conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
     except sqlite3.DatabaseError:
-        pass  # inspection that follows reports the damage
+        pass  # the inspection that follows reports the damage
     finally:
         conn.close()

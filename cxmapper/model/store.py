@@ -61,6 +61,9 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
+    # Always a rollback journal: one self-contained file between edits (a WAL file beside it
+    # would hold committed edits the .cxmap alone does not have).
+    conn.execute("PRAGMA journal_mode = DELETE")
 
 
 def open_database(path: Path, *, create: bool) -> tuple[Database, FileLock]:
@@ -100,10 +103,15 @@ def upgrade(db: Database) -> None:
         apply_migrations(db)
 
 
-def memory_database() -> Database:
+def memory_connection() -> sqlite3.Connection:
+    """An empty in-memory database with the same settings as a project file's."""
     conn = sqlite3.connect(":memory:")
     _configure(conn)
-    db = Database(conn, execute_plugins=False)
+    return conn
+
+
+def memory_database() -> Database:
+    db = Database(memory_connection(), execute_plugins=False)
     apply_migrations(db)
     return db
 
@@ -122,6 +130,7 @@ def save_copy(db: Database, dest: Path) -> None:
         db.conn.execute("VACUUM INTO ?", (tmp,))
         check = sqlite3.connect(tmp)
         try:
+            check.execute("PRAGMA trusted_schema = OFF")
             app_id = check.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:  # older SQLite builds did not copy the header
                 check.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -123,12 +123,12 @@ def check_entity(project: Project, item: Any, *, existing: bool = False) -> None
             if not project.exists(e.Step, end):
                 raise ModelError("A flow must connect two existing steps.")
     elif isinstance(item, e.Pain):
-        _check_pain(project, item)
+        _check_pain(project, item, existing=existing)
     elif isinstance(item, e.Action):
         _check_action(project, item)
 
 
-def _check_pain(project: Project, p: e.Pain) -> None:
+def _check_pain(project: Project, p: e.Pain, *, existing: bool = False) -> None:
     _text(p.title, "pain title")
     _text(p.description, "pain description", required=False, limit=100_000)
     p.reach_source = _enum(e.ReachSource, p.reach_source, "reach source")
@@ -147,7 +147,9 @@ def _check_pain(project: Project, p: e.Pain) -> None:
     if p.reach_estimate_count is not None:
         _number(p.reach_estimate_count, "estimated number of customers")
         base = project.settings.customer_base
-        if p.reach_estimate_count > base:
+        # A file saved before this rule may hold such an estimate: scoring caps it, and the
+        # file still opens; only a new edit is refused.
+        if p.reach_estimate_count > base and not existing:
             raise ModelError(
                 f"The estimate of {p.reach_estimate_count:,.0f} customers affected is more than "
                 f"the customer base ({base:,} a year); raise the customer base in the project "
@@ -189,3 +191,34 @@ def _check_action(project: Project, a: e.Action) -> None:
         raise ModelError("The due date cannot be before the start date.")
     _number(a.investment, "investment")
     _number(a.expected_reduction, "expected reduction", 0.0, 1.0)
+
+
+FOLLOW_UP_STATUSES = ("open", "contacted", "resolved")
+
+
+def check_stored_evidence(db: Any) -> None:
+    """Check the evidence-side rows the views read without loading all evidence: import
+    batches (their column mapping and counts) and close-the-loop statuses."""
+    import json
+
+    for name, mapping, rows, sample in db.conn.execute(
+        "SELECT file_name, mapping, rows, sample_size FROM import_batch"
+    ):
+        _text(name, "import file name")
+        try:
+            parsed = json.loads(mapping or "{}")
+        except (TypeError, ValueError):
+            raise ModelError("An import's column mapping is damaged.") from None
+        if not isinstance(parsed, dict) or not all(
+            isinstance(k, str) and isinstance(v, str | int | float) for k, v in parsed.items()
+        ):
+            raise ModelError("An import's column mapping is damaged.")
+        _number(rows, "number of imported rows")
+        _number(sample, "sample size")
+    marks = ", ".join("?" for _ in FOLLOW_UP_STATUSES)
+    bad = db.conn.execute(
+        f"SELECT count(*) FROM follow_up WHERE status NOT IN ({marks}) OR typeof(owner) != 'text'",
+        FOLLOW_UP_STATUSES,
+    ).fetchone()[0]
+    if bad:
+        raise ModelError(f"{bad} close-the-loop status(es) are not ones CX Mapper writes.")

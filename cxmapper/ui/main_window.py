@@ -126,7 +126,8 @@ class MainWindow(QMainWindow):
         self.open_path(path)
 
     def open_path(self, path: Path) -> bool:
-        if self.ctx is not None and self.ctx.project.path == path.resolve():
+        path = path.resolve()  # recent files and "already open" compare absolute paths
+        if self.ctx is not None and self.ctx.project.path == path:
             return True
         try:
             project = Project.open(path)
@@ -134,7 +135,18 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open project", str(exc))
             self._forget_recent(str(path))
             return False
-        self._show_project(project)
+        try:
+            self._show_project(project)
+        except Exception as exc:  # a view failed on something the checks let through
+            self.close_project()
+            project.close()  # closing twice is harmless
+            QMessageBox.warning(
+                self,
+                "Cannot open project",
+                f"“{path.name}” could not be shown ({type(exc).__name__}: {exc}); "
+                "the file was not changed.",
+            )
+            return False
         return True
 
     def _show_project(self, project: Project) -> None:
@@ -482,8 +494,11 @@ class MainWindow(QMainWindow):
             export_workbook(
                 self.ctx.project, path, map_image=bytes(buffer.data().data()), progress=progress
             )
-        except OSError as exc:
-            QMessageBox.warning(self, "Export plan", f"The workbook could not be written: {exc}.")
+        except Exception as exc:  # nothing half-written is left: say why, keep working
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            QMessageBox.warning(
+                self, "Export plan", f"The workbook “{path.name}” could not be written: {reason}."
+            )
             return False
         finally:
             dialog.close()

@@ -140,6 +140,76 @@ def dangling_reference(p: Path) -> None:
     _raw(p, "PRAGMA foreign_keys = OFF", "UPDATE step SET work_group_id = 77")
 
 
+def hostile_pain_value(p: Path) -> None:
+    sound_project(p)
+    _raw(p, "INSERT INTO pain (id, title, extra_churn) VALUES (1, 'x', 'lots')")
+
+
+def dangling_pain_step(p: Path) -> None:
+    sound_project(p)
+    _raw(
+        p,
+        "PRAGMA foreign_keys = OFF",
+        "INSERT INTO pain (id, title) VALUES (1, 'x')",
+        "INSERT INTO pain_step (pain_id, step_id, position) VALUES (1, 999, 0)",
+    )
+
+
+def broken_import_mapping(p: Path) -> None:
+    sound_project(p)
+    _raw(
+        p,
+        "INSERT INTO import_batch (id, file_name, imported_at, mapping)"
+        " VALUES (1, 'a.csv', '2026-01-01', '{oops')",
+    )
+
+
+def hostile_follow_up(p: Path) -> None:
+    sound_project(p)
+    _raw(p, "INSERT INTO follow_up (evidence_id, status) VALUES (1, 'shredded')")
+
+
+def write_ahead_log(p: Path) -> None:
+    """A trigger kept in a -wal file, which a read-only inspection would not see."""
+    sound_project(p)
+    _raw(p, "PRAGMA journal_mode = WAL")
+    conn = sqlite3.connect(p)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("CREATE TRIGGER t AFTER INSERT ON step BEGIN DELETE FROM step; END")
+    conn.commit()
+    saved = p.read_bytes(), p.with_name(p.name + "-wal").read_bytes()
+    conn.close()  # checkpoints and removes the -wal: put both back as they were
+    p.write_bytes(saved[0])
+    p.with_name(p.name + "-wal").write_bytes(saved[1])
+
+
+def wal_file_beside(p: Path) -> None:
+    sound_project(p)
+    p.with_name(p.name + "-wal").write_bytes(random.Random(3).randbytes(4096))
+
+
+def interrupted_edit_of_a_bad_file(p: Path) -> None:
+    """An extra trigger, and a crash in the middle of an edit: a hot journal lies beside."""
+    original = p.with_name("original-" + p.name)
+    sound_project(original, steps=200)
+    _raw(original, "CREATE TRIGGER t AFTER INSERT ON step BEGIN DELETE FROM step; END")
+    conn = sqlite3.connect(original)
+    conn.execute("PRAGMA cache_size = 1")  # spill changed pages into the file before commit
+    conn.execute("BEGIN")
+    conn.execute("UPDATE step SET description = hex(randomblob(300))")
+    p.write_bytes(original.read_bytes())  # the file and its journal as a crash leaves them
+    journal = original.with_name(original.name + "-journal")
+    p.with_name(p.name + "-journal").write_bytes(journal.read_bytes())
+    conn.rollback()
+    conn.close()
+    original.unlink()
+
+
+def old_version_with_bad_values(p: Path) -> None:
+    p.write_bytes((Path(__file__).parents[1] / "fixtures" / "version1.cxmap").read_bytes())
+    _raw(p, "UPDATE step SET emotion = 99")
+
+
 def huge_text(p: Path) -> None:
     sound_project(p)
     _raw(p, f"UPDATE step SET title = '{'x' * 2_000_000}'")
@@ -180,6 +250,14 @@ CORPUS: dict[str, Callable[[Path], None]] = {
         hostile_settings,
         broken_json_settings,
         dangling_reference,
+        hostile_pain_value,
+        dangling_pain_step,
+        broken_import_mapping,
+        hostile_follow_up,
+        write_ahead_log,
+        wal_file_beside,
+        interrupted_edit_of_a_bad_file,
+        old_version_with_bad_values,
         huge_text,
         read_only,
         directory,

@@ -122,3 +122,33 @@ def test_read_only_folder_is_refused(tmp_path: Path) -> None:
             Project.open(path)
     finally:
         os.chmod(folder, 0o755)
+
+
+def test_check_judges_an_interrupted_edit_by_its_last_commit_and_leaves_it(
+    tmp_path: Path, capsys
+) -> None:
+    """A crash mid-edit: `check` inspects the rolled-back state in a copy, touching nothing;
+    opening the file then rolls the edit back in place."""
+    from tests.model.hostile import _raw
+
+    original = tmp_path / "original.cxmap"
+    sound_project(original, steps=200)
+    conn = __import__("sqlite3").connect(original)
+    conn.execute("PRAGMA cache_size = 1")
+    conn.execute("BEGIN")
+    conn.execute("UPDATE step SET title = 'half-written'")
+    path = tmp_path / "crashed.cxmap"
+    path.write_bytes(original.read_bytes())
+    journal = original.with_name(original.name + "-journal").read_bytes()
+    path.with_name(path.name + "-journal").write_bytes(journal)
+    conn.rollback()
+    conn.close()
+    before = fingerprint(path)
+    assert cli(["check", str(path)]) == 0
+    assert "sound CX Mapper project" in capsys.readouterr().out
+    assert fingerprint(path) == before
+    with Project.open(path) as p:
+        assert len(p.steps()) == 200
+        assert all(s.title.startswith("Step ") for s in p.steps())
+    assert not path.with_name(path.name + "-journal").exists()
+    _raw(path, "SELECT 1")  # and the file is an ordinary database again

@@ -145,3 +145,31 @@ def test_every_hostile_file_is_refused_in_the_window(
     assert len(warnings) == 1 and warnings[0].endswith(".") and "\n" not in warnings[0]
     assert fingerprint(path) == before
     assert window.ctx is None and window.stack.currentWidget() is window.start_page
+
+
+def test_a_view_that_fails_on_a_file_leaves_the_window_usable(
+    window: MainWindow, demo: Path, warnings: list[str], monkeypatch
+) -> None:
+    from tests.model.hostile import fingerprint
+
+    def broken(*args, **kwargs):
+        raise ValueError("unexpected value")
+
+    monkeypatch.setattr("cxmapper.ui.matrix.PriorityMatrix.__init__", broken)
+    before = fingerprint(demo)
+    assert not window.open_path(demo)
+    assert warnings == [
+        "“demo.cxmap” could not be shown (ValueError: unexpected value); the file was not changed."
+    ]
+    assert window.ctx is None and fingerprint(demo) == before
+    monkeypatch.undo()
+    assert window.open_path(demo)  # not left locked or half-open
+
+
+def test_a_relative_path_is_remembered_absolute(
+    window: MainWindow, demo: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(demo.parent)
+    assert window.open_path(Path("demo.cxmap"))
+    assert window.recent_files()[0] == str(demo.resolve())
+    assert window.open_path(Path("demo.cxmap"))  # the same file, not "open elsewhere"
