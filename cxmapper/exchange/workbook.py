@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,8 +30,9 @@ from cxmapper.exchange.workbook_sheets import (
 from cxmapper.model.evidence_stats import bright_spots, detractors
 from cxmapper.model.project import Project
 from cxmapper.model.scoring import ActionScore, PainScore, score_actions, score_pains
+from cxmapper.model.tempfiles import publish, temp_beside
 
-TEMP_PREFIX = ".cxmap-export-"
+TEMP_PREFIX = ".cxmap-export-"  # then the process id: see cxmapper.model.tempfiles
 
 
 def export_workbook(
@@ -49,18 +49,14 @@ def export_workbook(
     """
     out = Path(out)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".xlsx", dir=out.parent)
+        tmp = temp_beside(out, "export", ".xlsx")
     except OSError as exc:
         raise _about(exc, out) from exc
-    os.close(fd)
     book = Workbook(write_only=True)
     try:
         _build(book, project, map_image, progress or (lambda _step: None))
         book.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
+        publish(tmp, out)
     except OSError as exc:
         _discard(book)
         if exc.filename == tmp:

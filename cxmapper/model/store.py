@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import tempfile
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from sqlite_utils import Database
 from cxmapper.model import entities as e
 from cxmapper.model.safety import ProjectFileError, inspect
 from cxmapper.model.schema import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
+from cxmapper.model.tempfiles import publish, temp_beside
 
 try:
     import fcntl
@@ -123,8 +123,7 @@ def save_copy(db: Database, dest: Path) -> None:
     failure never leaves a half-written file at ``dest`` nor touches one already there.
     """
     dest = Path(dest)
-    fd, tmp = tempfile.mkstemp(prefix=".cxmap-copy-", suffix=".tmp", dir=dest.parent)
-    os.close(fd)
+    tmp = temp_beside(dest, "copy", ".tmp")
     os.unlink(tmp)  # VACUUM INTO needs a name that does not exist yet
     try:
         db.conn.execute("VACUUM INTO ?", (tmp,))
@@ -138,7 +137,7 @@ def save_copy(db: Database, dest: Path) -> None:
                 check.commit()
         finally:
             check.close()
-        os.replace(tmp, dest)
+        publish(tmp, dest)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from cxmapper.model.project import Project
+from cxmapper.model.tempfiles import publish, temp_beside
 from cxmapper.ui.canvas.items import font
 from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
 from cxmapper.ui.canvas.legend import legend_size, paint_legend
@@ -175,8 +175,7 @@ def render_to_file(project: Project, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
         raise ValueError(f"“{path.name}”: choose a .png, .svg or .pdf file name.")
-    fd, tmp = tempfile.mkstemp(prefix=".cxmap-map-", suffix=suffix, dir=path.parent)
-    os.close(fd)
+    tmp = temp_beside(path, "map", suffix)
     try:
         if suffix == ".png":
             if not render_image(project).save(tmp, "PNG"):
@@ -185,10 +184,7 @@ def render_to_file(project: Project, path: Path) -> None:
             _render_svg(project, tmp)
         else:
             _render_pdf(project, tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private one
-        os.replace(tmp, path)
+        publish(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
