@@ -18,6 +18,7 @@ from cxmapper.model.validation import ModelError
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+DEMO_STEPS = 32  # the demo journey's own size (resources/demo/journey.json)
 
 
 class CommandError(Exception):
@@ -36,6 +37,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from cxmapper.model.demo import write_demo
 
     path = Path(args.path)
+    if args.steps is not None and args.steps < DEMO_STEPS:
+        raise CommandError(
+            f"--steps scales the demo up from its {DEMO_STEPS} steps; give {DEMO_STEPS} or more."
+        )
     if path.exists() and not args.force:
         raise CommandError(f"“{path.name}” already exists; pass --force to replace it.")
     counts = write_demo(path, steps=args.steps, replace=args.force)
@@ -70,9 +75,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    if args.exit_when_open:
+        from cxmapper.model.safety import inspect
+
+        if not args.path:
+            raise CommandError("--exit-when-open needs a project file.")
+        inspect(args.path)  # a refusal is one sentence here, not a dialog nobody closes
     from cxmapper.ui.app import run
 
-    return run(args.path)
+    return run(args.path, exit_when_open=args.exit_when_open)
 
 
 # Other parts of the application add their subcommands here: name -> (help, add_arguments, run).
@@ -110,6 +121,11 @@ def _check_args(p: argparse.ArgumentParser) -> None:
 
 def _open_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", nargs="?", help="a .cxmap project to open")
+    p.add_argument(
+        "--exit-when-open",
+        action="store_true",
+        help="open the window on the project, say what it shows, and exit (checks an install)",
+    )
 
 
 register("demo", "write the demo B2B onboarding project", _demo_args, cmd_demo)

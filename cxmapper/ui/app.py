@@ -52,8 +52,11 @@ def default_demo_path() -> Path:
     return folder / "demo.cxmap"
 
 
-def run(path: str | None) -> int:
-    """Open the main window (on ``path``, else the most recent project, else a start page)."""
+def run(path: str | None, *, exit_when_open: bool = False) -> int:
+    """Open the main window (on ``path``, else the most recent project, else a start page).
+
+    ``exit_when_open`` shows the project, prints what the map holds and quits: a check that
+    an installation can open a window and draw a project."""
     app = make_application()
     from cxmapper.ui.main_window import MainWindow
 
@@ -63,4 +66,16 @@ def run(path: str | None) -> int:
         window.open_path(Path(path))
     else:
         window.open_most_recent()
+    if exit_when_open:
+        app.processEvents()
+        if window.view is None:
+            print(f"cxmapper: “{path}” was not opened.", file=sys.stderr)
+            return 1
+        scene = window.view.journey_scene
+        print(
+            f"Opened {Path(path or '').name}: {len(scene.cards)} steps and "
+            f"{len(scene.arrows)} flows on the map, {len(window.panels)} panels."
+        )
+        window.close()
+        return 0
     return app.exec()

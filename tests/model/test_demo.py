@@ -86,3 +86,14 @@ def test_cli_demo_info_and_refusal(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "already exists" in err and err.count("\n") == 1
     assert cli(["demo", str(path), "--force"]) == 0
+
+
+def test_demo_steps_below_its_own_size_are_refused(tmp_path: Path, capsys) -> None:
+    from cxmapper.cli import DEMO_STEPS
+
+    target = tmp_path / "small.cxmap"
+    assert cli(["demo", str(target), "--steps", "7"]) == 1
+    assert f"give {DEMO_STEPS} or more" in capsys.readouterr().err
+    assert not target.exists()
+    counts = write_demo(tmp_path / "exact.cxmap", steps=DEMO_STEPS)
+    assert counts["steps"] == DEMO_STEPS
