@@ -30,7 +30,7 @@ def _run(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise CommandError(f"“{out}” cannot be written: the folder “{out.parent}” does not exist.")
     try:
-        with Project.open(args.path) as project:
+        with Project.open_for_reading(args.path) as project:
             _export(project, args, out)
     except (CommandError, ProjectFileError, ModelError, KeyboardInterrupt):
         raise  # already one sentence (the command line reports them)

@@ -36,7 +36,7 @@ def _run(args: argparse.Namespace) -> int:
     from cxmapper.model.project import Project
     from cxmapper.model.scoring import score_pains
 
-    with Project.open(args.path) as project:
+    with Project.open_for_reading(args.path) as project:
         scores = score_pains(project)
         currency = project.settings.currency
     if args.json:

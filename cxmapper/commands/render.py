@@ -29,7 +29,7 @@ def _run(args: argparse.Namespace) -> int:
     from cxmapper.ui.render import render_to_file
 
     make_application()
-    with Project.open(args.path) as project:
+    with Project.open_for_reading(args.path) as project:
         render_to_file(project, out)
     print(f"Wrote {out}")
     return 0

@@ -136,6 +136,33 @@ class Project:
             raise
 
     @classmethod
+    def open_for_reading(cls, path: str | Path) -> Project:
+        """A snapshot of the project, in memory, for commands that only read (rank, export,
+        render): the file is never written, locked for writing, or upgraded in place, so a
+        read-only file, a file open in a window, or an older file can be read as it is."""
+        from cxmapper.model.safety import committed_state, connect_readonly, inspect
+
+        p = Path(path).resolve()
+        inspect(p, for_writing=False)
+        memory = store.memory_connection()
+        with committed_state(p) as state:
+            # Not immutable: a shared lock, so an edit committing meanwhile is seen whole or
+            # not at all.
+            source = connect_readonly(state, immutable=False)
+            try:
+                source.backup(memory)
+            finally:
+                source.close()
+        db = Database(memory, execute_plugins=False)
+        try:
+            with db.atomic():
+                store.upgrade(db)
+                return cls(db, p, None)
+        except BaseException:
+            db.close()
+            raise
+
+    @classmethod
     def check_contents(cls, path: str | Path) -> None:
         """Load a file through a read-only connection and validate every entity, as opening
         it would, without writing or locking it. An older file is first copied into memory

@@ -26,13 +26,13 @@ class ProjectFileError(Exception):
     """A project file cannot be used; ``str(error)`` is one sentence for the user."""
 
 
-def _readonly_uri(path: Path) -> str:
+def _readonly_uri(path: Path, immutable: bool = True) -> str:
     # immutable=1: no locks, no journal, no -wal/-shm files; the file is only ever read.
-    return f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    return f"file:{quote(str(path.resolve()))}?mode=ro{'&immutable=1' if immutable else ''}"
 
 
-def connect_readonly(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(_readonly_uri(path), uri=True)
+def connect_readonly(path: Path, *, immutable: bool = True) -> sqlite3.Connection:
+    conn = sqlite3.connect(_readonly_uri(path, immutable), uri=True)
     conn.execute("PRAGMA trusted_schema = OFF")
     return conn
 

@@ -152,3 +152,26 @@ def test_check_judges_an_interrupted_edit_by_its_last_commit_and_leaves_it(
         assert all(s.title.startswith("Step ") for s in p.steps())
     assert not path.with_name(path.name + "-journal").exists()
     _raw(path, "SELECT 1")  # and the file is an ordinary database again
+
+
+def test_reading_commands_never_write_the_file(tmp_path: Path, capsys) -> None:
+    """rank, export and render read an old, read-only file as it is, and a file that is open
+    in a window, without upgrading, locking or touching it."""
+    (tmp_path / "project").mkdir()
+    old = tmp_path / "project" / "old.cxmap"
+    old.write_bytes((Path(__file__).parents[1] / "fixtures" / "version1.cxmap").read_bytes())
+    os.chmod(old, 0o444)
+    before = fingerprint(old)
+    time.sleep(0.01)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert cli(["rank", str(old), "--json"]) == 0
+    assert cli(["export", str(old), str(out / "plan.xlsx")]) == 0
+    assert cli(["render", str(old), str(out / "map.svg")]) == 0
+    assert fingerprint(old) == before
+    capsys.readouterr()
+    busy = sound_project(tmp_path / "busy.cxmap")
+    with Project.open(busy) as p:  # open for editing, as in a window
+        p.add_pain("Invoices wrong", step_ids=(p.steps()[0].id,))
+        assert cli(["rank", str(busy), "--json"]) == 0
+    assert '"title": "Invoices wrong"' in capsys.readouterr().out
