@@ -6,6 +6,7 @@ Evidence rows are dragged from the tables onto a step card to link them (MIME ty
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -172,7 +173,8 @@ class EvidencePanel(QWidget):
         s = step_stats(self.project, steps)
         names = ", ".join(self.project.step(i).title for i in steps[:3])
         names += "…" if len(steps) > 3 else ""
-        parts = [f"<b>{names}</b>: {s.count:,} item{'s' * (s.count != 1)}"]
+        # Titles are the user's text: shown as text, never as markup.
+        parts = [f"<b>{html.escape(names)}</b>: {s.count:,} item{'s' * (s.count != 1)}"]
         if s.average is not None:
             parts.append(f"average score {s.average:.1f}")
         if s.nps is not None:
@@ -184,8 +186,13 @@ class EvidencePanel(QWidget):
         trend = " · ".join(
             f"{m}: {n}" + (f" ({a:.1f})" if a is not None else "") for m, n, a in s.by_month[-6:]
         )
+        shown = (
+            f"<br><small>The newest {PAGE:,} are listed below.</small>" if s.count > PAGE else ""
+        )
         self.stats.setText(
-            " · ".join(parts) + (f"<br><small>By month: {trend}</small>" if trend else "")
+            " · ".join(parts)
+            + (f"<br><small>By month: {html.escape(trend)}</small>" if trend else "")
+            + shown
         )
         self.step_model.set_items(self.project.evidence.for_steps(steps, limit=PAGE))
 

@@ -3,6 +3,7 @@ stages. Every change is one undoable command."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -131,6 +132,7 @@ class Inspector(QWidget):
         self.flow_label.setPlaceholderText("e.g. invoice wrong, approved")
         self.flow_label.editingFinished.connect(self._set_flow_label)
         self.flow_ends = QLabel()
+        self.flow_ends.setTextFormat(Qt.TextFormat.PlainText)  # step titles, never markup
         self.flow_ends.setWordWrap(True)
         form.addRow("From → to", self.flow_ends)
         form.addRow("Label", self.flow_label)
@@ -247,8 +249,11 @@ class Inspector(QWidget):
         busiest = sorted(a.handoffs.items(), key=lambda kv: -kv[1])[:3]
         lines = [
             f"{sum(a.handoffs.values())} hand-offs, {len(a.loop_flow_ids)} loops.",
-            *(f"{names[x]} → {names[y]}: {n} hand-off{'s' * (n != 1)}" for (x, y), n in busiest),
-            *(f"<span style='color:#c92a2a'>⚠ {w}</span>" for w in a.warnings[:8]),
+            *(
+                f"{html.escape(names[x])} → {html.escape(names[y])}: {n} hand-off{'s' * (n != 1)}"
+                for (x, y), n in busiest
+            ),
+            *(f"<span style='color:#c92a2a'>⚠ {html.escape(w)}</span>" for w in a.warnings[:8]),
         ]
         if len(a.warnings) > 8:
             lines.append(f"… and {len(a.warnings) - 8} more warnings.")

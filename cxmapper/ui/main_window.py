@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self._status_counts = QLabel()
         self._status_zoom = QLabel()
         for label in (self._status_selection, self._status_counts, self._status_zoom):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # a step title is never markup
             self.statusBar().addPermanentWidget(label)
         build_menus(self)
         self._update_enabled()
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         self.view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.view.leavePresentation.connect(lambda: set_presentation(self, False))
         self.ctx.changed.connect(self._show_counts)
+        self.ctx.changed.connect(lambda *_: self._show_selection())  # a renamed step
         self.ctx.selectionChanged.connect(self._show_selection)
         self.ctx.focusRequested.connect(self._focus)
         self.ctx.undo_stack.cleanChanged.connect(self._update_enabled)
@@ -349,8 +351,13 @@ class MainWindow(QMainWindow):
             action.setEnabled(can())
         stack.canUndoChanged.connect(undo.setEnabled)
         stack.canRedoChanged.connect(redo.setEnabled)
-        stack.undoTextChanged.connect(lambda t: undo.setText(f"&Undo {t}".strip()))
-        stack.redoTextChanged.connect(lambda t: redo.setText(f"&Redo {t}".strip()))
+        # A title's "&" would be read as a menu accelerator: doubled, it shows as itself.
+        stack.undoTextChanged.connect(
+            lambda t: undo.setText(f"&Undo {t.replace('&', '&&')}".strip())
+        )
+        stack.redoTextChanged.connect(
+            lambda t: redo.setText(f"&Redo {t.replace('&', '&&')}".strip())
+        )
 
     def _update_enabled(self, *_: object) -> None:
         has_project = self.ctx is not None

@@ -282,3 +282,22 @@ def test_fit_keeps_a_workshop_map_drawn_in_full(qtbot, window: MainWindow) -> No
     assert lane.height >= CARD_H
     shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     assert shown.contains(window.view.journey_scene.itemsBoundingRect().adjusted(1, 1, -1, -1))
+
+
+def test_titles_are_shown_as_typed_never_as_markup(qtbot, window: MainWindow) -> None:
+    ctx, p = window.ctx, window.ctx.project
+    a = step_named(p, "A")
+    window.view.select_step(a.id)
+    window.view.edit_title(a.id)
+    qtbot.keyClicks(window.view, "<b>R&D</b> review")
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert p.step(a.id).title == "<b>R&D</b> review"
+    assert window._status_selection.text() == "Step: <b>R&D</b> review"
+    assert window._status_selection.textFormat() == Qt.TextFormat.PlainText
+    assert window.action("undo").text() == "&Undo Rename step '<b>R&&D</b> review'"
+    evidence = window.panels["evidence"].widget()
+    assert "&lt;b&gt;R&amp;D&lt;/b&gt; review" in evidence.stats.text()
+    ctx.set_selection(steps=[], flows=[next(f.id for f in p.flows() if f.source_id == a.id)])
+    inspector = window.panels["inspector"].widget().widget()
+    qtbot.waitUntil(lambda: inspector.flow_ends.text().startswith("<b>R&D</b> review →"))
+    assert inspector.flow_ends.textFormat() == Qt.TextFormat.PlainText
