@@ -1,103 +1,71 @@
-"""File → Import Evidence…: file and format, column mapping, step matching, summary.
+"""File → Import Evidence…: file and format, columns and values, step matching, summary.
 
-The import itself is one undoable edit (with any steps it creates, as one macro); it runs
-with a progress dialog that can cancel it, and a cancelled or failed import writes nothing.
+The file is parsed on a worker thread (``import_jobs``): when the wizard opens, and once more,
+over the whole file, when the mapping is finished; a mapping change re-plans only the first
+rows, for the preview. Finish writes the planned evidence on the UI thread in one transaction,
+with a progress dialog that can cancel it. Only a finished import goes on the undo stack (with
+any steps made for it, as one edit): a cancelled or refused one writes nothing, leaves the undo
+stack as it was, and keeps the wizard open.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
-    QFormLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QProgressDialog,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-    QWizard,
-    QWizardPage,
-)
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget, QWizard
 
-from cxmapper.exchange.formats import FIELDS
+from cxmapper.exchange.formats import Layout, detect
 from cxmapper.exchange.importer import (
+    PREVIEW_ROWS,
     ImportCancelled,
     ImportPlan,
     ImportResult,
-    plan_import,
     run_import,
 )
 from cxmapper.exchange.tabular import ImportFailure
+from cxmapper.model.project import BatchRemoval, Project
+from cxmapper.model.validation import ModelError
 from cxmapper.ui.canvas.layout import MAP_LEFT, PITCH_X, ROW_TOP
-from cxmapper.ui.commands import AddStep, Command, push
+from cxmapper.ui.commands import AddStep, Command
 from cxmapper.ui.context import DocumentContext
-
-FIELD_LABELS = {
-    "id": "Response / ticket id",
-    "date": "Date",
-    "customer_id": "Customer id",
-    "score": "Score",
-    "score_scale": "Score scale",
-    "channel": "Channel",
-    "text": "Verbatim text",
-    "step": "Journey step",
-    "source": "Source",
-}
-NO_LINK = "(don't link)"
+from cxmapper.ui.import_jobs import Source, Worker, full_plan, preview_plan, read_head
+from cxmapper.ui.import_pages import ColumnsPage, FilePage, StepsPage, SummaryPage
 
 
 class ImportEvidence(Command):
-    """Import a planned file as one batch; undo removes the batch."""
+    """An import the wizard has written, with the steps it made for it, as one edit. It is
+    pushed once written, so its first redo does nothing; undo takes the batch out through the
+    project (which updates the pains citing it), redo puts back the same rows and ids."""
 
     def __init__(
-        self,
-        ctx: DocumentContext,
-        plan: ImportPlan,
-        links: dict[str, int | None],
-        parent_widget: QWidget | None = None,
+        self, project: Project, file_name: str, batch_id: int, new_steps: list[AddStep]
     ) -> None:
-        super().__init__(f"Import evidence from '{plan.path.name}'")
-        self.ctx, self.plan, self.links, self.parent_widget = ctx, plan, links, parent_widget
-        self.result: ImportResult | None = None
-        self.cancelled = False
+        super().__init__(f"Import evidence from '{file_name}'")
+        self.project, self.batch_id, self.new_steps = project, batch_id, new_steps
+        self.removal: BatchRemoval | None = None
+        self._written = True
+
+    def redo(self) -> None:
+        if self._written:
+            self._written = False
+            return
+        super().redo()
 
     def do(self) -> None:
-        total = max(len(self.plan.evidence), 1)
-        dialog = QProgressDialog(
-            f"Importing {self.plan.path.name}…", "Cancel", 0, total, self.parent_widget
-        )
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-
-        def progress(done: int, _total: int) -> None:
-            dialog.setValue(done)
-            QApplication.processEvents()
-
-        try:
-            self.result = run_import(
-                self.ctx.project,
-                self.plan,
-                links=self.links,
-                progress=progress,
-                cancelled=dialog.wasCanceled,
-            )
-        except ImportCancelled:
-            self.cancelled = True
-            self.error = "The import was cancelled; nothing was imported."
-            self.setObsolete(True)
-        finally:
-            dialog.close()
+        for step in self.new_steps:
+            step.do()
+        assert self.removal is not None
+        self.project.restore_import_batch(self.removal)
+        self.removal = None  # the rows live in the file again; undo takes them afresh
 
     def revert(self) -> None:
-        assert self.result is not None
-        self.ctx.project.evidence.remove_batch(self.result.batch.id)
+        self.removal = self.project.remove_import_batch(self.batch_id)
+        for step in reversed(self.new_steps):
+            step.revert()
 
 
 class ImportWizard(QWizard):
@@ -105,12 +73,22 @@ class ImportWizard(QWizard):
         super().__init__(parent)
         self.ctx = ctx
         self.path = Path(path)
-        self.options: dict[str, Any] = {"format": "auto", "delimiter": None, "encoding": None}
-        self.overrides: dict[str, str] = {}
-        self.plan: ImportPlan | None = None
+        self.worker = Worker(self)
+        self.job: str | None = None  # "read" or "check" while the worker runs one
+        self.source: Source | None = None  # the first rows of the file, as read
+        self.file_layout: Layout | None = None  # as detected: header and first mapping
+        self.file_error: str | None = None
+        self.preview: ImportPlan | None = None  # the first rows planned with the mapping
+        self.mapping_error: str | None = None
+        self.check_error: str | None = None
+        self.plan: ImportPlan | None = None  # the whole file planned
+        self._plan_key: str | None = None
         self.result: ImportResult | None = None
+        self._importing = False
+        self._folder = tempfile.TemporaryDirectory(prefix="cxmapper-import-")
         self.setWindowTitle(f"Import evidence — {self.path.name}")
-        self.resize(1000, 700)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
+        self.resize(1100, 760)
         self.file_page = FilePage(self)
         self.columns_page = ColumnsPage(self)
         self.steps_page = StepsPage(self)
@@ -118,237 +96,223 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.columns_page, self.steps_page, self.summary_page):
             self.addPage(page)
 
-    def replan(self) -> str | None:
-        """Read the file again with the current options; return the refusal, if any."""
+    # --- state the pages show -------------------------------------------------------------
+
+    @property
+    def reading(self) -> bool:
+        return self.job == "read" and self.worker.busy
+
+    @property
+    def checking(self) -> bool:
+        return self.job == "check" and self.worker.busy
+
+    def size_text(self) -> str:
         try:
-            self.plan = plan_import(
-                self.ctx.project, self.path, overrides=self.overrides, **self.options
+            size = self.path.stat().st_size
+        except OSError:
+            return "size unknown"
+        return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"
+
+    def data_rows(self) -> int:
+        if self.source is None or self.file_layout is None:
+            return 0
+        return max(self.source.total - self.file_layout.data_start, 0)
+
+    # --- reading the file (worker) ----------------------------------------------------------
+
+    def read_file(self) -> None:
+        options = self.file_page.options()
+        path, delimiter, encoding = self.path, options["delimiter"], options["encoding"]
+        self.source, self.file_layout, self.file_error = None, None, None
+        self._forget_plans()
+        self.job = "read"
+        self.worker.start(
+            lambda: read_head(path, delimiter, encoding), self._read_done, self._read_failed
+        )
+        self.file_page.refresh()
+
+    def _read_done(self, source: Source) -> None:
+        self.job = None
+        self.source = source
+        self.detect_layout()
+        self.file_page.refresh()
+
+    def _read_failed(self, message: str) -> None:
+        self.job = None
+        self.file_error = message
+        self.file_page.refresh()
+
+    def detect_layout(self) -> None:
+        """The format and first mapping, from the rows already read (no reading again)."""
+        if self.source is None:
+            return
+        self.file_layout, self.file_error = None, None
+        self._forget_plans()
+        try:
+            self.file_layout = detect(self.source.rows, self.file_page.format.currentText())
+        except ValueError as exc:
+            self.file_error = f"“{self.path.name}”: {exc}."
+
+    def _forget_plans(self) -> None:
+        self.preview = self.plan = None
+        self.mapping_error = self.check_error = self._plan_key = None
+
+    # --- the mapping: preview of the first rows (UI thread), then the whole file (worker) ---
+
+    def plan_options(self) -> dict[str, Any]:
+        """plan_import's options as the pages stand."""
+        assert self.file_layout is not None
+        header: list[str] = self.file_layout.header
+        overrides: dict[str, str] = {}
+        for name, index in self.columns_page.columns().items():
+            if index is None:
+                overrides[name] = "-"
+            elif header[index] and header.count(header[index]) == 1:
+                overrides[name] = header[index]
+            else:  # a nameless or repeated column: by its number
+                overrides[name] = str(index + 1)
+        page = self.columns_page
+        return {
+            "format": self.file_page.format.currentText(),
+            "overrides": overrides,
+            "date_order": page.date_order.currentData(),
+            "scale": page.scale.currentData() or None,
+        }
+
+    def update_preview(self) -> None:
+        if self.checking:
+            self.cancel_job()
+        self.check_error = None
+        assert self.source is not None and self.file_layout is not None
+        rows = self.source.rows[: self.file_layout.data_start + PREVIEW_ROWS]
+        folder = Path(self._folder.name)
+        try:
+            self.preview = preview_plan(
+                self.ctx.project, self.path, rows, folder, **self.plan_options()
             )
+            self.mapping_error = None
         except ImportFailure as exc:
-            self.plan = None
-            return str(exc)
-        return None
+            self.preview, self.mapping_error = None, str(exc)
+        self.columns_page.refresh()
+
+    def _whole_file_options(self) -> dict[str, Any]:
+        file_options = self.file_page.options()
+        return {
+            **self.plan_options(),
+            "delimiter": file_options["delimiter"],
+            "encoding": file_options["encoding"],
+        }
+
+    def plan_is_current(self) -> bool:
+        return self.plan is not None and self._plan_key == repr(self._whole_file_options())
+
+    def check_whole_file(self) -> None:
+        options = self._whole_file_options()
+        key = repr(options)
+        steps, path = self.ctx.project.steps(), self.path
+        self.plan, self.check_error = None, None
+
+        def done(plan: ImportPlan) -> None:
+            self.job = None
+            self.plan, self._plan_key = plan, key
+            self.columns_page.refresh()
+            if self.currentPage() is self.columns_page:
+                self.next()
+
+        def failed(message: str) -> None:
+            self.job = None
+            self.check_error = message
+            self.columns_page.refresh()
+
+        self.job = "check"
+        self.worker.start(lambda: full_plan(steps, path, **options), done, failed)
+        self.columns_page.refresh()
+
+    def cancel_job(self) -> None:
+        if not self.worker.busy:
+            return
+        job = self.job
+        self.worker.cancel()
+        self.job = None
+        if job == "read":
+            self.file_error = (
+                f"Reading “{self.path.name}” was cancelled; choose a delimiter or encoding "
+                "to read it again."
+            )
+            self.file_page.refresh()
+        else:
+            self.columns_page.refresh()
+
+    # --- finishing ----------------------------------------------------------------------------
 
     def accept(self) -> None:
-        assert self.plan is not None
-        links, new_steps = self.steps_page.choices()
-        stack = self.ctx.undo_stack
-        stack.beginMacro(f"Import evidence from '{self.path.name}'")
-        try:
-            for value, group_id in new_steps.items():
-                lane = [s for s in self.ctx.project.steps() if s.work_group_id == group_id]
-                x = max((s.x for s in lane), default=MAP_LEFT - PITCH_X) + PITCH_X
-                command = AddStep(self.ctx.project, group_id, value, x=x, y=ROW_TOP)
-                if push(stack, command) is None:
-                    links[value] = command.step_id
-            command = ImportEvidence(self.ctx, self.plan, links, self)
-            error = push(stack, command)
-        finally:
-            stack.endMacro()
-        if error:
-            if command.cancelled:
-                stack.undo()  # also takes back steps made for this import
-            QMessageBox.warning(self, "Import evidence", error)
+        if self._importing or self.plan is None:
             return
-        self.result = command.result
+        self._importing = True
+        try:
+            error = self._import(self.plan)
+        finally:
+            self._importing = False
+        if error:
+            self.summary_page.show_error(error)
+            return
         super().accept()
 
+    def _import(self, plan: ImportPlan) -> str | None:
+        """Write the plan (with the steps chosen to be made for it) and push it as one edit;
+        on cancel or refusal, take back what was made and return the message."""
+        project = self.ctx.project
+        links, new_steps = self.steps_page.choices()
+        made: list[AddStep] = []
+        dialog = QProgressDialog(
+            f"Importing {self.path.name}…", "Cancel", 0, max(len(plan.evidence), 1), self
+        )
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
 
-class FilePage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("File and format")
-        self.setSubTitle("Check that the columns and accented letters look right.")
-        form = QFormLayout()
-        self.format = QComboBox()
-        self.format.addItems(["auto", "qualtrics", "surveymonkey", "zendesk", "generic"])
-        self.delimiter = QComboBox()
-        for label, value in (
-            ("sniff", None),
-            ("comma ,", ","),
-            ("semicolon ;", ";"),
-            ("tab", "\t"),
-            ("pipe |", "|"),
-        ):
-            self.delimiter.addItem(label, value)
-        self.encoding = QComboBox()
-        for value in ("detect", "utf-8", "utf-16", "cp1252", "latin-1"):
-            self.encoding.addItem(value, None if value == "detect" else value)
-        for combo in (self.format, self.delimiter, self.encoding):
-            combo.currentIndexChanged.connect(self.initializePage)
-        form.addRow("Format", self.format)
-        form.addRow("Delimiter", self.delimiter)
-        form.addRow("Encoding", self.encoding)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.preview = QTableWidget()
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.preview)
+        def progress(done: int, _total: int) -> None:
+            dialog.setValue(done)
+            QApplication.processEvents()
 
-    def initializePage(self) -> None:
-        self.w.options = {
-            "format": self.format.currentText(),
-            "delimiter": self.delimiter.currentData(),
-            "encoding": self.encoding.currentData(),
-        }
-        error = self.w.replan()
-        plan = self.w.plan
-        if error or plan is None:
-            self.message.setText(f"<span style='color:#c92a2a'>{error}</span>")
-            self.preview.clear()
-            self.preview.setRowCount(0)
-        else:
-            notes = [
-                f"Recognised as <b>{plan.layout.format}</b>; {len(plan.evidence):,} items "
-                "ready to import.",
-                *plan.warnings,
-            ]
-            self.message.setText("<br>".join(notes))
-            _fill(self.preview, plan.header, plan.preview(30))
-        self.completeChanged.emit()
-
-    def isComplete(self) -> bool:
-        return self.w.plan is not None
-
-
-class ColumnsPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("Columns")
-        self.setSubTitle("Which column holds what. Text or a score is needed.")
-        self.form = QFormLayout()
-        self.combos: dict[str, QComboBox] = {}
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.message)
-
-    def initializePage(self) -> None:
-        plan = self.w.plan
-        assert plan is not None
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.combos = {}
-        for name in FIELDS:
-            combo = QComboBox()
-            combo.addItem("(none)", "-")
-            for n, title in enumerate(plan.header):
-                combo.addItem(title or f"Column {n + 1}", str(n + 1))
-            index = plan.layout.mapping.get(name)
-            combo.setCurrentIndex(0 if index is None else index + 1)
-            combo.currentIndexChanged.connect(self._changed)
-            self.combos[name] = combo
-            self.form.addRow(FIELD_LABELS[name], combo)
-        self._changed()
-
-    def _changed(self) -> None:
-        self.w.overrides = {name: c.currentData() for name, c in self.combos.items()}
-        error = self.w.replan()
-        plan = self.w.plan
-        if error or plan is None:
-            self.message.setText(f"<span style='color:#c92a2a'>{error}</span>")
-        else:
-            skipped = sum(plan.skipped.values())
-            self.message.setText(
-                f"{len(plan.evidence):,} items will be imported; {skipped} rows "
-                "skipped (no text and no score)."
+        result: ImportResult | None = None
+        error: str | None = None
+        try:
+            for value, group_id in new_steps.items():
+                lane = [s for s in project.steps() if s.work_group_id == group_id]
+                x = max((s.x for s in lane), default=MAP_LEFT - PITCH_X) + PITCH_X
+                step = AddStep(project, group_id, value, x=x, y=ROW_TOP)
+                step.do()
+                made.append(step)
+                links[value] = step.step_id
+            result = run_import(
+                project, plan, links=links, progress=progress, cancelled=dialog.wasCanceled
             )
-        self.completeChanged.emit()
+        except ImportCancelled:
+            error = "The import was cancelled; nothing was imported."
+        except ModelError as exc:
+            error = f"{exc} Nothing was imported."
+        except sqlite3.Error as exc:  # e.g. the disk is full: the transaction was rolled back
+            error = f"The evidence could not be saved ({exc}); nothing was imported."
+        finally:
+            dialog.close()
+            dialog.deleteLater()
+        if result is None:
+            for step in reversed(made):
+                step.revert()
+            return error
+        self.ctx.undo_stack.push(ImportEvidence(project, self.path.name, result.batch.id, made))
+        self.result = result
+        return None
 
-    def isComplete(self) -> bool:
-        return self.w.plan is not None
+    def reject(self) -> None:
+        if not self._importing:  # the progress dialog's Cancel stops an import
+            super().reject()
 
-
-class StepsPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("Steps")
-        self.setSubTitle(
-            "Confirm which step each value of the step column belongs to, or create the step."
-        )
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Value in the file", "Rows", "Link to"])
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.note = QLabel()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.note)
-        layout.addWidget(self.table)
-
-    def initializePage(self) -> None:
-        plan = self.w.plan
-        assert plan is not None
-        matches = sorted(plan.step_matches.values(), key=lambda m: (m.exact, -m.rows, m.value))
-        steps = sorted(self.w.ctx.project.steps(), key=lambda s: s.title.casefold())
-        groups = self.w.ctx.project.work_groups()
-        self.table.setRowCount(len(matches))
-        self.note.setText(
-            "No step column is mapped: evidence will not be linked (link it later "
-            "by dragging it onto a card)."
-            if not matches
-            else ""
-        )
-        for row, match in enumerate(matches):
-            self.table.setItem(row, 0, QTableWidgetItem(match.value))
-            self.table.setItem(row, 1, QTableWidgetItem(str(match.rows)))
-            combo = QComboBox()
-            # Item data as plain strings ("new:3", "step:12"): Qt keeps them safely.
-            combo.addItem(NO_LINK, "none:")
-            for g in groups:
-                combo.addItem(f"New step “{match.value}” in {g.name}", f"new:{g.id}")
-            for s in steps:
-                combo.addItem(s.title, f"step:{s.id}")
-            if match.step_id is not None:
-                combo.setCurrentIndex(combo.findData(f"step:{match.step_id}"))
-            self.table.setCellWidget(row, 2, combo)
-
-    def choices(self) -> tuple[dict[str, int | None], dict[str, int]]:
-        links: dict[str, int | None] = {}
-        new: dict[str, int] = {}
-        for row in range(self.table.rowCount()):
-            value = self.table.item(row, 0).text()
-            kind, _, ident = str(self.table.cellWidget(row, 2).currentData()).partition(":")
-            if kind == "new":
-                new[value] = int(ident)
-            else:
-                links[value] = int(ident) if ident else None
-        return links, new
-
-
-class SummaryPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("Summary")
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        QVBoxLayout(self).addWidget(self.label)
-
-    def initializePage(self) -> None:
-        plan = self.w.plan
-        assert plan is not None
-        links, new = self.w.steps_page.choices()
-        linked_values = {v for v, s in links.items() if s is not None} | set(new)
-        linked = sum(m.rows for v, m in plan.step_matches.items() if v in linked_values)
-        skipped = ", ".join(f"{n} {why}" for why, n in plan.skipped.items()) or "none"
-        self.label.setText(
-            f"<p><b>{len(plan.evidence):,}</b> items from <b>{plan.path.name}</b> "
-            f"({plan.layout.format}).</p><p>Linked to steps: <b>{linked:,}</b>. New steps: "
-            f"{len(new)}. Skipped rows: {skipped}.</p><p>Finish imports them as one edit "
-            "(Edit → Undo takes it back).</p>"
-        )
-
-
-def _fill(table: QTableWidget, header: list[str], rows: list[list[str]]) -> None:
-    table.clear()
-    table.setColumnCount(len(header))
-    table.setRowCount(len(rows))
-    table.setHorizontalHeaderLabels([h or f"Column {n + 1}" for n, h in enumerate(header)])
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row[: len(header)]):
-            table.setItem(r, c, QTableWidgetItem(value[:200].replace("\n", " ")))
+    def done(self, result: int) -> None:
+        self.worker.cancel()
+        # The wizard may outlive this (its parent keeps it): let go of the file's rows now.
+        self.source = self.preview = self.plan = None
+        self._folder.cleanup()
+        super().done(result)

@@ -3,20 +3,18 @@ pain, agree a macro action, export the workbook — each step driven through the
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWizard
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from cxmapper.model.demo import write_demo
 from cxmapper.model.entities import Pain, Step
 from cxmapper.model.scoring import score_pains
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
 from cxmapper.ui.commands import UpdateItem, push
-from cxmapper.ui.import_wizard import ImportWizard
 from cxmapper.ui.main_window import MainWindow
 from tests.conftest import snapshot
 
@@ -99,47 +97,6 @@ def test_dropping_evidence_on_a_card_links_it(window: MainWindow) -> None:
     )
     view.dropEvent(drop)
     assert window.ctx.project.evidence.counts_by_step()[target] == before + 3
-
-
-def test_import_wizard_end_to_end_with_undo(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    export = tmp_path / "survey.csv"
-    with export.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, delimiter=";")
-        writer.writerow(["Customer ID", "Date", "NPS", "Comment", "Touchpoint"])
-        for i in range(300):
-            writer.writerow(
-                [
-                    f"NEW-{i}",
-                    "03.10.2026",
-                    str(i % 11),
-                    f"Comment {i}",
-                    "Receives invoice" if i % 2 else "Quarterly review call",
-                ]
-            )
-    project = window.ctx.project
-    before = project.evidence.count()
-    wizard = ImportWizard(window.ctx, export, window)
-    wizard.show()
-    assert wizard.plan is None or wizard.currentPage() is wizard.file_page
-    wizard.next()  # columns
-    assert wizard.columns_page.combos["text"].currentText() == "Comment"
-    wizard.next()  # steps
-    table = wizard.steps_page.table
-    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
-    unmatched = table.cellWidget(rows["Quarterly review call"], 2)
-    assert unmatched.currentText() == "(don't link)"
-    customer_success = next(g.id for g in project.work_groups() if g.name == "Customer Success")
-    unmatched.setCurrentIndex(unmatched.findData(f"new:{customer_success}"))
-    wizard.next()  # summary
-    assert "300" in wizard.summary_page.label.text()
-    wizard.button(QWizard.WizardButton.FinishButton).click()
-    assert project.evidence.count() == before + 300
-    new_step = next(s for s in project.steps() if s.title == "Quarterly review call")
-    assert project.evidence.counts_by_step()[new_step.id] == 150
-    assert window.ctx.undo_stack.undoText() == "Import evidence from 'survey.csv'"
-    window.action("undo").trigger()
-    assert project.evidence.count() == before
-    assert not any(s.title == "Quarterly review call" for s in project.steps())
 
 
 def test_pain_from_selection_then_edit_reranks(qtbot, window: MainWindow, monkeypatch) -> None:

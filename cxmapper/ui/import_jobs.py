@@ -1,0 +1,147 @@
+"""The import wizard's work off the UI thread, and its quick preview on it.
+
+The file is parsed on a worker thread, twice at most: once when the wizard opens (or the
+delimiter or encoding changes), keeping only its first rows for the preview, and once when
+the mapping is finished, by ``plan_import`` over the whole file. A mapping change re-plans only
+those first rows. The worker never holds the project: its SQLite connection belongs to the UI
+thread, and the database write (``run_import``) happens there, in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from cxmapper.exchange.importer import PREVIEW_ROWS, ImportPlan, plan_import
+from cxmapper.exchange.tabular import ImportFailure, read_table
+from cxmapper.model.entities import Step
+from cxmapper.model.project import Project
+
+HEADER_ROWS = 3  # the most header rows a recognised export has (Qualtrics)
+
+
+@dataclass
+class Source:
+    """What the wizard keeps of a read file: its first rows, how many there are, and how it
+    was read."""
+
+    rows: list[list[str]]  # the header rows and up to PREVIEW_ROWS data rows
+    total: int  # rows in the whole file, header rows included
+    encoding: str
+    delimiter: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_head(path: Path, delimiter: str | None, encoding: str | None) -> Source:
+    """Read and check the whole file (on a worker thread); keep its first rows."""
+    table = read_table(path, delimiter, encoding)
+    head = table.rows[: HEADER_ROWS + PREVIEW_ROWS]
+    return Source(head, len(table.rows), table.encoding, table.delimiter, table.warnings)
+
+
+def preview_plan(
+    project: Project, path: Path, rows: list[list[str]], folder: Path, **options: Any
+) -> ImportPlan:
+    """``plan_import`` over the first ``rows`` only, for the preview of a mapping: the
+    importer's own rules and messages, in milliseconds, without reading the file again.
+
+    The rows go through a small UTF-8 copy in ``folder`` named like the file, so that the
+    importer's messages name the user's file; its row numbers are the file's (same rows)."""
+    xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
+    copy = folder / (f"{path.stem}.csv" if xlsx else path.name)
+    with copy.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    try:
+        return plan_import(project, copy, delimiter=",", encoding="utf-8", **options)
+    except ImportFailure as exc:
+        message = str(exc).replace(f"“{copy.name}”", f"“{path.name}”")
+        raise ImportFailure(message) from None
+
+
+class _StepsOnly:
+    """The part of a project ``plan_import`` reads (its steps, to match the step column),
+    copied on the UI thread, so that the worker never touches the live project."""
+
+    def __init__(self, steps: list[Step]) -> None:
+        self._steps = steps
+
+    def steps(self) -> list[Step]:
+        return list(self._steps)
+
+
+def full_plan(steps: list[Step], path: Path, **options: Any) -> ImportPlan:
+    """``plan_import`` over the whole file (on a worker thread)."""
+    return plan_import(cast(Project, _StepsOnly(steps)), path, **options)
+
+
+class _Relay(QObject):
+    """Carries one job's outcome from its thread to the UI thread. It belongs to the
+    application, not to the wizard, so a wizard closed mid-job leaves it valid; the worker
+    deletes it (later, on the UI thread) once it has reported."""
+
+    done = Signal(int, object, object)  # ticket, value, refusal (str) or None
+
+
+class Worker(QObject):
+    """Runs one job at a time on a Python thread and reports on the UI thread: to ``done``
+    with the job's value, or to ``failed`` with the importer's one-sentence refusal.
+
+    ``cancel`` forgets the job in flight: a parse cannot be interrupted, so its thread runs to
+    the end, but what it returns is dropped (as is anything a newer ``start`` replaces)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ticket = 0
+        self._callbacks: tuple[Callable[[Any], None], Callable[[str], None]] | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._callbacks is not None
+
+    def start(
+        self, job: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[str], None]
+    ) -> None:
+        self._ticket += 1
+        ticket = self._ticket
+        self._callbacks = (done, failed)
+        relay = _Relay(QCoreApplication.instance())
+        relay.done.connect(self._report)  # queued: this receiver lives on the UI thread
+
+        def run() -> None:
+            value: Any = None
+            error: str | None = None
+            try:
+                value = job()
+            except ImportFailure as exc:
+                error = str(exc)
+            except MemoryError:
+                error = "The file is too large to import on this computer; nothing was imported."
+            except Exception as exc:  # a bug or an odd file: say so rather than wait forever
+                error = f"The file could not be read ({type(exc).__name__}: {exc})."
+            try:
+                relay.done.emit(ticket, value, error)
+                relay.deleteLater()
+            except RuntimeError:  # the application has quit meanwhile
+                pass
+
+        threading.Thread(target=run, name="cxmapper-import", daemon=True).start()
+
+    def cancel(self) -> None:
+        self._ticket += 1
+        self._callbacks = None
+
+    def _report(self, ticket: int, value: Any, error: str | None) -> None:
+        if ticket != self._ticket or self._callbacks is None:
+            return  # cancelled, or replaced by a newer job
+        done, failed = self._callbacks
+        self._callbacks = None
+        if error is None:
+            done(value)
+        else:
+            failed(error)

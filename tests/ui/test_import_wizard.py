@@ -1,0 +1,363 @@
+"""File → Import Evidence…, driven as a user drives it: Next, Finish, Cancel and combo choices,
+on files written to a temporary folder."""
+
+from __future__ import annotations
+
+import csv
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QProgressDialog, QWizard
+
+import cxmapper.exchange.importer as importer
+import cxmapper.ui.import_jobs as import_jobs
+import cxmapper.ui.import_wizard as import_wizard
+from cxmapper.model.demo import write_demo
+from cxmapper.ui.import_wizard import ImportWizard
+from cxmapper.ui.main_window import MainWindow
+from tests.conftest import snapshot
+
+NEXT = QWizard.WizardButton.NextButton
+BACK = QWizard.WizardButton.BackButton
+FINISH = QWizard.WizardButton.FinishButton
+WAIT_MS = 20_000  # a parse on a busy two-core machine
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    path = tmp_path / "demo.cxmap"
+    write_demo(path)
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.resize(1600, 1000)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.open_path(path)
+    yield w
+    w.close_project()
+
+
+def write_csv(path: Path, header: list[str], rows: Iterable[list[str]], delimiter=",") -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def open_wizard(qtbot, window: MainWindow, path: Path) -> ImportWizard:
+    wizard = ImportWizard(window.ctx, path, window)
+    wizard.show()
+    qtbot.waitUntil(lambda: not wizard.reading, timeout=WAIT_MS)
+    return wizard
+
+
+def click(qtbot, wizard: ImportWizard, which: QWizard.WizardButton) -> None:
+    button = wizard.button(which)
+    assert button.isEnabled() and button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def go_next(qtbot, wizard: ImportWizard) -> None:
+    """Next, and wait for the next page (leaving the columns page plans the whole file)."""
+    page = wizard.currentPage()
+    click(qtbot, wizard, NEXT)
+    qtbot.waitUntil(lambda: wizard.currentPage() is not page, timeout=WAIT_MS)
+
+
+def choose(combo: QComboBox, text: str) -> None:
+    index = combo.findText(text)
+    assert index >= 0, f"no “{text}” in {[combo.itemText(i) for i in range(combo.count())]}"
+    combo.setCurrentIndex(index)
+
+
+def column(table, title: str) -> list[str]:
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    c = headers.index(title)
+    return [table.item(r, c).text() for r in range(table.rowCount())]
+
+
+def batch_rows(window: MainWindow, batch_id: int) -> list[tuple]:
+    return window.ctx.project.db.conn.execute(
+        "SELECT id, customer_id, date, score, text FROM evidence WHERE batch_id = ? ORDER BY id",
+        (batch_id,),
+    ).fetchall()
+
+
+def survey(tmp_path: Path, n: int = 300, name: str = "survey.csv") -> Path:
+    return write_csv(
+        tmp_path / name,
+        ["Customer ID", "Date", "NPS", "Comment", "Touchpoint"],
+        (
+            [
+                f"NEW-{i}",
+                "03.10.2026",
+                str(i % 11),
+                f"Comment {i}",
+                "Receives invoice" if i % 2 else "Quarterly review call",
+            ]
+            for i in range(n)
+        ),
+        delimiter=";",
+    )
+
+
+def test_import_end_to_end_then_undo_and_redo(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    project, stack = window.ctx.project, window.ctx.undo_stack
+    before, edits = project.evidence.count(), stack.count()
+    wizard = open_wizard(qtbot, window, survey(tmp_path))
+    assert "300 data rows" in wizard.file_page.message.text()
+    go_next(qtbot, wizard)  # columns
+    assert wizard.columns_page.combos["text"].currentText() == "Comment"
+    assert wizard.columns_page.combos["customer_id"].currentText() == "Customer ID"
+    assert column(wizard.columns_page.preview, "Customer id")[:2] == ["NEW-0", "NEW-1"]
+    go_next(qtbot, wizard)  # steps
+    table = wizard.steps_page.table
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    unmatched = table.cellWidget(rows["Quarterly review call"], 2)
+    assert unmatched.currentText() == "(don't link)"
+    choose(unmatched, "New step “Quarterly review call” in Customer Success")
+    go_next(qtbot, wizard)  # summary
+    assert "300" in wizard.summary_page.label.text()
+    click(qtbot, wizard, FINISH)
+    assert not wizard.isVisible()
+
+    batch = wizard.result.batch
+    imported = batch_rows(window, batch.id)
+    assert project.evidence.count() == before + 300
+    assert {r[1] for r in imported} == {f"NEW-{i}" for i in range(300)}
+    assert {r[2] for r in imported} == {"2026-10-03"}
+    new_step = next(s for s in project.steps() if s.title == "Quarterly review call")
+    assert project.evidence.counts_by_step()[new_step.id] == 150
+    assert stack.count() == edits + 1
+    assert stack.undoText() == "Import evidence from 'survey.csv'"
+    # A pain citing the import: undo must take the evidence out of it, not be refused.
+    pain = project.add_pain("Invoices arrive late", evidence_ids=(imported[0][0], imported[1][0]))
+
+    window.action("undo").trigger()
+    assert project.evidence.count() == before
+    assert not batch_rows(window, batch.id)
+    assert not any(s.title == "Quarterly review call" for s in project.steps())
+    assert project.pain(pain.id).evidence_ids == ()
+    window.action("redo").trigger()
+    assert batch_rows(window, batch.id) == imported  # the same rows, with the same ids
+    assert project.evidence.counts_by_step()[new_step.id] == 150
+    assert project.pain(pain.id).evidence_ids == (imported[0][0], imported[1][0])
+    assert stack.count() == edits + 1 and not stack.canRedo()
+
+
+def test_cancel_leaves_nothing_and_no_undo_entry(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    project, stack = window.ctx.project, window.ctx.undo_stack
+    original, edits = snapshot(project), stack.count()
+    # Hold the whole-file check until the test lets it go, to cancel it while it runs.
+    gate = threading.Event()
+    real_full_plan = import_wizard.full_plan
+
+    def held_full_plan(*args, **kwargs):
+        gate.wait(WAIT_MS / 1000)
+        return real_full_plan(*args, **kwargs)
+
+    monkeypatch.setattr(import_wizard, "full_plan", held_full_plan)
+    wizard = open_wizard(qtbot, window, survey(tmp_path, 6000))
+    go_next(qtbot, wizard)  # columns
+    click(qtbot, wizard, NEXT)
+    assert wizard.checking and wizard.columns_page.busy.isVisible()
+    assert not wizard.button(NEXT).isEnabled()
+    qtbot.mouseClick(wizard.columns_page.busy.cancel, Qt.MouseButton.LeftButton)
+    assert not wizard.checking and wizard.button(NEXT).isEnabled()
+    gate.set()
+    qtbot.wait(300)  # the cancelled check's result arrives, and is dropped
+    assert wizard.currentPage() is wizard.columns_page and wizard.plan is None
+
+    go_next(qtbot, wizard)  # steps
+    table = wizard.steps_page.table
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    choose(
+        table.cellWidget(rows["Quarterly review call"], 2),
+        "New step “Quarterly review call” in Customer Success",
+    )
+    go_next(qtbot, wizard)  # summary
+
+    def cancel_the_progress() -> None:
+        dialog = wizard.findChild(QProgressDialog)
+        if dialog is not None and dialog.value() > 0:
+            dialog.cancel()
+
+    timer = QTimer()
+    timer.timeout.connect(cancel_the_progress)
+    timer.start(0)  # runs while the import processes events between its chunks
+    click(qtbot, wizard, FINISH)
+    timer.stop()
+    assert "cancelled" in wizard.summary_page.error.text()
+    assert wizard.isVisible() and wizard.result is None
+    assert snapshot(project) == original  # no evidence, no new step
+    assert stack.count() == edits and not stack.canRedo()
+    click(qtbot, wizard, QWizard.WizardButton.CancelButton)
+    assert snapshot(project) == original and stack.count() == edits
+
+
+def test_a_mapping_change_previews_without_reading_the_file_again(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    export = survey(tmp_path)
+    reads: list[Path] = []
+    real_read = import_jobs.read_table
+
+    def counting_read(path, *args):
+        reads.append(Path(path))
+        return real_read(path, *args)
+
+    monkeypatch.setattr(import_jobs, "read_table", counting_read)
+    monkeypatch.setattr(importer, "read_table", counting_read)
+    wizard = open_wizard(qtbot, window, export)
+    go_next(qtbot, wizard)  # columns
+    assert reads.count(export) == 1
+    page = wizard.columns_page
+    choose(page.combos["text"], "Touchpoint")
+    texts = column(page.preview, "Verbatim text")
+    assert texts[:2] == ["Quarterly review call", "Receives invoice"]
+    choose(page.combos["text"], "Comment")
+    choose(page.scale, "1 to 5")
+    assert set(column(page.preview, "Scale")) == {"1-5"}
+    choose(page.combos["customer_id"], "(none)")
+    assert set(column(page.preview, "Customer id")) == {""}
+    assert reads.count(export) == 1  # the preview re-planned the rows already read
+    go_next(qtbot, wizard)  # the whole file, once
+    assert reads.count(export) == 2
+    click(qtbot, wizard, BACK)
+    go_next(qtbot, wizard)  # nothing changed: the plan made is still good
+    assert reads.count(export) == 2
+    go_next(qtbot, wizard)
+    click(qtbot, wizard, FINISH)
+    imported = batch_rows(window, wizard.result.batch.id)
+    assert len(imported) == 300 and {r[1] for r in imported} == {""}
+
+
+def test_day_first_date_order_is_applied(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    export = write_csv(
+        tmp_path / "uk.csv",
+        ["Customer ID", "Date", "Score", "Comment"],
+        ([f"UK-{i}", "03/04/2026" if i % 2 else "05/06/2026", "4", "Lovely"] for i in range(40)),
+    )
+    wizard = open_wizard(qtbot, window, export)
+    go_next(qtbot, wizard)  # columns
+    page = wizard.columns_page
+    assert "month-first" in page.message.text()  # the importer's warning, on the preview
+    go_next(qtbot, wizard)  # steps
+    go_next(qtbot, wizard)  # summary
+    assert "month-first" in wizard.summary_page.label.text()
+    click(qtbot, wizard, BACK)
+    click(qtbot, wizard, BACK)
+    choose(page.date_order, "Day first: 03/04/2026 is 3 April")
+    assert column(page.preview, "Date")[:2] == ["2026-06-05", "2026-04-03"]
+    go_next(qtbot, wizard)
+    go_next(qtbot, wizard)
+    assert "month-first" not in wizard.summary_page.label.text()
+    click(qtbot, wizard, FINISH)
+    dates = {r[1]: r[2] for r in batch_rows(window, wizard.result.batch.id)}
+    assert dates["UK-1"] == "2026-04-03" and dates["UK-0"] == "2026-06-05"
+
+
+def test_the_importers_warnings_are_shown_before_finishing(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    export = tmp_path / "euro.csv"
+    lines = ["Customer ID;Comment"] + [f"E{i};Très bien, café {i}" for i in range(20)]
+    export.write_bytes("\r\n".join(lines).encode("cp1252"))
+    wizard = open_wizard(qtbot, window, export)
+    assert "Windows-1252" in wizard.file_page.message.text()
+    go_next(qtbot, wizard)
+    go_next(qtbot, wizard)
+    go_next(qtbot, wizard)
+    assert "Windows-1252" in wizard.summary_page.label.text()
+    click(qtbot, wizard, FINISH)
+    assert batch_rows(window, wizard.result.batch.id)[0][4] == "Très bien, café 0"
+
+
+def test_a_malformed_file_is_refused_in_the_wizard(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    project = window.ctx.project
+    before = project.evidence.count()
+    bad = tmp_path / "broken.csv"
+    bad.write_text('Customer ID,Comment\nC1,fine\nC2,"never closed\n', encoding="utf-8")
+    wizard = open_wizard(qtbot, window, bad)
+    message = wizard.file_page.message.text()
+    assert "“broken.csv” row 3" in message and "nothing was imported" in message
+    assert not wizard.button(NEXT).isEnabled()
+    assert wizard.isVisible() and project.evidence.count() == before
+
+
+def test_a_refused_row_is_named_and_the_mapping_can_be_changed(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    project = window.ctx.project
+    before = project.evidence.count()
+    export = write_csv(
+        tmp_path / "late.csv",
+        ["Customer ID", "Date", "Comment"],
+        # Row 260 is past the preview's first rows: only the whole-file check finds it.
+        ([f"C{i}", "someday" if i == 258 else "2026-05-01", "Fine"] for i in range(300)),
+    )
+    wizard = open_wizard(qtbot, window, export)
+    go_next(qtbot, wizard)  # columns: the preview is fine
+    click(qtbot, wizard, NEXT)
+    page = wizard.columns_page
+    qtbot.waitUntil(lambda: not wizard.checking, timeout=WAIT_MS)
+    assert wizard.currentPage() is page
+    assert "“late.csv” row 260, column “Date”" in page.message.text()
+    assert project.evidence.count() == before
+    choose(page.combos["date"], "(none)")
+    go_next(qtbot, wizard)  # steps
+    go_next(qtbot, wizard)  # summary
+    click(qtbot, wizard, FINISH)
+    assert project.evidence.count() == before + 300
+
+
+def test_the_window_keeps_working_while_a_large_file_is_parsed(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    export = write_csv(
+        tmp_path / "large.csv",
+        ["Response ID", "Customer ID", "Date", "NPS", "Comment", "Touchpoint"],
+        (
+            [f"R{i}", f"C{i % 5000}", "2026-03-01", str(i % 11), f"Comment {i} " * 4, "Go-live"]
+            for i in range(50_000)
+        ),
+    )
+    # The read goes on only once the window's event loop has run a timer: were the file read
+    # on the UI thread, this would stall (and the wait time out).
+    ticked = threading.Event()
+    waited: list[bool] = []
+    real_read = import_jobs.read_table
+
+    def read_after_a_tick(*args):
+        waited.append(ticked.wait(WAIT_MS / 1000))
+        return real_read(*args)
+
+    monkeypatch.setattr(import_jobs, "read_table", read_after_a_tick)
+    ticks: list[bool] = []
+    wizard = ImportWizard(window.ctx, export, window)
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.timeout.connect(lambda: (ticks.append(wizard.reading), ticked.set()))
+    timer.start(2)
+    wizard.show()
+    assert wizard.reading and wizard.file_page.busy.isVisible()
+    qtbot.waitUntil(lambda: not wizard.reading, timeout=WAIT_MS)
+    assert waited == [True] and sum(ticks) >= 2
+    assert "50,000 data rows" in wizard.file_page.message.text()
+    go_next(qtbot, wizard)
+    ticks.clear()
+    click(qtbot, wizard, NEXT)
+    assert wizard.checking
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.steps_page, timeout=WAIT_MS)
+    timer.stop()
+    assert len(ticks) >= 2  # and while the whole file was planned
+    assert len(wizard.plan.evidence) == 50_000
