@@ -2,8 +2,9 @@
 
 Cycle enumeration is bounded everywhere: a 2,000-step map holds over a million simple cycles,
 so loops are found as the backward flows inside strongly connected parts (linear time), and
-each loop is spelled out by one shortest path per backward flow, up to a cap. Questions about
-every loop through a step (the work groups to involve) use those parts directly, uncapped.
+each loop is spelled out by one shortest path per backward flow, up to a cap. The work groups
+to involve around a pain look only at short loops through its steps, found by searches
+bounded by :data:`MAX_REWORK_LOOP` levels.
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ if TYPE_CHECKING:
     from cxmapper.model.project import Project
 
 MAX_LOOPS = 100
+
+# The longest loop (in steps, which is also its number of flows, the back-flow included) that
+# counts as a rework loop around a pain. A journey usually has a "lifecycle" back-flow from its
+# last step to its first (the customer recommends, a new customer researches); it closes a loop
+# through every step, and taking it in would put every work group at the table for every pain
+# (all 7 of 7 in the demo, 438 of 441 on a 2,000-step map). Rework loops (ticket ↔ fix,
+# review ↔ questionnaire, invoice ↔ correction) are a handful of steps; 12 leaves room for a
+# long one while the demo's lifecycle loop, 17 steps at its shortest, stays out.
+MAX_REWORK_LOOP = 12
 
 
 def build_graph(project: Project) -> nx.DiGraph:
@@ -163,21 +173,86 @@ def groups_to_involve(project: Project, pain_ids: list[int] | tuple[int, ...]) -
     """Work groups of the pains' steps, plus the groups on the loops and hand-offs that pass
     through those steps, in lane order.
 
-    A step is on a loop through s when each can reach the other: exactly the steps of s's
-    strongly connected part (every one lies on a closed walk through s). One linear pass
-    finds every part, so no loop is missed and none is enumerated. Hand-offs through s are
-    its flows in from and out to other work groups."""
+    Loops are closed by back-flows (:func:`loop_flow_ids`); every other flow is forward, and
+    the forward flows hold no cycle. A back-flow u→v passes through a step s when v reaches s
+    and s reaches u along forward flows; the loop's steps are then those on forward paths
+    v ⇝ w ⇝ s and s ⇝ w ⇝ u. Only rework loops count: a step w is taken when it lies on such
+    a loop through s of at most :data:`MAX_REWORK_LOOP` steps, that is, with shortest forward
+    distances d(v,w) + d(w,s) + d(s,u) + 1 ≤ MAX_REWORK_LOOP, or d(v,s) + d(s,w) + d(w,u) + 1
+    ≤ MAX_REWORK_LOOP (see the constant for why the bound). Loops that need two back-flows
+    are not followed. Hand-offs through s are its flows (either kind) in from and out to
+    other work groups.
+
+    Each pain step costs four searches bounded by that many levels, plus one linear pass over
+    the map to tell forward flows from back-flows."""
     lane = {s.id: s.work_group_id for s in project.step_views()}
     pain_steps = {s for p in pain_ids for s in project.pain(p).step_ids}
     groups = {lane[s] for s in pain_steps}
-    graph = nx.DiGraph()
-    graph.add_nodes_from(lane)
+    loops = loop_flow_ids(project)
+    succ: dict[int, list[int]] = {}
+    pred: dict[int, list[int]] = {}
+    back_out: dict[int, list[int]] = {}  # u → every v of a back-flow u→v
     for f in project.flow_views():
-        graph.add_edge(f.source_id, f.target_id)
-        if f.source_id in pain_steps or f.target_id in pain_steps:
-            groups |= {lane[f.source_id], lane[f.target_id]}
-    for part in nx.strongly_connected_components(graph):
-        # A part of one step (with or without a flow to itself) adds no other group.
-        if len(part) > 1 and not pain_steps.isdisjoint(part):
-            groups |= {lane[s] for s in part}
+        u, v = f.source_id, f.target_id
+        if u in pain_steps or v in pain_steps:
+            groups |= {lane[u], lane[v]}
+        if f.id in loops:
+            back_out.setdefault(u, []).append(v)
+        else:
+            succ.setdefault(u, []).append(v)
+            pred.setdefault(v, []).append(u)
+    for s in pain_steps:
+        to_s = _distances(s, pred, MAX_REWORK_LOOP - 1)  # d(w, s)
+        from_s = _distances(s, succ, MAX_REWORK_LOOP - 1)  # d(s, w)
+        # Budget of forward flows left for v ⇝ s once the back-flow and s ⇝ u are paid for,
+        # and for s ⇝ u once v ⇝ s is: the shortest way round for each v, and each u.
+        budget_v: dict[int, int] = {}
+        budget_u: dict[int, int] = {}
+        for u, d_su in from_s.items():
+            for v in back_out.get(u, ()):
+                if v in to_s and to_s[v] + d_su + 1 <= MAX_REWORK_LOOP:
+                    budget_v[v] = max(budget_v.get(v, 0), MAX_REWORK_LOOP - 1 - d_su)
+                    budget_u[u] = max(budget_u.get(u, 0), MAX_REWORK_LOOP - 1 - to_s[v])
+        on_loops = _within_budget(budget_v, succ, to_s) | _within_budget(budget_u, pred, from_s)
+        groups |= {lane[w] for w in on_loops}
     return [g.id for g in project.work_groups() if g.id in groups]
+
+
+def _distances(start: int, step: dict[int, list[int]], limit: int) -> dict[int, int]:
+    """Breadth-first distances from ``start`` along ``step``, up to ``limit`` flows."""
+    dist = {start: 0}
+    frontier = [start]
+    for level in range(1, limit + 1):
+        reached = []
+        for x in frontier:
+            for y in step.get(x, ()):
+                if y not in dist:
+                    dist[y] = level
+                    reached.append(y)
+        if not reached:
+            break
+        frontier = reached
+    return dist
+
+
+def _within_budget(
+    budget: dict[int, int], step: dict[int, list[int]], to_goal: dict[int, int]
+) -> set[int]:
+    """Steps w reached from some start x along ``step`` with d(x, w) + to_goal[w] ≤ budget[x]:
+    those on a walk from x to the goal within its budget. Each step is settled once, with the
+    most budget left, by taking starts and steps in order of budget left (a bucket queue)."""
+    left: dict[int, int] = {}
+    buckets: list[list[int]] = [[] for _ in range(MAX_REWORK_LOOP)]  # budget < bound
+    for x, b in budget.items():
+        if to_goal[x] <= b:
+            left[x] = b
+            buckets[b].append(x)
+    for b in range(MAX_REWORK_LOOP - 1, 0, -1):
+        for x in buckets[b]:
+            if left[x] != b:
+                continue
+            for y in step.get(x, ()):
+                if y in to_goal and to_goal[y] <= b - 1 and left.get(y, -1) < b - 1:
+                    left[y] = b - 1
+                    buckets[b - 1].append(y)
+    return set(left)

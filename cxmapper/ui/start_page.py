@@ -51,10 +51,16 @@ class StartPage(QWidget):
 
     def refresh(self) -> None:
         self.recent.clear()
-        for path in self.window_.recent_files():
+        files = self.window_.recent_files()
+        for path in files:
             item = QListWidgetItem(f"{Path(path).name} — {Path(path).parent}")
             item.setData(Qt.ItemDataRole.UserRole, path)
+            item.setToolTip(path)
             self.recent.addItem(item)
+        if not files:  # say so, rather than show an empty box
+            hint = QListWidgetItem("No recent projects yet: start a new one or open the demo.")
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.recent.addItem(hint)
 
     def showEvent(self, event) -> None:
         self.refresh()

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+from unittest.mock import patch
+
+import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxmapper.model import journey
+from cxmapper.model.demo import write_demo
 from cxmapper.model.project import Project
 
 
@@ -62,12 +70,10 @@ def test_every_cycle_has_a_loop_flow(project: Project) -> None:
     loops = journey.loop_flow_ids(project)
     graph = journey.build_graph(project)
     forward = [(a, b) for a, b, d in graph.edges(data=True) if not set(d["flow_ids"]) & loops]
-    import networkx as nx
-
     assert nx.is_directed_acyclic_graph(nx.DiGraph(forward))
     assert len(loops) == 3
     scores = journey.critical_steps(project, k=None)
-    assert max(scores, key=scores.get) in ids
+    assert max(scores, key=scores.__getitem__) in ids
 
 
 def lanes(project: Project, names: str) -> dict[str, int]:
@@ -89,11 +95,13 @@ def involved(project: Project, *titles: str) -> list[str]:
 
 def test_groups_to_involve_take_every_step_on_a_loop_through_the_pain(project: Project) -> None:
     s = lanes(project, "AXYWDEZ")
-    # The loop A→X→Y→W→D→A, with a short cut Y→D: the shortest way back from A to D skips
-    # W, yet W is on a loop through X. E hangs off the loop; Z is reached from it, no more.
-    for a, b in ["AX", "XY", "YW", "WD", "DA", "YD", "DE", "EZ"]:
-        project.add_flow(s[a], s[b])
+    # The loop A→X→Y→W→D→A (D→A goes back), with short cuts A→D and Y→D: the shortest way
+    # from A to D, and from X to D, skip W, yet W is on a five-step loop through X. E hangs
+    # off the loop; Z is reached from it, no more.
+    for pair in ["AX", "XY", "YW", "WD", "DA", "AD", "YD", "DE", "EZ"]:
+        project.add_flow(s[pair[0]], s[pair[1]])
     assert involved(project, "X") == ["A", "X", "Y", "W", "D"]
+    assert involved(project, "W") == ["A", "X", "Y", "W", "D"]
     # E's only hand-offs are D (in) and Z (out); it is on no loop.
     assert involved(project, "E") == ["D", "E", "Z"]
     assert involved(project, "Z") == ["E", "Z"]
@@ -114,32 +122,202 @@ def test_groups_to_involve_hand_offs_and_loops_within_one_lane(project: Project)
     assert involved(project, "c") == ["Ops", "Billing"]
     # Two pain steps: the union of each one's groups.
     assert involved(project, "b", "law") == ["Ops", "Billing", "Legal"]
-    # Now Billing and Legal are on a loop through b, and so on a closed walk through a
-    # (a→b→c→bill→law→b→c→a): the reading of DESIGN §4, not simple cycles only.
+    # The back-flow law→b closes b→c→bill→law→b: Billing and Legal now sit on a loop
+    # through b and c. Not through a: a reaches that loop, but no loop comes back to a
+    # through Billing or Legal without a second back-flow.
     project.add_flow(law, b)
-    assert involved(project, "a") == ["Ops", "Billing", "Legal"]
+    assert involved(project, "b") == involved(project, "c") == ["Ops", "Billing", "Legal"]
+    assert involved(project, "a") == ["Ops"]
 
 
-def test_groups_to_involve_match_closed_walks_on_random_maps(project: Project) -> None:
-    """Against the definition: a step is on a loop through s when each reaches the other."""
-    import random
+def chain(project: Project, n: int) -> list[int]:
+    """n steps left to right, each in its own lane, one flow from each to the next."""
+    ids = [
+        project.add_step(project.add_work_group(f"Lane {i}").id, str(i), x=40 + 240 * i).id
+        for i in range(n)
+    ]
+    for a, b in itertools.pairwise(ids):
+        project.add_flow(a, b)
+    return ids
 
-    import networkx as nx
 
-    rng = random.Random(7)
-    groups = [project.add_work_group(f"G{i}").id for i in range(6)]
-    ids = [project.add_step(rng.choice(groups), f"S{i}", x=40 * i).id for i in range(40)]
-    for _ in range(70):
-        project.add_flow(rng.choice(ids), rng.choice(ids))
-    graph = journey.build_graph(project)
-    lane = {s.id: s.work_group_id for s in project.steps()}
-    for step in ids:
-        on_loops = nx.descendants(graph, step) & nx.ancestors(graph, step)
-        around = set(graph.predecessors(step)) | set(graph.successors(step))
-        expected = {lane[step]} | {lane[i] for i in on_loops | around}
-        pain = project.add_pain("P", step_ids=(step,))
-        assert set(journey.groups_to_involve(project, [pain.id])) == expected
-        project.remove_pain(pain.id)
+def test_a_lifecycle_back_flow_does_not_pull_in_every_group(project: Project) -> None:
+    ids = chain(project, 20)
+    # Customers who recommend bring the next customers: last step back to the first.
+    project.add_flow(ids[-1], ids[0])
+    # A rework loop 8 → 9 → 10 → 8, a hand-off from 8 to a lane off the main line.
+    project.add_flow(ids[10], ids[8])
+    side = project.add_step(project.add_work_group("Lane side").id, "side", x=2300).id
+    project.add_flow(ids[8], side)
+    assert len(journey.loop_flow_ids(project)) == 2
+    assert involved(project, "9") == ["8", "9", "10"]
+    assert involved(project, "8") == ["7", "8", "9", "10", "side"]
+    assert involved(project, "15") == ["14", "15", "16"]
+    # The ends hand off to each other over the lifecycle flow; that is all they share.
+    assert involved(project, "0") == ["0", "1", "19"]
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_loops_longer_than_the_bound_are_left_out(project: Project, extra: int) -> None:
+    """A loop counts as rework up to MAX_REWORK_LOOP steps (the back-flow included),
+    wherever on it the pain is: at its start, its middle, or its end."""
+    size = journey.MAX_REWORK_LOOP + extra
+    ids = chain(project, size)
+    project.add_flow(ids[-1], ids[0])
+    first, middle, last = 0, size // 2, size - 1
+    for at, hand_offs in [(first, [first + 1, last]), (middle, [middle - 1, middle + 1])]:
+        found = involved(project, str(at))
+        if extra == 0:
+            assert found == [str(i) for i in range(size)]
+        else:  # one step too long: the pain step and its hand-offs only
+            assert found == sorted({str(at), *map(str, hand_offs)}, key=int)
+    found = involved(project, str(last))
+    assert found == (
+        [str(i) for i in range(size)] if extra == 0 else ["0", str(last - 1), str(last)]
+    )
+
+
+@pytest.mark.parametrize("side", ["before", "after"])
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_detour_counts_while_its_loop_fits_the_bound(
+    project: Project, side: str, extra: int
+) -> None:
+    """Before s: v → a → s → v is a short loop, and v → y1 → … → ym → s → v beside it
+    counts while it has at most MAX_REWORK_LOOP steps (m + 2), though no shortest path takes
+    it. After s, the same mirrored: s → a → u → s, and s → y1 → … → ym → u → s."""
+    m = journey.MAX_REWORK_LOOP - 2 + extra
+    detour = [f"y{i}" for i in range(1, m + 1)]
+    if side == "before":
+        order, flows = ["v", "a", *detour, "s"], [("v", "a"), ("a", "s"), ("s", "v")]
+        path, hand_off = ["v", *detour, "s"], detour[-1]  # ym hands off to s either way
+    else:
+        order, flows = ["s", "a", *detour, "u"], [("s", "a"), ("a", "u"), ("u", "s")]
+        path, hand_off = ["s", *detour, "u"], detour[0]  # and s to y1
+    s = {}
+    for n, name in enumerate(order):
+        s[name] = project.add_step(project.add_work_group(name).id, name, x=40 + 10 * n).id
+    for a, b in [*flows, *itertools.pairwise(path)]:
+        project.add_flow(s[a], s[b])
+    assert len(journey.loop_flow_ids(project)) == 1
+    found = involved(project, "s")
+    assert found == [n for n in order if extra == 0 or n not in detour or n == hand_off]
+
+
+@pytest.mark.parametrize(
+    ("names", "flows", "bound", "left_out"),
+    [
+        # Two ways back into v, from u (near s) and w (far): the near one sets how long the
+        # way from v to s may be, so the detour v → y → z → s fits, on v→y→z→s→u→v (5).
+        ("vyzsuabw", "vs vy yz zs su sa ab bw uv wv", 5, ""),
+        ("vyzsuabw", "vs vy yz zs su sa ab bw uv wv", 4, "ybw"),
+        # The same, mirrored: two ways back out of v, to u (near s) and w (far).
+        ("wbauszyv", "sv yv zy sz us as ba wb vu vw", 5, ""),
+        ("wbauszyv", "sv yv zy sz us as ba wb vu vw", 4, "ybw"),
+        # X's own way back (from f, far) leaves no room for a detour, but V comes back
+        # from n (near) and reaches X first: the loop V→X→y→z→s→n→V has 6 steps.
+        ("VXyzsnpqrf", "VX Xs Xy yz zs sn sp pq qr rf nV fX", 6, ""),
+        ("VXyzsnpqrf", "VX Xs Xy yz zs sn sp pq qr rf nV fX", 5, "yqrf"),
+    ],
+)
+def test_the_shortest_way_round_sets_how_far_a_loop_may_go(
+    project: Project, names: str, flows: str, bound: int, left_out: str
+) -> None:
+    s = lanes(project, names)
+    for pair in flows.split():
+        project.add_flow(s[pair[0]], s[pair[1]])
+    with patch.object(journey, "MAX_REWORK_LOOP", bound):
+        assert involved(project, "s") == [n for n in names if n not in left_out]
+
+
+def test_demo_pains_involve_the_groups_around_them(tmp_path: Path) -> None:
+    """The demo's lifecycle back-flow (Recommends Northwind → Researches analytics
+    platforms) closes a loop through every step; no pain may call every group for it."""
+    write_demo(tmp_path / "demo.cxmap")
+    with Project.open(tmp_path / "demo.cxmap") as p:
+        names = {g.id: g.name for g in p.work_groups()}
+        found = {
+            pain.title: [names[g] for g in journey.groups_to_involve(p, [pain.id])]
+            for pain in p.pains()
+        }
+        assert all(len(groups) < len(names) for groups in found.values())
+        assert found["Security review drags on"] == ["Customer", "Sales", "Engineering"]
+        assert found["Renewal surprises on price"] == ["Customer", "Sales", "Customer Success"]
+        assert found["Invoices with wrong seats or tax"] == ["Customer", "Billing", "Support"]
+
+
+@st.composite
+def looped_maps(draw: st.DrawFn) -> tuple[int, int, list[tuple[int, int]], list[int]]:
+    """A bound, a number of steps, flows and the pain's steps. Steps read left to right.
+    One or two loops v ⇝ s ⇝ u → v run through the first pain step s; more flows go right
+    (a small random DAG: short cuts and detours) and a few more go back (to the left, or to
+    themselves), so loops within the bound, beyond it and beside it all come up."""
+    n = draw(st.integers(1, 10))
+    step = st.integers(0, n - 1)
+    s = draw(step)
+    flows: list[tuple[int, int]] = []
+    for _ in range(draw(st.integers(1, 2))):
+        v, u = draw(st.integers(0, s)), draw(st.integers(s, n - 1))
+        loop = sorted({v, s, u} | draw(st.sets(st.integers(v, u))))
+        flows += [*itertools.pairwise(loop), (u, v)]
+    ahead = st.tuples(step, step).filter(lambda ab: ab[0] < ab[1])
+    back = st.tuples(step, step).filter(lambda ab: ab[0] >= ab[1])
+    flows += draw(st.lists(ahead, max_size=n)) + draw(st.lists(back, max_size=2))
+    pain = draw(st.lists(step, max_size=1))
+    return draw(st.integers(1, 8)), n, list(dict.fromkeys(flows)), [s, *pain]
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=looped_maps())
+def test_groups_to_involve_are_those_on_short_loops_and_hand_offs(
+    case: tuple[int, int, list[tuple[int, int]], list[int]],
+) -> None:
+    """Each step in its own lane, so the groups tell exactly which steps were taken."""
+    bound, n, pairs, pain_at = case
+    p = Project.in_memory()
+    try:
+        ids = [p.add_step(p.add_work_group(f"G{i}").id, f"S{i}", x=40 * i).id for i in range(n)]
+        for a, b in pairs:
+            p.add_flow(ids[a], ids[b])
+        pain = p.add_pain("P", step_ids=tuple(dict.fromkeys(ids[i] for i in pain_at)))
+        with patch.object(journey, "MAX_REWORK_LOOP", bound):
+            found = set(journey.groups_to_involve(p, [pain.id]))
+
+        lane = {s.id: s.work_group_id for s in p.steps()}
+        loops = journey.loop_flow_ids(p)
+        back = [(f.source_id, f.target_id) for f in p.flows() if f.id in loops]
+        forward = nx.DiGraph()
+        forward.add_nodes_from(ids)
+        forward.add_edges_from((f.source_id, f.target_id) for f in p.flows() if f.id not in loops)
+        full = journey.build_graph(p)
+        far = float("inf")
+        dist = dict(nx.all_pairs_shortest_path_length(forward))
+
+        def d(a: int, b: int) -> float:
+            return dist[a].get(b, far)
+
+        allowed: set[int] = set()  # the property: pain, hand-off, or on a qualifying loop
+        expected: set[int] = set()  # exactly: on such a loop within the bound
+        for s in pain.step_ids:
+            around = {s} | set(full.predecessors(s)) | set(full.successors(s))
+            allowed |= {lane[w] for w in around}
+            expected |= {lane[w] for w in around}
+            for u, v in back:
+                if d(v, s) + d(s, u) + 1 > bound:
+                    continue
+                for w in ids:
+                    if nx.has_path(forward, v, w) and nx.has_path(forward, w, s):
+                        allowed.add(lane[w])
+                    if nx.has_path(forward, s, w) and nx.has_path(forward, w, u):
+                        allowed.add(lane[w])
+                    if (
+                        d(v, w) + d(w, s) + d(s, u) + 1 <= bound
+                        or d(v, s) + d(s, w) + d(w, u) + 1 <= bound
+                    ):
+                        expected.add(lane[w])
+        assert found <= allowed
+        assert found == expected
+    finally:
+        p.close()
 
 
 def test_critical_steps_are_the_ones_journeys_pass_through(project: Project) -> None:
@@ -162,4 +340,4 @@ def test_critical_steps_are_the_ones_journeys_pass_through(project: Project) -> 
         project, k=3, seed=1
     )
     sampled = journey.critical_steps(project, k=5)
-    assert max(sampled, key=sampled.get) == hub
+    assert max(sampled, key=sampled.__getitem__) == hub
