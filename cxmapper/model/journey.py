@@ -163,7 +163,12 @@ def analyse(project: Project, max_loops: int = MAX_LOOPS) -> JourneyAnalysis:
 def critical_steps(project: Project, k: int | None = 200, seed: int = 0) -> dict[int, float]:
     """Betweenness of each step: the steps most journeys pass through. Sampled (``k`` sources)
     on large maps; heavy, so callers run it off the UI thread."""
-    graph = build_graph(project)
+    return betweenness(build_graph(project), k=k, seed=seed)
+
+
+def betweenness(graph: nx.DiGraph, k: int | None = 200, seed: int = 0) -> dict[int, float]:
+    """:func:`critical_steps` on a graph already built: a worker thread can take the graph
+    (a copy, independent of the project) while the project goes on changing."""
     if k is not None and k >= graph.number_of_nodes():
         k = None
     return dict(nx.betweenness_centrality(graph, k=k, seed=seed))

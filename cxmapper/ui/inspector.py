@@ -4,9 +4,10 @@ stages. Every change is one undoable command."""
 from __future__ import annotations
 
 import html
+import threading
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from cxmapper.model import entities as e
 from cxmapper.model.events import Change
-from cxmapper.model.journey import analyse
+from cxmapper.model.journey import analyse, betweenness, build_graph
 from cxmapper.ui.commands import RemoveItem, Reorder, UpdateItem, push
 from cxmapper.ui.context import DocumentContext
 
@@ -54,6 +55,12 @@ class _CommitEdit(QPlainTextEdit):
         super().focusOutEvent(event)
 
 
+class _Found(QObject):
+    """Carries a worker thread's answer to the UI thread (a queued signal)."""
+
+    found = Signal(int, object)
+
+
 class Inspector(QWidget):
     def __init__(self, ctx: DocumentContext) -> None:
         super().__init__()
@@ -64,6 +71,15 @@ class Inspector(QWidget):
         self._refresh_soon.setSingleShot(True)
         self._refresh_soon.setInterval(0)
         self._refresh_soon.timeout.connect(self.refresh)
+        self._find_critical_soon = QTimer(self)
+        self._find_critical_soon.setSingleShot(True)
+        self._find_critical_soon.setInterval(400)  # after a burst of edits, not on each
+        self._find_critical_soon.timeout.connect(self._find_critical)
+        self._generation = 0
+        self._critical_line = ""
+        # Not a child of the inspector: the worker may still hold it after the panel closes.
+        self._critical_found = _Found()
+        self._critical_found.found.connect(self._show_critical)
         self.pages = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -80,6 +96,8 @@ class Inspector(QWidget):
 
     def detach(self) -> None:
         self._refresh_soon.stop()
+        self._find_critical_soon.stop()
+        self._generation += 1  # an answer still on its way is dropped
         self.ctx.selectionChanged.disconnect(self.refresh)
         self.ctx.changed.disconnect(self._on_change)
 
@@ -257,7 +275,39 @@ class Inspector(QWidget):
         ]
         if len(a.warnings) > 8:
             lines.append(f"… and {len(a.warnings) - 8} more warnings.")
-        self.checks.setText("<br>".join(lines))
+        lines.append(self._critical_line)
+        self.checks.setText("<br>".join(line for line in lines if line))
+        self._find_critical_soon.start()
+
+    def _find_critical(self) -> None:
+        """Betweenness takes about a second on a 2,000-step map: computed in a thread on a
+        copy of the graph, the answer shown when it comes (a stale one is dropped)."""
+        if not self.isVisible() or self.pages.currentWidget() is not self.map_page:
+            return
+        self._generation += 1
+        generation, graph = self._generation, build_graph(self.project)
+        found = self._critical_found
+
+        def work() -> None:
+            found.found.emit(generation, betweenness(graph))
+
+        threading.Thread(target=work, name="critical-steps", daemon=True).start()
+
+    def _show_critical(self, generation: int, scores: object) -> None:
+        if generation != self._generation or not isinstance(scores, dict):
+            return
+        top = [i for i, v in sorted(scores.items(), key=lambda kv: -kv[1]) if v > 0][:3]
+        titles = [self.project.step(i).title for i in top if self.project.has_step(i)]
+        line = (
+            "Critical steps (most paths run through them): "
+            + ", ".join(html.escape(t) for t in titles)
+            if titles
+            else ""
+        )
+        if line != self._critical_line:
+            self._critical_line = line
+            if self.pages.currentWidget() is self.map_page:
+                self._show_checks()
 
     def _on_change(self, change: Change) -> None:
         # One edit may announce several changes (a deletion with its flows): refresh once,

@@ -301,3 +301,40 @@ def test_titles_are_shown_as_typed_never_as_markup(qtbot, window: MainWindow) ->
     inspector = window.panels["inspector"].widget().widget()
     qtbot.waitUntil(lambda: inspector.flow_ends.text().startswith("<b>R&D</b> review →"))
     assert inspector.flow_ends.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_map_checks_name_the_critical_steps_found_off_the_ui_thread(
+    qtbot, window: MainWindow
+) -> None:
+    import threading
+
+    inspector = window.panels["inspector"].widget().widget()
+    window.panels["inspector"].raise_()
+    window.ctx.set_selection(steps=[], flows=[])
+    workers: list[str] = []
+    real_start = threading.Thread.start
+
+    def spy(thread: threading.Thread) -> None:
+        workers.append(thread.name)
+        real_start(thread)
+
+    qtbot_patch = pytest.MonkeyPatch()
+    qtbot_patch.setattr(threading.Thread, "start", spy)
+    try:
+        inspector.refresh()
+        # On the loop A → B → C → A each step lies between the other two.
+        qtbot.waitUntil(
+            lambda: "Critical steps (most paths run through them): " in inspector.checks.text(),
+            timeout=5000,
+        )
+    finally:
+        qtbot_patch.undo()
+    assert "critical-steps" in workers
+    from cxmapper.model.journey import critical_steps
+
+    p = window.ctx.project
+    scores = critical_steps(p)
+    top = [p.step(i).title for i, v in sorted(scores.items(), key=lambda kv: -kv[1]) if v > 0]
+    assert inspector.checks.text().endswith(
+        "Critical steps (most paths run through them): " + ", ".join(top[:3])
+    )
