@@ -146,9 +146,8 @@ class Project:
         inspect(p, for_writing=False)
         memory = store.memory_connection()
         with committed_state(p) as state:
-            # Not immutable: a shared lock, so an edit committing meanwhile is seen whole or
-            # not at all.
-            source = connect_readonly(state, immutable=False)
+            # A shared lock: an edit committing meanwhile is seen whole or not at all.
+            source = connect_readonly(state)
             try:
                 source.backup(memory)
             finally:

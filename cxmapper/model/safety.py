@@ -1,8 +1,10 @@
 """Checks a .cxmap file before anything opens it for writing.
 
 A project file may come from anyone (it is emailed around), so it is inspected through a
-read-only, immutable connection that cannot write, lock, or create a journal beside it. Only a
-file that passes every check is then opened for writing. Each refusal is one plain sentence.
+read-only connection that cannot write to it or create anything beside it (it takes a shared
+lock, so an edit another CX Mapper is committing is seen whole or not at all). A crash's hot
+journal is rolled back in a copy first. Only a file that passes every check is then opened
+for writing. Each refusal is one plain sentence.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ class ProjectFileError(Exception):
     """A project file cannot be used; ``str(error)`` is one sentence for the user."""
 
 
-def _readonly_uri(path: Path, immutable: bool = True) -> str:
+def _readonly_uri(path: Path, immutable: bool = False) -> str:
     # immutable=1: no locks, no journal, no -wal/-shm files; the file is only ever read.
     return f"file:{quote(str(path.resolve()))}?mode=ro{'&immutable=1' if immutable else ''}"
 
 
-def connect_readonly(path: Path, *, immutable: bool = True) -> sqlite3.Connection:
+def connect_readonly(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    """A connection that can only read. By default under a shared lock, so an edit another
+    process commits meanwhile is seen whole or not at all; ``immutable`` takes no lock."""
     conn = sqlite3.connect(_readonly_uri(path, immutable), uri=True)
     conn.execute("PRAGMA trusted_schema = OFF")
     return conn
@@ -85,11 +89,10 @@ def inspect(path: str | os.PathLike[str], *, for_writing: bool = True) -> int:
             f"“{name}” was written in a mode CX Mapper does not use (write-ahead log), so it "
             "is not opened for safety."
         )
-    journal = p.with_name(p.name + "-journal")
-    if _non_empty(journal):
+    if _hot_journal(p):
         # A crash left an edit half-written: judge the last committed state, restored in a
         # copy, and touch the real file only once that state has passed every check.
-        version = _inspect_recovered_copy(p, journal, name)
+        version = _inspect_recovered_copy(p, name)
         if for_writing:
             _roll_back_in_place(p)
     else:
@@ -111,7 +114,12 @@ def _non_empty(path: Path) -> bool:
 
 
 def _inspect_database(p: Path, name: str, version: int) -> None:
-    """Integrity, exactly our schema, and links that point at existing rows."""
+    """Integrity, exactly our schema, and links that point at existing rows.
+
+    Read under a shared lock (not immutably): another CX Mapper may be committing an edit to
+    the file right now, and the check must see it whole or not at all. A hot journal never
+    reaches here (see :func:`committed_state`), so the read-only connection has nothing to
+    roll back and writes nothing."""
     try:
         conn = connect_readonly(p)
         try:
@@ -133,12 +141,33 @@ def _inspect_database(p: Path, name: str, version: int) -> None:
         raise ProjectFileError(f"“{name}” is damaged or unreadable ({exc}).") from None
 
 
+# SQLite's answer when a read-only connection finds a journal no live process owns.
+_READONLY_ROLLBACK = 776
+
+
+def _hot_journal(p: Path) -> bool:
+    """Whether a crash left an edit half-written in ``p``. A journal beside the file may
+    also belong to another CX Mapper committing an edit right now; only SQLite can tell
+    (by its locks), so a read-only connection is asked."""
+    if not _non_empty(p.with_name(p.name + "-journal")):
+        return False
+    try:
+        conn = connect_readonly(p)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return getattr(exc, "sqlite_errorcode", None) == _READONLY_ROLLBACK
+    return False
+
+
 @contextmanager
 def committed_state(p: Path) -> Iterator[Path]:
     """The file as its last commit left it: ``p`` itself, or, when a crash left a hot
     journal beside it, a rolled-back copy in a temporary folder (``p`` is not touched)."""
     journal = p.with_name(p.name + "-journal")
-    if not _non_empty(journal):
+    if not _hot_journal(p):
         yield p
         return
     with tempfile.TemporaryDirectory(prefix="cxmap-inspect-") as folder:
@@ -149,7 +178,7 @@ def committed_state(p: Path) -> Iterator[Path]:
         yield copy
 
 
-def _inspect_recovered_copy(p: Path, journal: Path, name: str) -> int:
+def _inspect_recovered_copy(p: Path, name: str) -> int:
     """Copy the file and its hot journal aside, let SQLite roll the copy back, inspect it."""
     with committed_state(p) as copy:
         with open(copy, "rb") as fh:

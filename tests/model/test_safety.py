@@ -175,3 +175,36 @@ def test_reading_commands_never_write_the_file(tmp_path: Path, capsys) -> None:
         p.add_pain("Invoices wrong", step_ids=(p.steps()[0].id,))
         assert cli(["rank", str(busy), "--json"]) == 0
     assert '"title": "Invoices wrong"' in capsys.readouterr().out
+
+
+WRITER = """
+import sys, time
+from cxmapper.model.project import Project
+p = Project.open(sys.argv[1])
+g = p.work_groups()[0].id
+print("ready", flush=True)
+end = time.monotonic() + 3
+i = 0
+while time.monotonic() < end:
+    p.add_step(g, f"Step {i}", description="x" * 20000)
+    i += 1
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a second process writing")
+def test_check_while_another_process_commits_edits(tmp_path: Path) -> None:
+    """A check never reads half of an edit that another CX Mapper is committing."""
+    from cxmapper.model.safety import inspect
+
+    path = sound_project(tmp_path / "busy.cxmap")
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        for _ in range(40):
+            assert inspect(path, for_writing=False) >= 1
+            time.sleep(0.02)
+    finally:
+        writer.wait(timeout=30)
+    assert writer.returncode == 0
