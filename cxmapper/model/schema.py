@@ -14,7 +14,7 @@ from sqlite_utils.migrations import Migrations
 
 # "CXMP" in ASCII: the value a .cxmap file carries in its header (offset 68).
 APPLICATION_ID = 0x43584D50
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 migrations = Migrations("cxmapper")
 
@@ -101,6 +101,18 @@ CREATE TABLE follow_up (
 """
 
 
+# Version 4: the search index no longer keeps each row's length in tokens (columnsize=0).
+# Only ranking (bm25) reads those lengths and search orders by date, never by rank; without
+# them an import writes one b-tree row fewer per item (a third of the time spent indexing).
+# The index is built again from the evidence, inside the migration's transaction.
+_V4 = """
+DROP TABLE evidence_fts;
+CREATE VIRTUAL TABLE evidence_fts USING fts5(
+    text, content='evidence', content_rowid='id', columnsize=0);
+INSERT INTO evidence_fts(evidence_fts) VALUES ('rebuild');
+"""
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction; run statement by statement.
     statement = ""
@@ -127,6 +139,12 @@ def m0002_start_date_and_search(db: Database) -> None:
 def m0003_follow_up(db: Database) -> None:
     _run_script(db, _V3)
     db.conn.execute("PRAGMA user_version = 3")
+
+
+@migrations(name="0004_search_without_sizes")
+def m0004_search_without_sizes(db: Database) -> None:
+    _run_script(db, _V4)
+    db.conn.execute("PRAGMA user_version = 4")
 
 
 MIGRATION_NAMES = [m.name for m in migrations._migrations]

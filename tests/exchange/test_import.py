@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from cxmapper.exchange.importer import plan_import, run_import
 from cxmapper.exchange.tabular import ImportFailure
 from cxmapper.exchange.values import parse_date, parse_score
 from cxmapper.model.project import Project
+from cxmapper.model.validation import ModelError
 
 
 @pytest.fixture
@@ -596,3 +598,47 @@ def test_a_large_import_links_and_indexes_every_row(journey: Project, tmp_path: 
     ids = [r[0] for r in journey.db.conn.execute("SELECT evidence_id FROM evidence_step")]
     evidence = [r[0] for r in journey.db.conn.execute("SELECT id FROM evidence")]
     assert sorted(ids) == sorted(evidence)
+
+
+def test_a_file_whose_every_row_is_skipped_is_refused(journey: Project, tmp_path: Path) -> None:
+    rows = [
+        ["Comment", "Score", "Touchpoint"],
+        ["", "", "Receives invoice"],
+        ["", "", ""],
+        ["  ", "", "Kick-off meeting"],
+    ]
+    with pytest.raises(ImportFailure) as info:
+        plan_import(journey, write_csv(tmp_path / "skipped.csv", rows))
+    assert str(info.value) == (
+        "No row of “skipped.csv” could be imported: 2 rows with no feedback text or score, "
+        "1 empty row."
+    )
+    assert journey.evidence.batches() == [] and journey.evidence.count() == 0
+
+
+def test_an_import_without_rows_creates_no_batch(journey: Project) -> None:
+    with pytest.raises(ModelError, match="no rows to import"):
+        journey.evidence.import_values("none.csv", [])
+    assert journey.evidence.batches() == []
+
+
+def test_step_links_by_row_are_checked_and_all_or_nothing(journey: Project) -> None:
+    row = ("survey", "s", "", None, "", None, "", "", "Late invoice")
+    steps = [s.id for s in journey.steps()]
+    batch = journey.evidence.import_values(
+        "a.csv", [row] * 3, [(2, steps[0])], steps=[steps[1], None, steps[2]]
+    )
+    ids = journey.evidence.batch_evidence_ids(batch.id)
+    assert [journey.evidence.steps_of(i) for i in ids] == [
+        [steps[1]],
+        [],
+        sorted([steps[0], steps[2]]),
+    ]
+    for bad, error in (
+        ([steps[0], 999], sqlite3.IntegrityError),  # no such step: the foreign key refuses it
+        ([steps[0]] * 4, ModelError),  # more steps than rows
+        (["1"], ModelError),  # not a step id
+    ):
+        with pytest.raises(error):
+            journey.evidence.import_values("b.csv", [row] * 3, steps=bad)
+    assert len(journey.evidence.batches()) == 1 and journey.evidence.count() == 3

@@ -206,3 +206,45 @@ def test_version_1_file_opens_and_upgrades(tmp_path: Path) -> None:
         p.update_action(1, start_date="2027-01-01")
         assert [ev.id for ev in p.evidence.search("invoice")] == [1]
     assert cli(["check", str(path)]) == 0
+
+
+def test_committed_v3_fixture_is_a_genuine_version_3_file(tmp_path: Path) -> None:
+    made = tmp_path / "made.cxmap"
+    db = Database(made)
+    apply_migrations(db, up_to=3)
+    db.close()
+    fixture = sqlite3.connect(FIXTURES / "version3.cxmap")
+    fresh = sqlite3.connect(made)
+    query = (
+        "SELECT type, name, sql FROM sqlite_schema WHERE name != '_sqlite_migrations' ORDER BY name"
+    )
+    assert fixture.execute(query).fetchall() == fresh.execute(query).fetchall()
+    assert fixture.execute("PRAGMA user_version").fetchone() == (3,)
+    assert fixture.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+    fixture.close()
+    fresh.close()
+
+
+def test_version_3_file_opens_and_upgrades(tmp_path: Path) -> None:
+    # The fixture: steps 1 and 2, an import of evidence 1-3 (1 on step 1, 2 on both, 3 on
+    # none), hand-added evidence 4 on step 2, pain 1 citing evidence 2 then 1, and a
+    # follow-up of evidence 1.
+    path = tmp_path / "old.cxmap"
+    shutil.copy(FIXTURES / "version3.cxmap", path)
+    assert cli(["check", str(path)]) == 0
+    with Project.open(path) as p:
+        conn = p.db.conn
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        # Version 4 rebuilt the search index without per-row sizes; the links survive.
+        docsize = "SELECT 1 FROM sqlite_schema WHERE name = 'evidence_fts_docsize'"
+        assert conn.execute(docsize).fetchone() is None
+        assert p.evidence.counts_by_step() == {1: 2, 2: 2}
+        assert p.evidence.steps_of(2) == [1, 2]
+        assert p.pain(1).evidence_ids == (2, 1)
+        assert p.evidence.follow_up(1) == ("contacted", "Dana")
+        assert sorted(ev.id for ev in p.evidence.search("invoice")) == [1, 4]
+        assert [ev.id for ev in p.evidence.search("without an answer")] == [2]
+        batch = p.evidence.import_batch("more.csv", [{"text": "The e-mail never came"}])
+        (new,) = p.evidence.batch_evidence_ids(batch.id)
+        assert [ev.id for ev in p.evidence.search("e-mail")] == [new]
+    assert cli(["check", str(path)]) == 0
