@@ -76,13 +76,18 @@ class CloseLoopPanel(TablePanel):
             change.entity == "step" and (change.kind != "changed" or "title" in change.fields)
         ):
             self._stale = True
-            if self.isVisible():  # a panel behind another tab catches up when it is shown
+            # A panel behind another tab (nothing of it on screen) catches up when shown.
+            if self.isVisible() and not self.visibleRegion().isEmpty():
                 self.refresh()
+
+    def catch_up(self) -> None:
+        """Its tab was brought to the front: show what changed while it was behind."""
+        if self._stale:
+            self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
-            self.refresh()
+        self.catch_up()
 
     def refresh(self) -> None:
         self._stale = False

@@ -243,6 +243,10 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(object_name)  # saveState/restoreState key
         dock.setWidget(widget)
+        # A panel that defers work while its tab is behind another catches up when raised.
+        catch_up = getattr(widget, "catch_up", None)
+        if catch_up is not None:
+            dock.visibilityChanged.connect(lambda visible: visible and catch_up())
         self.addDockWidget(area, dock)
         self.panels[object_name] = dock
         self.panels_menu.addAction(dock.toggleViewAction())
