@@ -189,6 +189,7 @@ def test_selected_verbatims_back_a_new_pain(qtbot, window: MainWindow, monkeypat
 def test_close_the_loop_status_is_ticked_saved_and_exported(
     window: MainWindow, tmp_path: Path
 ) -> None:
+    window.panels["close-loop"].raise_()  # its tab, clicked
     loop = panel(window, "close-loop")
     project = window.ctx.project
     assert loop.model.rowCount() > 100

@@ -338,3 +338,22 @@ def test_map_checks_name_the_critical_steps_found_off_the_ui_thread(
     assert inspector.checks.text().endswith(
         "Critical steps (most paths run through them): " + ", ".join(top[:3])
     )
+
+
+def test_the_close_the_loop_list_catches_up_when_its_tab_is_raised(
+    qtbot, tmp_path: Path, settings: QSettings
+) -> None:
+    path = tmp_path / "demo.cxmap"
+    write_demo(path)
+    window = open_window(qtbot, settings, path)
+    p = window.ctx.project
+    loop = window.panels["close-loop"].widget()
+    window.panels["evidence"].raise_()  # the list is behind another tab
+    qtbot.waitUntil(lambda: loop.visibleRegion().isEmpty())
+    titled = next(d for d in loop.model.items if d.steps)
+    step = next(s for s in p.steps() if s.title == titled.steps.split(", ")[0])
+    p.update_step(step.id, title="Renamed while hidden")
+    assert not any("Renamed while hidden" in d.steps for d in loop.model.items)  # waited
+    window.panels["close-loop"].raise_()
+    qtbot.waitUntil(lambda: any("Renamed while hidden" in d.steps for d in loop.model.items))
+    window.close_project()
