@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self.presenting = False
         self.was_maximized = False
+        self.geometry_before_presentation = QByteArray()
         self.shown_before_presentation: list[QWidget] = []
         self.setWindowTitle("CX Mapper")
         self.setDockOptions(

@@ -239,7 +239,11 @@ def set_presentation(w: MainWindow, on: bool) -> None:
         for widget in w.shown_before_presentation:
             widget.setVisible(False)
         w.was_maximized = w.isMaximized()
+        w.geometry_before_presentation = w.saveGeometry()
         w.showFullScreen()
+        # Without a window manager (a bare X server) full screen is only a request: take the
+        # whole screen ourselves too.
+        w.setGeometry(w.screen().geometry())
     else:
         for widget in w.shown_before_presentation:
             widget.setVisible(True)
@@ -248,6 +252,7 @@ def set_presentation(w: MainWindow, on: bool) -> None:
             w.showMaximized()
         else:
             w.showNormal()
+            w.restoreGeometry(w.geometry_before_presentation)
     w.presenting = on
     if w.view is not None:
         w.view.set_presentation_mode(on)

@@ -6,6 +6,8 @@ the canvas.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -276,8 +278,7 @@ class FlowArrow(QGraphicsPathItem):
                 QPointF(end.x() - 11 * ux - 5.5 * uy, end.y() - 11 * uy + 5.5 * ux),
             ]
         )
-        middle = len(points) // 2
-        self._label_pos = (points[middle - 1] + points[middle]) / 2
+        self._label_pos = _label_position(points, kind == "loop")
         self._style()
 
     def _style(self) -> None:
@@ -329,6 +330,23 @@ class FlowArrow(QGraphicsPathItem):
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(pen.color().darker(130))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _label_position(points: list[QPointF], loop: bool) -> QPointF:
+    """Where a flow's label goes: the middle of the route's middle run (for a forward flow,
+    the channel between rows). A loop's middle run climbs in a column gap, too narrow for a
+    label, so it takes the loop's longest level run, above the cards. Two cards side by side
+    leave too narrow a gap for any label: it goes in the gap just below them (the one above
+    is where loops run)."""
+    if len(points) == 2 and abs(points[1].x() - points[0].x()) < 80:
+        centre = (points[0] + points[1]) / 2
+        return QPointF(centre.x(), centre.y() + CARD_H / 2 + 8)
+    runs = [(a, b) for a, b in pairwise(points) if abs(a.y() - b.y()) < 0.5]
+    if loop and runs:
+        a, b = max(runs, key=lambda run: abs(run[1].x() - run[0].x()))
+        return (a + b) / 2
+    middle = len(points) // 2
+    return (points[middle - 1] + points[middle]) / 2
 
 
 def _towards(origin: QPointF, target: QPointF, distance: float) -> QPointF:
