@@ -9,13 +9,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QProgressDialog, QWizard
 
 import cxmapper.exchange.importer as importer
 import cxmapper.ui.import_jobs as import_jobs
 import cxmapper.ui.import_wizard as import_wizard
-from cxmapper.model.demo import write_demo
 from cxmapper.ui.import_wizard import ImportWizard
 from cxmapper.ui.main_window import MainWindow
 from tests.conftest import snapshot
@@ -27,18 +26,8 @@ WAIT_MS = 20_000  # a parse on a busy two-core machine
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path):
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    path = tmp_path / "demo.cxmap"
-    write_demo(path)
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    w.resize(1600, 1000)
-    w.show()
-    qtbot.waitExposed(w)
-    assert w.open_path(path)
-    yield w
-    w.close_project()
+def window(demo_window: MainWindow) -> MainWindow:
+    return demo_window
 
 
 def write_csv(path: Path, header: list[str], rows: Iterable[list[str]], delimiter=",") -> Path:

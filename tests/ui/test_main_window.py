@@ -16,11 +16,6 @@ from cxmapper.ui.menus import CANVAS_KEYS
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
 def window(qtbot, settings: QSettings):
     w = MainWindow(settings)
     qtbot.addWidget(w)

@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from cxmapper.model.demo import write_demo
 from cxmapper.model.entities import Pain, Step
 from cxmapper.model.scoring import score_pains
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
@@ -20,18 +19,8 @@ from tests.conftest import snapshot
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path):
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    path = tmp_path / "demo.cxmap"
-    write_demo(path)
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    w.resize(1600, 1000)
-    w.show()
-    qtbot.waitExposed(w)
-    assert w.open_path(path)
-    yield w
-    w.close_project()
+def window(demo_window: MainWindow) -> MainWindow:
+    return demo_window
 
 
 def panel(w: MainWindow, name: str):

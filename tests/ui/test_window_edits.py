@@ -19,11 +19,7 @@ from cxmapper.ui.canvas.scene import JourneyScene
 from cxmapper.ui.main_window import MainWindow
 from cxmapper.ui.menus import export_map_image
 from tests.conftest import snapshot
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+from tests.ui.conftest import open_window
 
 
 @pytest.fixture
@@ -42,16 +38,6 @@ def loop_file(tmp_path: Path) -> Path:
     p.add_flow(c.id, a.id, "asks again")
     p.close()
     return path
-
-
-def open_window(qtbot, settings: QSettings, path: Path) -> MainWindow:
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    assert w.open_path(path)
-    return w
 
 
 @pytest.fixture
