@@ -252,20 +252,35 @@ class EvidenceStore:
     # What a batch owns, table by table, in the order it goes back (parents first). The
     # links keep their rowids, so even their stored order comes back; the other tables'
     # rowids are their ids. Pain links are the project's: it rewrites the pains itself.
+    # Evidence has no index on batch_id (see schema.py, version 4): a batch's rows are read
+    # by id within the batch's id range, which _batch_span finds with one scan; an import's
+    # ids are consecutive, so the range holds its rows alone (others would still be filtered
+    # out by batch_id, only read).
+    _OF_BATCH = "SELECT id FROM evidence WHERE id BETWEEN :lo AND :hi AND batch_id = :batch"
     _BATCH_ROWS = (
-        ("import_batch", "SELECT * FROM import_batch WHERE id = ?"),
-        ("evidence", "SELECT * FROM evidence WHERE batch_id = ? ORDER BY id"),
+        ("import_batch", "SELECT * FROM import_batch WHERE id = :batch"),
+        (
+            "evidence",
+            "SELECT * FROM evidence WHERE id BETWEEN :lo AND :hi AND batch_id = :batch ORDER BY id",
+        ),
         (
             "evidence_step",
             "SELECT rowid AS rowid, * FROM evidence_step WHERE evidence_id IN"
-            " (SELECT id FROM evidence WHERE batch_id = ?) ORDER BY rowid",
+            f" ({_OF_BATCH}) ORDER BY rowid",
         ),
         (
             "follow_up",
-            "SELECT * FROM follow_up WHERE evidence_id IN"
-            " (SELECT id FROM evidence WHERE batch_id = ?) ORDER BY evidence_id",
+            f"SELECT * FROM follow_up WHERE evidence_id IN ({_OF_BATCH}) ORDER BY evidence_id",
         ),
     )
+
+    def _batch_span(self, batch_id: int) -> dict[str, Any]:
+        """The parameters :batch, :lo and :hi (the first and last evidence id of the batch,
+        None when it has none) of the queries that read a batch's rows by id range."""
+        lo, hi = self._db.conn.execute(
+            "SELECT min(id), max(id) FROM evidence WHERE batch_id = ?", (batch_id,)
+        ).fetchone()
+        return {"batch": batch_id, "lo": lo, "hi": hi}
 
     def batch_evidence_ids(self, batch_id: int) -> list[int]:
         rows = self._db.conn.execute("SELECT id FROM evidence WHERE batch_id = ?", (batch_id,))
@@ -278,10 +293,11 @@ class EvidenceStore:
         conn = self._db.conn
         if conn.execute("SELECT 1 FROM import_batch WHERE id = ?", (batch_id,)).fetchone() is None:
             raise ModelError(f"There is no import with id {batch_id}.")
-        ids = "SELECT id FROM evidence WHERE batch_id = ?"
+        span = self._batch_span(batch_id)
+        ids = self._OF_BATCH
         cited = conn.execute(
             f"SELECT count(DISTINCT pain_id) FROM pain_evidence WHERE evidence_id IN ({ids})",
-            (batch_id,),
+            span,
         ).fetchone()[0]
         if cited:
             raise ModelError(
@@ -290,18 +306,21 @@ class EvidenceStore:
             )
         taken: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
         for table, sql in self._BATCH_ROWS:
-            cur = conn.execute(sql, (batch_id,))
+            cur = conn.execute(sql, span)
             taken[table] = ([d[0] for d in cur.description], cur.fetchall())
-        conn.execute(f"DELETE FROM follow_up WHERE evidence_id IN ({ids})", (batch_id,))
-        conn.execute(f"DELETE FROM evidence_step WHERE evidence_id IN ({ids})", (batch_id,))
+        conn.execute(f"DELETE FROM follow_up WHERE evidence_id IN ({ids})", span)
+        conn.execute(f"DELETE FROM evidence_step WHERE evidence_id IN ({ids})", span)
         # An external-content index forgets a row only when told its old text.
         conn.execute(
             "INSERT INTO evidence_fts (evidence_fts, rowid, text)"
-            " SELECT 'delete', id, text FROM evidence WHERE batch_id = ?",
-            (batch_id,),
+            " SELECT 'delete', id, text FROM evidence"
+            " WHERE id BETWEEN :lo AND :hi AND batch_id = :batch",
+            span,
         )
-        conn.execute("DELETE FROM evidence WHERE batch_id = ?", (batch_id,))
-        conn.execute("DELETE FROM import_batch WHERE id = ?", (batch_id,))
+        conn.execute(
+            "DELETE FROM evidence WHERE id BETWEEN :lo AND :hi AND batch_id = :batch", span
+        )
+        conn.execute("DELETE FROM import_batch WHERE id = :batch", span)
         return taken
 
     def put_back_batch(self, taken: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> int:
@@ -325,11 +344,12 @@ class EvidenceStore:
                     f" VALUES ({', '.join('?' * len(columns))})",
                     rows,
                 )
-        conn.execute(
-            "INSERT INTO evidence_fts (rowid, text)"
-            " SELECT id, text FROM evidence WHERE batch_id = ?",
-            (batch_id,),
-        )
+        if evidence_ids:  # (taken in id order)
+            conn.execute(
+                "INSERT INTO evidence_fts (rowid, text) SELECT id, text FROM evidence"
+                " WHERE id BETWEEN ? AND ? AND batch_id = ?",
+                (evidence_ids[0], evidence_ids[-1], batch_id),
+            )
         return batch_id
 
     def link(self, evidence_ids: Iterable[int], step_id: int) -> int:

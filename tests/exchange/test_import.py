@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from openpyxl import Workbook
 from cxmapper.cli import main as cli
 from cxmapper.exchange.formats import guess_mapping
 from cxmapper.exchange.importer import plan_import, run_import
-from cxmapper.exchange.tabular import ImportFailure
+from cxmapper.exchange.tabular import ImportFailure, read_table
 from cxmapper.exchange.values import parse_date, parse_score
 from cxmapper.model.project import Project
 from cxmapper.model.validation import ModelError
@@ -284,6 +285,57 @@ def test_large_fields_and_embedded_newlines(journey: Project, tmp_path: Path) ->
         len(journey.db.conn.execute("SELECT max(length(text)) FROM evidence").fetchone()[0] * "x")
         > 2_000_000
     )
+
+
+def csv_records(text: str) -> list[list[str]] | int:
+    """What csv reads from ``text`` as from a file opened with newline="" (the records, without
+    trailing blank ones), or the 1-based number of the record it refuses."""
+    records: list[list[str]] = []
+    try:
+        records.extend(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        return len(records) + 1
+    while records and not any(c.strip() for c in records[-1]):
+        records.pop()
+    return records
+
+
+# Line breaks of every kind: csv ends a line only at CR, LF or CR LF; the others (which
+# str.splitlines also breaks at) are text inside a field, quoted or not.
+BREAKS = ["\r", "\n", "\r\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Comment,Score\r\nfirst,1\r\n"two\r\nlines",2\r\n',
+        'Comment,Score\rfirst,1\r"two\rlines",2\r',
+        "Comment,Score\nfirst,1\r\nthird,3\rfourth,4",
+        'Comment,Score\npage\fbreak,1\n"quoted\fbreak",2\nnext\x85line,3\nsep\u2028line,4\n',
+        "Comment,Score\r\nv\vtab,1\r\nfile\x1cgroup\x1drecord\x1eunit,2\r\n",
+    ],
+)
+def test_lines_end_where_csv_ends_them(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "breaks.csv"
+    path.write_bytes(text.encode())
+    assert read_table(path, delimiter=",").rows == csv_records(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([*BREAKS, ",", '"', "a", "é", "€", " "]), max_size=40))
+def test_any_text_reads_as_csv_reads_it(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected = csv_records(text)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "any.csv"
+        path.write_bytes(b"Comment,Score\n" + text.encode())
+        try:
+            rows = read_table(path, delimiter=",").rows
+        except ImportFailure as exc:
+            assert isinstance(expected, int), str(exc)
+            assert f"row {expected + 1}:" in str(exc) or f"row {expected + 1}," in str(exc)
+            return
+    assert rows[0] == ["Comment", "Score"] and rows[1:] == expected
 
 
 @pytest.mark.parametrize(

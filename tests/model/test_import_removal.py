@@ -170,3 +170,42 @@ def test_the_store_alone_refuses_to_remove_evidence_pains_cite(
     third = p.evidence.import_batch("third.csv", [{"text": "nobody cites this"}])
     p.evidence.remove_batch(third.id)
     assert [b.id for b in p.evidence.batches()] == [first, second]
+
+
+def test_a_batch_is_found_by_its_rows_not_by_its_id_range(small_journey: Project) -> None:
+    """Removal reads a batch's rows within its first and last evidence id, which hold an
+    import's rows alone; a file whose batches interleave (written otherwise) loses only the
+    removed batch's rows, and a batch without rows goes and comes back too."""
+    p = small_journey
+    conn = p.db.conn
+    step = p.steps()[0].id
+    with p.db.atomic():
+        conn.executemany(
+            "INSERT INTO import_batch (id, file_name, imported_at, rows) VALUES (?, ?, '', ?)",
+            [(1, "odd.csv", 3), (2, "even.csv", 2), (3, "empty.csv", 0)],
+        )
+        conn.executemany(
+            "INSERT INTO evidence (id, batch_id, text) VALUES (?, ?, ?)",
+            [(i, 2 - i % 2, f"invoice {i}") for i in range(1, 6)],
+        )
+        conn.executemany(
+            "INSERT INTO evidence_step (evidence_id, step_id) VALUES (?, ?)",
+            [(i, step) for i in range(1, 6)],
+        )
+        conn.execute("INSERT INTO evidence_fts (evidence_fts) VALUES ('rebuild')")
+        conn.execute("INSERT INTO follow_up (evidence_id) VALUES (2), (3)")
+    p.add_pain("Odd and even", evidence_ids=(4, 3, 2))
+    original = file_contents(p)
+    record = p.remove_import_batch(1)
+    assert [e.id for e in p.evidence.for_steps([step])] == [2, 4]
+    assert file_contents(p)["fts"] == [2, 4]
+    assert conn.execute("SELECT evidence_id FROM follow_up").fetchall() == [(2,)]
+    assert next(x for x in p.pains() if x.title == "Odd and even").evidence_ids == (4, 2)
+    conn.execute("INSERT INTO evidence_fts (evidence_fts) VALUES ('integrity-check')")
+    p.restore_import_batch(record)
+    assert file_contents(p) == original
+    conn.execute("INSERT INTO evidence_fts (evidence_fts) VALUES ('integrity-check')")
+    empty = p.remove_import_batch(3)
+    assert [b.id for b in p.evidence.batches()] == [1, 2] and p.evidence.count() == 5
+    p.restore_import_batch(empty)
+    assert file_contents(p) == original

@@ -238,6 +238,10 @@ def test_version_3_file_opens_and_upgrades(tmp_path: Path) -> None:
         # Version 4 rebuilt the search index without per-row sizes; the links survive.
         docsize = "SELECT 1 FROM sqlite_schema WHERE name = 'evidence_fts_docsize'"
         assert conn.execute(docsize).fetchone() is None
+        # ...and dropped the index on evidence.batch_id; removal finds the batch's rows.
+        batch_index = "SELECT 1 FROM sqlite_schema WHERE name = 'evidence_batch'"
+        assert conn.execute(batch_index).fetchone() is None
+        assert p.evidence.batch_evidence_ids(1) == [1, 2, 3]
         assert p.evidence.counts_by_step() == {1: 2, 2: 2}
         assert p.evidence.steps_of(2) == [1, 2]
         assert p.pain(1).evidence_ids == (2, 1)
