@@ -82,15 +82,23 @@ class EvidenceStore:
 
     def search(self, query: str, *, limit: int = 200) -> list[Evidence]:
         """Full-text search over evidence text; words are matched as typed, never as syntax."""
-        terms = [t.replace('"', '""') for t in query.split()]
-        if not terms:
+        match = _match(query)
+        if match is None:
             return []
-        match = " ".join(f'"{t}"' for t in terms)
         sql = (
             f"{_SELECT} WHERE id IN (SELECT rowid FROM evidence_fts WHERE evidence_fts MATCH ?)"
             " ORDER BY date DESC, id LIMIT ?"
         )
         return [_row_to_evidence(r) for r in self._db.conn.execute(sql, (match, limit))]
+
+    def search_ids(self, query: str) -> list[int]:
+        """The ids of every item :meth:`search` would find, however many (ids only, so a
+        query matching 100,000 items does not load them)."""
+        match = _match(query)
+        if match is None:
+            return []
+        sql = "SELECT rowid FROM evidence_fts WHERE evidence_fts MATCH ? ORDER BY rowid"
+        return [row[0] for row in self._db.conn.execute(sql, (match,))]
 
     def batches(self) -> list[ImportBatch]:
         rows = self._db.conn.execute(
@@ -463,3 +471,9 @@ def _evidence_values(batch_id: int | None, item: Mapping[str, Any]) -> tuple[Any
         _text(get("channel")),
         _text(get("text")),
     )
+
+
+def _match(query: str) -> str | None:
+    """An FTS5 query that matches the words as typed: each one quoted, so none is syntax."""
+    terms = [t.replace('"', '""') for t in query.split()]
+    return " ".join(f'"{t}"' for t in terms) if terms else None

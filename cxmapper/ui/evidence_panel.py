@@ -39,6 +39,7 @@ from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.tables import ColumnsModel, sorted_table
 
 PAGE = 500
+SEARCH_SHOWN = 5000  # listed; "Link all results" links every item found
 COLUMNS = ("Date", "Score", "Customer", "Source", "Verbatim")
 
 
@@ -217,6 +218,7 @@ class EvidencePanel(QWidget):
         row.addWidget(self.link_button)
         self.search_note = QLabel()
         self.search_model = EvidenceModel()
+        self._found_ids: list[int] = []
         self.search_table, _ = _table(self.search_model)
         self.search_table.selectionModel().selectionChanged.connect(
             lambda *_: self._share_selection(self.search_table, self.search_model)
@@ -227,10 +229,14 @@ class EvidencePanel(QWidget):
         self.tabs.addTab(page, "Search")
 
     def search(self) -> list[Evidence]:
-        found = self.project.evidence.search(self.query.text(), limit=5000)
+        query = self.query.text()
+        found = self.project.evidence.search(query, limit=SEARCH_SHOWN)
+        self._found_ids = self.project.evidence.search_ids(query)
         self.search_model.set_items(found)
+        total = len(self._found_ids)
         self.search_note.setText(
-            f"{len(found):,} item(s) found" + (" (first 5,000)" if len(found) == 5000 else "")
+            f"{total:,} item(s) found"
+            + (f"; the newest {SEARCH_SHOWN:,} are listed" if total > SEARCH_SHOWN else "")
         )
         return found
 
@@ -241,7 +247,7 @@ class EvidencePanel(QWidget):
                 self, "Link evidence", "Select exactly one step on the map first."
             )
             return
-        ids = [ev.id for ev in self.search_model.items]
+        ids = list(self._found_ids)  # every item found, not only those listed
         if ids:
             push(self.ctx.undo_stack, LinkEvidence(self.project, ids, steps[0]))
 

@@ -60,6 +60,26 @@ def test_search_and_link_all_results_with_undo(qtbot, window: MainWindow) -> Non
     assert window.ctx.project.evidence.counts_by_step().get(target, 0) == before
 
 
+def test_link_all_links_every_item_found_not_only_those_listed(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    import cxmapper.ui.evidence_panel as evidence_panel
+
+    monkeypatch.setattr(evidence_panel, "SEARCH_SHOWN", 5)
+    ev = panel(window, "evidence")
+    target = step_id(window, "Go-live")
+    window.ctx.set_selection(steps=[target])
+    project = window.ctx.project
+    every = {e.id for e in project.evidence.search("invoice", limit=100_000)}
+    ev.query.setText("invoice")
+    qtbot.keyClick(ev.query, Qt.Key.Key_Return)
+    assert ev.search_model.rowCount() == 5 < len(every)
+    assert f"{len(every):,} item(s) found; the newest 5 are listed" == ev.search_note.text()
+    qtbot.mouseClick(ev.link_button, Qt.MouseButton.LeftButton)
+    linked = {e.id for e in project.evidence.for_steps([target], limit=100_000)}
+    assert every <= linked
+
+
 def test_dropping_evidence_on_a_card_links_it(window: MainWindow) -> None:
     view = window.view
     target = step_id(window, "Kick-off meeting")
