@@ -14,9 +14,8 @@ from sqlite_utils import Database
 
 from cxmapper.model.entities import EVIDENCE_KINDS, Evidence, ImportBatch
 from cxmapper.model.events import Change
-from cxmapper.model.validation import ModelError
+from cxmapper.model.validation import FOLLOW_UP_STATUSES, ModelError
 
-FOLLOW_UP_STATUSES = ("open", "contacted", "resolved")
 EVIDENCE_COLUMNS = [f.name for f in fields(Evidence) if f.name != "id"]
 _SELECT = "SELECT id, " + ", ".join(EVIDENCE_COLUMNS) + " FROM evidence"
 # The values an import gives per item: every column but the batch, which the store sets.
