@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -176,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("interrupted.")
     except OSError as exc:
         return _fail(f"{exc.strerror or exc} ({exc.filename})" if exc.filename else str(exc))
+    except sqlite3.DatabaseError as exc:
+        return _fail(f"the project file could not be read ({exc}).")
+    except Exception as exc:  # a failure no check foresaw: still one sentence, never a trace
+        return _fail(f"the command failed unexpectedly ({type(exc).__name__}: {exc}).")
 
 
 def _known_commands() -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cxmapper.model.safety import connect_readonly
+from cxmapper.model.safety import committed_state, connect_readonly
 
 _COUNTED = {
     "work_groups": "work_group",
@@ -18,12 +18,14 @@ _COUNTED = {
 
 
 def read_counts(path: Path) -> dict[str, int]:
-    """Entity counts of an inspected project, read without writing or locking."""
-    conn = connect_readonly(path)
-    try:
-        return {
-            key: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-            for key, table in _COUNTED.items()
-        }
-    finally:
-        conn.close()
+    """Entity counts of an inspected project, read without writing to it: of its last
+    committed state, when a crash left an edit half-written."""
+    with committed_state(Path(path)) as state:
+        conn = connect_readonly(state)
+        try:
+            return {
+                key: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                for key, table in _COUNTED.items()
+            }
+        finally:
+            conn.close()

@@ -146,6 +146,9 @@ def test_check_judges_an_interrupted_edit_by_its_last_commit_and_leaves_it(
     before = fingerprint(path)
     assert cli(["check", str(path)]) == 0
     assert "sound CX Mapper project" in capsys.readouterr().out
+    assert cli(["info", str(path), "--json"]) == 0
+    assert '"steps": 200' in capsys.readouterr().out
+    assert cli(["rank", str(path)]) == 0
     assert fingerprint(path) == before
     with Project.open(path) as p:
         assert len(p.steps()) == 200
