@@ -99,6 +99,13 @@ def check_entity(project: Project, item: Any, *, existing: bool = False) -> None
     """Raise :class:`ModelError` if ``item`` is not valid in ``project``."""
     if isinstance(item, e.WorkGroup):
         _text(item.name, "work group name")
+        name = item.name.strip().casefold()
+        # Two lanes of one name leave the room guessing which is which (a file from
+        # elsewhere that has them still opens).
+        if not existing and any(
+            g.id != item.id and g.name.strip().casefold() == name for g in project.work_groups()
+        ):
+            raise ModelError(f"There is already a work group called “{item.name.strip()}”.")
         if not isinstance(item.colour, str) or not _COLOUR.match(item.colour):
             raise ModelError("A work group colour must look like #4e79a7.")
         _number(item.position, "position", None)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cxmapper.model.entities import ProjectSettings
 from cxmapper.model.project import Project
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.ui.canvas.view import JourneyView
@@ -109,14 +110,22 @@ class MainWindow(QMainWindow):
             )
             return
         try:
-            project = Project.create(target)
+            project = Project.create(target, ProjectSettings(name=target.stem))
             customer = project.add_work_group("Customer")
-            project.add_stage("Discover")
-            project.add_step(customer.id, "First contact", x=40.0, y=16.0)
+            discover = project.add_stage("Discover")
+            project.add_step(customer.id, "First contact", x=40.0, y=16.0, stage_id=discover.id)
         except (ProjectFileError, OSError) as exc:
             QMessageBox.warning(self, "New project", str(exc))
             return
         self._show_project(project)
+        # Costs are computed from these numbers, which only the room knows: ask for them now
+        # rather than let every pain cost nothing.
+        self.statusBar().showMessage(
+            "Set the customers per year, lifetime value and cost per contact: pain costs "
+            "are computed from them.",
+            15000,
+        )
+        QTimer.singleShot(0, self.action("settings").trigger)
 
     def open_demo(self) -> None:
         from cxmapper.model.demo import write_demo

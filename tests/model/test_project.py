@@ -195,3 +195,16 @@ def test_import_batch_is_one_transaction(project: Project) -> None:
     project.evidence.remove_batch(batch.id)
     assert project.evidence.count() == 0
     assert project.evidence.search("a") == []
+
+
+def test_two_work_groups_cannot_share_a_name(project: Project) -> None:
+    from cxmapper.model.validation import ModelError
+
+    customer = project.add_work_group("Customer")
+    billing = project.add_work_group("Billing")
+    with pytest.raises(ModelError, match="already a work group called “customer”"):
+        project.add_work_group(" customer ")
+    with pytest.raises(ModelError, match="already a work group called “Customer”"):
+        project.update_work_group(billing.id, name="Customer")
+    project.update_work_group(customer.id, name="CUSTOMER")  # its own name, another case
+    assert [g.name for g in project.work_groups()] == ["CUSTOMER", "Billing"]

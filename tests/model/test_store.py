@@ -32,8 +32,14 @@ def journeys(draw: st.DrawFn) -> list[tuple[str, dict]]:
     n_groups = draw(st.integers(1, 4))
     n_stages = draw(st.integers(0, 3))
     n_steps = draw(st.integers(0, 8))
-    for i in range(n_groups):
-        script.append(("group", {"name": draw(names), "colour": f"#{i * 40:02x}8040"}))
+    # Work group names are unique in a project (case and spaces aside).
+    group_names = draw(
+        st.lists(
+            names, min_size=n_groups, max_size=n_groups, unique_by=lambda n: n.strip().casefold()
+        )
+    )
+    for i, name in enumerate(group_names):
+        script.append(("group", {"name": name, "colour": f"#{i * 40:02x}8040"}))
     for _ in range(n_stages):
         script.append(("stage", {"name": draw(names)}))
     for _ in range(n_steps):

@@ -168,3 +168,24 @@ def test_a_relative_path_is_remembered_absolute(
     assert window.open_path(Path("demo.cxmap"))
     assert window.recent_files()[0] == str(demo.resolve())
     assert window.open_path(Path("demo.cxmap"))  # the same file, not "open elsewhere"
+
+
+def test_a_new_project_is_named_after_its_file_and_asks_for_its_numbers(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from cxmapper.ui.dialogs import ProjectSettingsDialog
+
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "Acme onboarding"), "")
+    )
+    monkeypatch.setattr(ProjectSettingsDialog, "exec", lambda d: asked.append(d.name.text()))
+    window.action("new").trigger()
+    p = window.ctx.project
+    assert p.path == (tmp_path / "Acme onboarding.cxmap").resolve()
+    assert p.settings.name == "Acme onboarding"
+    (step,) = p.steps()
+    assert step.stage_id == p.stages()[0].id  # drawn in Discover, and in Discover it is
+    qtbot.waitUntil(lambda: asked == ["Acme onboarding"])
