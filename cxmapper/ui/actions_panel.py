@@ -32,7 +32,7 @@ from cxmapper.model.scoring import ActionScore
 from cxmapper.ui.commands import AddAction, RemoveItem, push
 from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.dialogs import form_footer
-from cxmapper.ui.plan_commands import save_form
+from cxmapper.ui.plan_commands import cancel_new, save_form
 from cxmapper.ui.plan_scores import PlanScores
 from cxmapper.ui.tables import KeyedColumnsModel, RowFilterProxy, TablePanel
 
@@ -254,6 +254,10 @@ class ActionEditor(QDialog):
             "investment": self.investment.value(),
             "expected_reduction": self.reduction.value() / 100,
         }
+
+    def reject(self) -> None:
+        cancel_new(self.ctx.undo_stack, self.added)
+        super().reject()
 
     def accept(self) -> None:
         if not self.ctx.project.exists(e.Action, self.action.id):  # undone meanwhile

@@ -3,6 +3,7 @@ edited in a form with the scoring inputs. Selecting a pain selects its steps on 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -24,11 +25,11 @@ from PySide6.QtWidgets import (
 from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import detractor_ids_at
-from cxmapper.model.scoring import PainScore
+from cxmapper.model.scoring import PainScore, score_pain
 from cxmapper.ui.commands import AddPain, RemoveItem, push
 from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.dialogs import form_footer
-from cxmapper.ui.plan_commands import save_form
+from cxmapper.ui.plan_commands import cancel_new, save_form
 from cxmapper.ui.plan_scores import PlanScores
 from cxmapper.ui.tables import KeyedColumnsModel, TablePanel
 
@@ -162,7 +163,13 @@ class PainEditor(QDialog):
         self.evidence_note = QLabel()
         link = QPushButton("Back it with the detractor evidence at its steps")
         link.clicked.connect(self._use_detractors)
+        if added is not None and not self.evidence_ids and pain.step_ids:
+            # A new pain with no evidence chosen would reach no one: start from what the
+            # unhappy customers said at its steps (the form says so; the button redoes it).
+            self.evidence_ids = tuple(detractor_ids_at(ctx.project, pain.step_ids))
         self._show_evidence()
+        self.result = QLabel()
+        self.result.setWordWrap(True)
         for label, widget in (
             ("Title", self.title),
             ("Description", self.description),
@@ -177,12 +184,18 @@ class PainEditor(QDialog):
             ("Kind", self.kind),
             ("Evidence", self.evidence_note),
             ("", link),
+            ("Result", self.result),
         ):
             form.addRow(label, widget)
         self.error = form_footer(self, form)
         self.reach_source.currentIndexChanged.connect(self._enable_inputs)
         self.cost_mode.currentIndexChanged.connect(self._enable_inputs)
+        for box in (self.reach_source, self.cost_mode, self.band, self.kind):
+            box.currentIndexChanged.connect(self._preview)
+        for spin in (self.share, self.count, self.contacts, self.rework, self.churn):
+            spin.valueChanged.connect(self._preview)
         self._enable_inputs()
+        self._preview()
 
     def _enable_inputs(self) -> None:
         """Only the inputs the chosen reach source and cost mode use can be typed in."""
@@ -200,6 +213,32 @@ class PainEditor(QDialog):
     def _use_detractors(self) -> None:
         self.evidence_ids = tuple(detractor_ids_at(self.ctx.project, self.pain.step_ids))
         self._show_evidence()
+        self._preview()
+
+    def _preview(self) -> None:
+        """What these inputs come to, before OK: reach × cost = impact a year."""
+        project = self.ctx.project
+        currency = project.settings.currency
+        try:
+            values = self.values()
+            # The combo boxes hand back their enums' plain strings.
+            values["reach_source"] = e.ReachSource(values["reach_source"])
+            values["cost_mode"] = e.CostMode(values["cost_mode"])
+            if values["kind_override"] is not None:
+                values["kind_override"] = e.PainKind(values["kind_override"])
+            candidate = replace(self.pain, **values)
+            groups = {g.id: g for g in project.work_groups()}
+            score = score_pain(project, candidate, groups)
+        except (ValueError, KeyError):  # an input the model will refuse on OK
+            self.result.setText("—")
+            return
+        text = (
+            f"{score.reach:,.0f} customers a year × {score.cost_per_customer:,.0f} {currency} "
+            f"= {score.impact:,.0f} {currency} a year ({score.kind})"
+        )
+        if score.warning:
+            text += f"\n{score.warning}"
+        self.result.setText(text)
 
     def values(self) -> dict[str, Any]:
         return {
@@ -216,6 +255,10 @@ class PainEditor(QDialog):
             "cost_band": self.band.currentData(),
             "kind_override": self.kind.currentData(),
         }
+
+    def reject(self) -> None:
+        cancel_new(self.ctx.undo_stack, self.added)
+        super().reject()
 
     def accept(self) -> None:
         if not self.ctx.project.exists(e.Pain, self.pain.id):  # undone while the form was open

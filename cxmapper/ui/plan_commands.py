@@ -2,7 +2,8 @@
 
 "New pain" and "New action" add the item at once (it shows on the map and in the tables while
 its form is open); the details typed into that first form belong to the same undo step, as a
-step's title typed right after adding it does. Any later edit is its own named command.
+step's title typed right after adding it does, and Cancel on that first form takes the new item
+back. Any later edit is its own named command.
 """
 
 from __future__ import annotations
@@ -59,3 +60,10 @@ def save_form(
         stack.undoTextChanged.emit(stack.undoText())
         return None
     return push(stack, UpdateItem(project, cls, item_id, f"Edit {what} {_quote(title)}", **changes))
+
+
+def cancel_new(stack: QUndoStack, added: AddPain | AddAction | None) -> None:
+    """Cancel on a new item's first form: nothing was agreed, so the item goes again (an
+    undo, which Redo can take back)."""
+    if added is not None and is_latest(stack, added):
+        stack.undo()

@@ -118,15 +118,50 @@ def test_new_pain_from_selected_steps_and_evidence_through_the_form(
     assert shown_titles(panel) == ["Invoice errors"]
 
 
-def test_cancelled_first_form_keeps_the_pain_as_added(
+def test_cancelling_the_first_form_takes_the_new_pain_back(
     qtbot, ctx: DocumentContext, panel: PainPanel
 ) -> None:
     ctx.set_selection(steps=[steps_by_title(ctx)["Ticket triage"]])
     pain_id = panel.new_pain()
     open_editor(panel).reject()
-    assert ctx.project.pain(pain_id).title == "Pain at Ticket triage"
-    ctx.undo_stack.undo()
     assert ctx.project.pains() == []
+    ctx.undo_stack.redo()  # changed one's mind: Redo brings it back
+    assert ctx.project.pain(pain_id).title == "Pain at Ticket triage"
+    panel.table.selectRow(0)
+    panel.edit_selected()
+    open_editor(panel).reject()  # cancelling a later edit keeps the pain
+    assert ctx.project.pain(pain_id).title == "Pain at Ticket triage"
+
+
+def test_a_new_pain_starts_from_the_detractors_at_its_steps_and_shows_its_result(
+    qtbot, ctx: DocumentContext, panel: PainPanel
+) -> None:
+    from cxmapper.model.evidence_stats import detractor_ids_at
+
+    step = steps_by_title(ctx)["Ticket triage"]
+    batch = ctx.project.evidence.import_batch(
+        "nps.csv",
+        [{"customer_id": f"n{i}", "text": "slow", "score": 3.0, "score_scale": "0-10"}
+         for i in range(5)]
+        + [{"customer_id": f"p{i}", "text": "quick", "score": 9.0, "score_scale": "0-10"}
+           for i in range(15)],
+        sample_size=20,
+    )  # fmt: skip
+    ids = [i for (i,) in ctx.project.db.conn.execute(
+        "SELECT id FROM evidence WHERE batch_id = ?", (batch.id,))]  # fmt: skip
+    ctx.project.evidence.link(ids, step)
+    ctx.set_selection(steps=[step], evidence=[])
+    panel.new_pain()
+    editor = open_editor(panel)
+    expected = tuple(detractor_ids_at(ctx.project, (step,)))
+    assert len(expected) == 5 and editor.evidence_ids == expected
+    # k = 5 detractors of n = 20 sampled: 25 % of 10,000 customers; 2 contacts × 20 EUR.
+    editor.contacts.setValue(2)
+    assert editor.result.text() == (
+        "2,500 customers a year × 40 EUR = 100,000 EUR a year (universal)"
+    )
+    ok(qtbot, editor)
+    assert ctx.project.pains()[0].evidence_ids == expected
 
 
 def test_ranking_updates_live_and_the_selection_follows_the_row(
