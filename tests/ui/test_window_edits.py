@@ -343,3 +343,26 @@ def test_the_close_the_loop_list_catches_up_when_its_tab_is_raised(
     window.panels["close-loop"].raise_()
     qtbot.waitUntil(lambda: any("Renamed while hidden" in d.steps for d in loop.model.items))
     window.close_project()
+
+
+def test_presentation_keeps_the_selected_steps_in_view(
+    qtbot, tmp_path: Path, settings: QSettings
+) -> None:
+    path = tmp_path / "demo.cxmap"
+    write_demo(path)
+    window = open_window(qtbot, settings, path)
+    p, view = window.ctx.project, window.view
+    far = max(p.steps(), key=lambda s: s.x)  # at the right end of the journey
+    window.ctx.set_selection(steps=[far.id])
+    window.action("presentation").trigger()
+    card = view.journey_scene.cards[far.id]
+
+    def shown() -> bool:
+        return (
+            view.mapToScene(view.viewport().rect())
+            .boundingRect()
+            .contains(card.sceneBoundingRect())
+        )
+
+    qtbot.waitUntil(shown)
+    window.close_project()

@@ -180,7 +180,10 @@ def route(
         return [start, end]
     gutter_out = source.right() + 20.0 + offset / 2
     gutter_in = target.left() - 20.0 + offset / 2
-    channel = lane_gap_above_target
+    # Cross over in the gap between rows on the side the flow comes from: above the target
+    # when coming down to it, below it when coming up, so the line never runs past the card
+    # it enters and back.
+    channel = lane_gap_above_target if source.top() < target.top() else target.bottom() + 12.0
     return [
         start,
         QPointF(gutter_out, start.y()),

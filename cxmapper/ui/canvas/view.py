@@ -501,6 +501,9 @@ class JourneyView(QGraphicsView):
         self.scale(factor, factor)
         self.horizontalScrollBar().setValue(0)
         self.verticalScrollBar().setValue(0)
+        selected = [i for i in self.ctx.selected_step_ids() if i in self.journey_scene.cards]
+        if selected:  # what the room is talking about stays in view
+            self.ensure_visible("step", selected[0])
         self.zoomChanged.emit(factor)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
