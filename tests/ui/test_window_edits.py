@@ -366,3 +366,26 @@ def test_presentation_keeps_the_selected_steps_in_view(
 
     qtbot.waitUntil(shown)
     window.close_project()
+
+
+def test_enter_keeps_the_next_steps_in_the_stage_of_the_one_they_follow(
+    qtbot, window: MainWindow
+) -> None:
+    p, view = window.ctx.project, window.view
+    get_help = p.stages()[0]
+    renew = p.add_stage("Renew")
+    a = step_named(p, "A")
+    p.update_step(a.id, stage_id=get_help.id)
+    view.select_step(a.id)
+    view.setFocus()
+    for title in ("Asks again", "Waits", "Escalates"):
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+        qtbot.keyClicks(view, title)
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    added = [step_named(p, t) for t in ("Asks again", "Waits", "Escalates")]
+    assert {s.stage_id for s in added} == {get_help.id}  # not spread, not piled in Renew
+    column = next(c for c in view.journey_scene.layout.columns if c.stage_id == get_help.id)
+    for s in added:
+        card = view.journey_scene.cards[s.id].sceneBoundingRect()
+        assert column.left <= card.left() and card.right() <= column.right
+    assert renew.id not in {s.stage_id for s in p.steps()}

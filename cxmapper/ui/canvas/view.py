@@ -315,12 +315,20 @@ class JourneyView(QGraphicsView):
             lanes = self.journey_scene.layout.lane_order
             index = lanes.index(group) + (-1 if up else 1)
             group = lanes[min(max(index, 0), len(lanes) - 1)]
-        return self._add(group, here.x + PITCH_X, current)
+        # The next step stays in the stage of the one it follows (its column widens): placed
+        # by position it would jump a column each time, and pile up in the last stage.
+        return self._add(group, here.x + PITCH_X, current, stage=here.stage_id)
 
     def _add(
-        self, group: int, x: float, connect_from: int | None, y: float | None = None
+        self,
+        group: int,
+        x: float,
+        connect_from: int | None,
+        y: float | None = None,
+        stage: int | None = None,
     ) -> int | None:
-        stage = self.journey_scene.layout.stage_near(LANE_HEADER_W + x + CARD_W / 2)
+        if stage is None:
+            stage = self.journey_scene.layout.stage_near(LANE_HEADER_W + x + CARD_W / 2)
         command = AddStep(
             self.project,
             group,
