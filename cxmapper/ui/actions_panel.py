@@ -251,7 +251,7 @@ class ActionEditor(QDialog):
             "start_date": _iso(self.start),
             "due_date": _iso(self.due),
             "status": self.status.currentData(),
-            "investment": self.investment.value(),
+            "investment": self.investment.value() + 0.0,  # never -0 (a typed minus sign)
             "expected_reduction": self.reduction.value() / 100,
         }
 
