@@ -125,14 +125,19 @@ class Project:
         and is left exactly as it was."""
         p = Path(path).resolve()  # one name per file, wherever it was opened from
         db, lock = store.open_database(p, create=False)
+        return cls._upgrade_and_load(db, p, lock)
+
+    @classmethod
+    def _upgrade_and_load(cls, db: Database, p: Path, lock: store.FileLock | None) -> Project:
+        """One transaction: a file upgraded and then found unreadable is rolled back."""
         try:
-            # One transaction: an upgraded file that then fails to load is rolled back.
             with db.atomic():
                 store.upgrade(db)
                 return cls(db, p, lock)
         except BaseException:
             db.close()
-            lock.release()
+            if lock is not None:
+                lock.release()
             raise
 
     @classmethod
@@ -152,14 +157,7 @@ class Project:
                 source.backup(memory)
             finally:
                 source.close()
-        db = Database(memory, execute_plugins=False)
-        try:
-            with db.atomic():
-                store.upgrade(db)
-                return cls(db, p, None)
-        except BaseException:
-            db.close()
-            raise
+        return cls._upgrade_and_load(Database(memory, execute_plugins=False), p, None)
 
     @classmethod
     def check_contents(cls, path: str | Path) -> None:

@@ -327,11 +327,9 @@ def test_map_checks_name_the_critical_steps_found_off_the_ui_thread(
 
 
 def test_the_close_the_loop_list_catches_up_when_its_tab_is_raised(
-    qtbot, tmp_path: Path, settings: QSettings
+    qtbot, demo_window: MainWindow
 ) -> None:
-    path = tmp_path / "demo.cxmap"
-    write_demo(path)
-    window = open_window(qtbot, settings, path)
+    window = demo_window
     p = window.ctx.project
     loop = window.panels["close-loop"].widget()
     window.panels["evidence"].raise_()  # the list is behind another tab
@@ -342,15 +340,10 @@ def test_the_close_the_loop_list_catches_up_when_its_tab_is_raised(
     assert not any("Renamed while hidden" in d.steps for d in loop.model.items)  # waited
     window.panels["close-loop"].raise_()
     qtbot.waitUntil(lambda: any("Renamed while hidden" in d.steps for d in loop.model.items))
-    window.close_project()
 
 
-def test_presentation_keeps_the_selected_steps_in_view(
-    qtbot, tmp_path: Path, settings: QSettings
-) -> None:
-    path = tmp_path / "demo.cxmap"
-    write_demo(path)
-    window = open_window(qtbot, settings, path)
+def test_presentation_keeps_the_selected_steps_in_view(qtbot, demo_window: MainWindow) -> None:
+    window = demo_window
     p, view = window.ctx.project, window.view
     far = max(p.steps(), key=lambda s: s.x)  # at the right end of the journey
     window.ctx.set_selection(steps=[far.id])
@@ -365,7 +358,6 @@ def test_presentation_keeps_the_selected_steps_in_view(
         )
 
     qtbot.waitUntil(shown)
-    window.close_project()
 
 
 def test_enter_keeps_the_next_steps_in_the_stage_of_the_one_they_follow(
