@@ -9,18 +9,26 @@ one sentence before anything is written; ``run_import`` writes all rows in one t
 (``EvidenceStore.import_values``), so an import is all or nothing and undone by removing its
 batch. ``progress(done, total)`` is called every few thousand rows; ``cancelled()`` returning
 True stops the import and rolls it back.
+
+Rows already in the project are skipped ("already imported"), recognised by their item id
+(see :func:`drop_imported`); a file whose every row is there is refused.
+
+Refusals and warnings that advise an action (map a column, choose the date order) carry it as
+an :class:`Advice` for each front end to word for its own controls: ``str()`` gives the
+command line's words, the import wizard its own (``Notice.worded``).
 """
 
 from __future__ import annotations
 
 import difflib
+import enum
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import compress, repeat
-from operator import itemgetter
+from operator import itemgetter, not_
 from pathlib import Path
 from typing import Any, overload
 
@@ -36,6 +44,7 @@ from cxmapper.exchange.values import (
     zendesk_score,
 )
 from cxmapper.model.entities import ImportBatch
+from cxmapper.model.evidence_store import IMPORT_COLUMNS
 from cxmapper.model.project import Project
 
 FUZZY_CUTOFF = 0.8
@@ -43,8 +52,75 @@ PROGRESS_EVERY = 2000
 PREVIEW_ROWS = 200  # data rows a plan keeps as read, for the wizard's preview
 
 
+# Where an item's source and id sit in the values a plan imports (Items' columns).
+SOURCE_COLUMN = IMPORT_COLUMNS.index("source")
+ID_COLUMN = IMPORT_COLUMNS.index("external_id")
+# The exports whose item ids are unique within the tool (a Qualtrics ResponseId, a
+# SurveyMonkey Respondent ID, a Zendesk ticket Id), whatever the file is called.
+TOOL_FORMATS = frozenset(("qualtrics", "surveymonkey", "zendesk"))
+ALREADY_IMPORTED = "already imported"  # the skip reason of a row already in the project
+
+
 class ImportCancelled(Exception):
     pass
+
+
+class Advice(enum.Enum):
+    """What a refusal or warning advises the user to do, worded by each front end for its
+    own controls (the command line's options, the wizard's pages)."""
+
+    MAP_TEXT_OR_SCORE = "map a text or score column"
+    CHOOSE_DATE_ORDER = "choose day-first or month-first dates"
+    DAY_FIRST = "read the dates day-first"
+    REMOVE_EARLIER_IMPORT = "remove the earlier import"
+
+
+# The command line's words: ``str()`` of a notice or refusal.
+CLI_ADVICE: dict[Advice, str] = {
+    Advice.MAP_TEXT_OR_SCORE: "map one with --map text=COLUMN or --map score=COLUMN",
+    Advice.CHOOSE_DATE_ORDER: "choose with --date-order dmy or mdy",
+    Advice.DAY_FIRST: "import again with --date-order dmy",
+    Advice.REMOVE_EARLIER_IMPORT: "remove that import first",
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One sentence of a refusal or warning: ``before`` + the advice in a front end's words
+    + ``after`` (without advice, ``before`` alone)."""
+
+    before: str
+    advice: Advice | None = None
+    after: str = ""
+
+    def worded(self, wording: Mapping[Advice, str]) -> str:
+        if self.advice is None:
+            return self.before + self.after
+        return self.before + wording[self.advice] + self.after
+
+    def renamed(self, old: str, new: str) -> Notice:
+        """The notice naming file ``new`` where it named ``old`` (quoted, as “old”)."""
+        old, new = f"“{old}”", f"“{new}”"
+        return replace(
+            self, before=self.before.replace(old, new), after=self.after.replace(old, new)
+        )
+
+    def __str__(self) -> str:
+        return self.worded(CLI_ADVICE)
+
+
+class AdvisedFailure(ImportFailure):
+    """A refusal kept as a notice, so that each front end words its advice (if it has
+    one); ``str()`` is the command line's sentence."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__(str(notice))
+        self.notice = notice
+
+
+def notice_of(error: ImportFailure) -> Notice:
+    """A refusal as a notice, for a front end to word."""
+    return error.notice if isinstance(error, AdvisedFailure) else Notice(str(error))
 
 
 @dataclass
@@ -99,7 +175,7 @@ class ImportPlan:
     step_values: list[str] = field(default_factory=list)  # per item, its step cell ("" if none)
     skipped: Counter[str] = field(default_factory=Counter)
     step_matches: dict[str, StepMatch] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
     @property
     def header(self) -> list[str]:
@@ -150,12 +226,16 @@ def plan_import(
     encoding: str | None = None,
     date_order: str = "auto",
     scale: str | None = None,
+    check_imported: bool = True,
 ) -> ImportPlan:
     """Read, detect, map and check the file; raise ImportFailure with one sentence.
 
     ``date_order`` reads slashed dates day-first ("dmy") or month-first ("mdy"); "auto"
     decides from the column's values. ``scale`` ("0-10", "1-5", "good-bad", ...) is the scale
-    of the scores, instead of the one the export states or its values suggest."""
+    of the scores, instead of the one the export states or its values suggest.
+    ``check_imported`` skips the rows already in the project (:func:`drop_imported`); a
+    caller that plans away from the project's connection (the wizard's worker thread) passes
+    False and calls ``drop_imported`` itself, on the project's thread."""
     path = Path(path)
     if format not in ("auto", *FORMATS):
         raise ImportFailure(f"Unknown format “{format}”; use one of: auto, {', '.join(FORMATS)}.")
@@ -187,14 +267,22 @@ def plan_import(
         else:
             raise ImportFailure(f"“{path.name}” has no column “{column}” to map to {name}.")
     plan = ImportPlan(
-        path, layout, table.rows, table.encoding, table.delimiter, warnings=list(table.warnings)
+        path,
+        layout,
+        table.rows,
+        table.encoding,
+        table.delimiter,
+        warnings=[Notice(w) for w in table.warnings],
     )
     if len(table.rows) <= layout.data_start:
         raise ImportFailure(f"“{path.name}” has a header but no rows; nothing was imported.")
     if "text" not in layout.mapping and "score" not in layout.mapping:
-        raise ImportFailure(
-            f"“{path.name}”: no column holds feedback text or a score; map one with "
-            "--map text=COLUMN or --map score=COLUMN."
+        raise AdvisedFailure(
+            Notice(
+                f"“{path.name}”: no column holds feedback text or a score; ",
+                Advice.MAP_TEXT_OR_SCORE,
+                ".",
+            )
         )
     _convert(project, plan, date_order, scale or "")
     if not plan.evidence:  # an import without rows would only leave an empty batch
@@ -204,6 +292,8 @@ def plan_import(
     # The rows now live on as evidence values; keep only what the preview shows (a wide
     # export's unmapped columns would otherwise stay in memory until the import ends).
     del plan.rows[layout.data_start + PREVIEW_ROWS :]
+    if check_imported:
+        drop_imported(project, plan)
     return plan
 
 
@@ -212,8 +302,92 @@ def _skip_reasons(skipped: Counter[str]) -> str:
     parts = []
     for why, n in skipped.most_common():
         s = "" if n == 1 else "s"
-        parts.append(f"{n} {why}{s}" if why == "empty row" else f"{n} row{s} with {why}")
+        if why == "empty row":
+            parts.append(f"{n} {why}{s}")
+        elif why == ALREADY_IMPORTED:
+            parts.append(f"{n} row{s} {why}")
+        else:
+            parts.append(f"{n} row{s} with {why}")
     return ", ".join(parts) or "it holds no data rows"
+
+
+def _when(batch: ImportBatch) -> str:
+    """When a batch was imported, as "2026-10-03 at 09:15"."""
+    at = batch.imported_at
+    return f"{at[:10]} at {at[11:16]}" if len(at) >= 16 else at
+
+
+@_bulk()
+def drop_imported(project: Project, plan: ImportPlan) -> None:
+    """Skip the planned items already in the project (counted as "already imported"), and
+    refuse a file whose every item is there; warn when rows without an id may repeat an
+    import. Reads the project: call it on the thread that owns its connection.
+
+    An item is recognised by its item id (the ``id`` field), and only among the items of
+    imports of the same format: in a survey tool's or ticket system's export (Qualtrics,
+    SurveyMonkey, Zendesk) the id alone, which the tool keeps unique, so the same responses
+    downloaded again under another name, or in overlapping exports, are recognised; in a
+    generic file the source and the id, as such ids are often only row numbers (the source is
+    the mapped source column, else the file's name without its extension). Items without an
+    id cannot be recognised: if the file's name and number of items equal an earlier
+    import's, a warning says it may be a re-import."""
+    items, name = plan.evidence, plan.path.name
+    total = len(items)
+    ids = items.columns[ID_COLUMN]
+    batches = project.evidence.batches()
+    if "" in ids:
+        same = [b for b in batches if b.file_name == name and b.rows == total]
+        if same:
+            plan.warnings.append(
+                Notice(
+                    f"“{name}” looks like an import already made on {_when(same[-1])}; ",
+                    Advice.REMOVE_EARLIER_IMPORT,
+                    " if this is a re-import.",
+                )
+            )
+    if not any(ids):
+        return
+    fmt, sources = plan.layout.format, items.columns[SOURCE_COLUMN]
+    # Each row's key, looked up once (at C speed) among the keys imported before in this
+    # format: its id, or in a generic file its source and id (the ids alone when the whole
+    # file has one source, the file's name as a rule). "" is never among them.
+    keys: Sequence[Any] = ids
+    key_of: Callable[[Any], Any] = itemgetter(1)  # of a found (source, id, batch id)
+    source = None
+    if fmt not in TOOL_FORMATS:
+        if len(one := set(sources)) == 1:
+            (source,) = one
+        else:
+            key_of = itemgetter(0, 1)
+            keys = list(zip(sources, ids, strict=True))
+    found = project.evidence.imported_ids(fmt, source)
+    if not found:
+        return
+    known = set(map(key_of, found))
+    repeated = list(map(known.__contains__, keys))
+    repeats = sum(repeated)
+    if not repeats:
+        return
+    if repeats == total:
+        batch_of = dict(zip(map(key_of, found), map(itemgetter(2), found), strict=True))
+        held = sorted(set(map(batch_of.__getitem__, keys)))
+        first = next(b for b in batches if b.id == held[0])
+        more = len(held) - 1
+        also = f" and in {more} later import{'s' if more > 1 else ''}" if more else ""
+        raise ImportFailure(
+            f"Every row of “{name}” is already in the project (imported on {_when(first)} "
+            f"as “{first.file_name}”{also}); nothing was imported."
+        )
+    fresh = list(map(not_, repeated))
+    plan.evidence = Items([list(compress(c, fresh)) for c in items.columns])
+    plan.step_values = list(compress(plan.step_values, fresh))
+    plan.skipped[ALREADY_IMPORTED] += repeats
+    rows = Counter(filter(None, plan.step_values))
+    for value in list(plan.step_matches):
+        if value in rows:
+            plan.step_matches[value].rows = rows[value]
+        else:
+            del plan.step_matches[value]
 
 
 _BAD = object()  # a cached cell that does not parse
@@ -361,16 +535,23 @@ def _date_order(
         (a, a_order), (b, b_order) = sorted(
             [(cells.index(found.day_first), "day"), (cells.index(found.month_first), "month")]
         )
-        raise ImportFailure(
-            f"“{name}”, column “{column}”: row {numbers[a]} ({cells[a]}) can only be "
-            f"{a_order}-first but row {numbers[b]} ({cells[b]}) only {b_order}-first; "
-            "choose with --date-order dmy or mdy; nothing was imported."
+        raise AdvisedFailure(
+            Notice(
+                f"“{name}”, column “{column}”: row {numbers[a]} ({cells[a]}) can only be "
+                f"{a_order}-first but row {numbers[b]} ({cells[b]}) only {b_order}-first; ",
+                Advice.CHOOSE_DATE_ORDER,
+                "; nothing was imported.",
+            )
         )
     if found.ambiguous and not found.day_first and not found.month_first:
         plan.warnings.append(
-            f"“{name}”, column “{column}”: no date shows whether days or months come first "
-            f"(e.g. {found.ambiguous}); they were read month-first (US). If they are "
-            "day-first, import again with --date-order dmy."
+            Notice(
+                f"“{name}”, column “{column}”: no date shows whether days or months come "
+                f"first (e.g. {found.ambiguous}); they were read month-first (US). If they "
+                "are day-first, ",
+                Advice.DAY_FIRST,
+                ".",
+            )
         )
     return found.order
 
@@ -410,10 +591,8 @@ def run_import(
     """Write the planned evidence as one import batch (all rows or none).
 
     ``links`` overrides step matching: value -> step id, or None to leave unlinked."""
-    chosen = {v: m.step_id for v, m in plan.step_matches.items()}
-    chosen.update(links or {})
     total = len(plan.evidence)
-    step_ids = list(map(chosen.get, plan.step_values))  # per item, its step id or None
+    step_ids = item_steps(plan, links)  # per item, its step id or None
     linked = total - step_ids.count(None)
 
     def tick(done: int) -> None:
@@ -434,5 +613,22 @@ def run_import(
     )
     if progress is not None:
         progress(total, total)
-    unmatched = sorted(v for v, step in chosen.items() if step is None)
+    unmatched = sorted(v for v, step in _chosen(plan, links).items() if step is None)
     return ImportResult(batch, batch.rows, linked, plan.skipped, unmatched)
+
+
+def _chosen(plan: ImportPlan, links: Mapping[str, int | None] | None) -> dict[str, int | None]:
+    chosen = {v: m.step_id for v, m in plan.step_matches.items()}
+    chosen.update(links or {})
+    return chosen
+
+
+def item_steps(plan: ImportPlan, links: Mapping[str, int | None] | None = None) -> list[Any]:
+    """Per planned item, the step id ``run_import`` links it to with ``links`` (step-column
+    value -> step id, or None to leave unlinked; other values keep their match), or None."""
+    return list(map(_chosen(plan, links).get, plan.step_values))
+
+
+def linked_items(plan: ImportPlan, links: Mapping[str, int | None] | None = None) -> int:
+    """How many items ``run_import`` links to a step with ``links``, as it counts them."""
+    return len(plan.evidence) - item_steps(plan, links).count(None)

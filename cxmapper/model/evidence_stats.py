@@ -21,12 +21,49 @@ POSITIVE_SQL = (
     "((score_scale = '0-10' AND score >= 9) OR (score_scale = '1-5' AND score >= 4)"
     " OR (score_scale = 'good-bad' AND score = 1))"
 )
-# Praise that names someone: a praise word and a capitalised first name nearby.
+# Praise that names someone (see named_praise): a praise word, and a name next to a cue.
 PRAISE = re.compile(
-    r"\b(thanks?|thank you|fantastic|brilliant|great|excellent|amazing|helpful|kudos)\b", re.I
+    r"\b(thanks?|thank you|fantastic|brilliant|great|excellent|amazing|helpful|kudos"
+    r"|shout-?outs?|props|awesome|superb|outstanding|appreciated?|cheers)\b",
+    re.I,
 )
-NAME = re.compile(r"\b([A-Z][a-z]{2,})\b(?= (?:in|from|at|was|made|is|really|helped))")
-NOT_NAMES = {"The", "Our", "Support", "Great", "Kick", "Thanks", "This", "Quick", "Data", "Go"}
+# A name: a capitalised word of three letters or more (accented letters too), on its own.
+_NAME = r"(?<![\w-])([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{2,})(?![\w-])"
+# ... credited: "thanks Marco!", "thank you, Anna", "great demo by Anna", "kudos to Li".
+CREDITED = re.compile(
+    r"(?i:\b(?:thanks(?: to)?|thank you|thx|cheers|kudos(?: to)?|shout-?outs? to|props to"
+    r"|credit to|by|from))[ ,]+" + _NAME
+)
+# ... or doing: "manager Priya really understands", "Priya from support solved it".
+DOING = re.compile(
+    _NAME + r"(?= (was|is|did|does|helped|made|really|went|solved|fixed|explained|answered"
+    r"|walked|saved|took|always|knows|understands|from|in|at)\b)"
+)
+# The doing cues a sentence's first word needs: a thing opens a sentence before "was",
+# "went" or "really" as often as a person ("Onboarding was smooth"), seldom before these.
+# fmt: off
+PERSON_CUES = frozenset({
+    "helped", "made", "solved", "fixed", "explained", "answered", "walked", "saved", "took",
+    "from", "in", "at",
+})
+# Capitalised words that are not people: pronouns and determiners, days and months, the
+# teams and journey steps verbatims mention, and the demo's product (Northwind).
+NOT_NAMES = frozenset({
+    "The", "This", "That", "These", "Those", "Our", "Your", "Their", "Its", "His", "Her", "You",
+    "They", "She", "Him", "Them", "Everyone", "Everything", "Everybody", "Someone", "Somebody",
+    "Nobody", "Nothing", "Anyone", "All", "Both", "Each", "And", "But", "For", "Not", "Very",
+    "Really", "Also", "Then", "Now", "Here", "There", "What", "When", "Where", "Why", "How",
+    "Who", "Great", "Thanks", "Thank", "Thx", "Cheers", "Kudos", "Brilliant", "Fantastic",
+    "Excellent", "Amazing", "Helpful", "Quick", "Kick", "Data", "Support", "Sales", "Finance",
+    "Billing", "Accounts", "Onboarding", "Training", "Demo", "Team", "Teams", "Customer",
+    "Success", "Service", "Services", "Product", "Implementation", "Migration", "Setup",
+    "Renewal", "Delivery", "Engineering", "Legal", "Security", "Admin", "Management", "Company",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Today",
+    "Tomorrow", "Yesterday", "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December", "Christmas", "Easter", "English",
+    "Northwind",
+})
+# fmt: on
 
 
 @dataclass
@@ -119,13 +156,31 @@ def bright_spots(project: Project, min_scored: int = 5, limit: int = 10) -> list
 
 
 def named_praise(text: str) -> str | None:
-    """The name of the person a verbatim praises, if it praises someone by name."""
+    """The name of the person a verbatim praises, if it praises someone by name.
+
+    The verbatim must hold a praise word (PRAISE), and a name: a capitalised word (of three
+    letters or more, not one of NOT_NAMES) that is credited, after "thanks", "thank you",
+    "kudos to", "shout-out to", "props to", "credit to", "by" or "from" ("thanks
+    Marco!", "Great demo by Anna"), or that does something, before "was", "helped", "made",
+    "really", "from", "in", ... ("Priya from support solved it"). A sentence's first word is
+    capitalised whatever it is, so it counts only before a cue that follows people rather
+    than things (PERSON_CUES: "Priya made", not "Onboarding was"). The first name found, in
+    the text's order, is the one returned."""
     if not PRAISE.search(text):
         return None
-    for match in NAME.finditer(text):
-        if match.group(1) not in NOT_NAMES:
-            return match.group(1)
-    return None
+    found = [(m.start(1), m.group(1)) for m in CREDITED.finditer(text)]
+    for m in DOING.finditer(text):
+        if m.group(2) in PERSON_CUES or not _starts_sentence(text, m.start(1)):
+            found.append((m.start(1), m.group(1)))
+    return next((name for _, name in sorted(found) if name not in NOT_NAMES), None)
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` opens the text, a line or a sentence (after . ! ? : ;)."""
+    i = at
+    while i and text[i - 1] in " \t":
+        i -= 1
+    return i == 0 or text[i - 1] in ".!?:;\n\r"
 
 
 @dataclass

@@ -109,6 +109,18 @@ class EvidenceStore:
             for i, f, at, fmt, m, n, s in rows
         ]
 
+    def imported_ids(self, format: str, source: str | None = None) -> list[tuple[str, str, int]]:
+        """(source, external id, batch id) of every imported item that has an external id,
+        from the import batches of ``format`` (and of ``source`` alone, when given): the items
+        a new import could repeat. One scan of the evidence (external ids have no index)."""
+        sql = (
+            "SELECT source, external_id, batch_id FROM evidence WHERE external_id != ''"
+            " AND batch_id IN (SELECT id FROM import_batch WHERE format = ?)"
+        )
+        if source is None:
+            return self._db.conn.execute(sql, (format,)).fetchall()
+        return self._db.conn.execute(sql + " AND source = ?", (format, source)).fetchall()
+
     # --- edits (each one transaction) -----------------------------------------------------------
 
     def add(self, items: Iterable[Mapping[str, Any]], *, step_ids: Iterable[int] = ()) -> list[int]:

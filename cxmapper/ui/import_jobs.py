@@ -4,7 +4,9 @@ The file is parsed on a worker thread, twice at most: once when the wizard opens
 delimiter or encoding changes), keeping only its first rows for the preview, and once when
 the mapping is finished, by ``plan_import`` over the whole file. A mapping change re-plans only
 those first rows. The worker never holds the project: its SQLite connection belongs to the UI
-thread, and the database write (``run_import``) happens there, in one transaction.
+thread, where the rows already imported are looked up (``drop_imported``) and the database
+write (``run_import``) happens, in one transaction. Refusals reach the pages in the wizard's
+words (``import_pages.explain``).
 """
 
 from __future__ import annotations
@@ -18,10 +20,17 @@ from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from cxmapper.exchange.importer import PREVIEW_ROWS, ImportPlan, plan_import
+from cxmapper.exchange.importer import (
+    PREVIEW_ROWS,
+    AdvisedFailure,
+    ImportPlan,
+    notice_of,
+    plan_import,
+)
 from cxmapper.exchange.tabular import ImportFailure, read_table
 from cxmapper.model.entities import Step
 from cxmapper.model.project import Project
+from cxmapper.ui.import_pages import explain
 
 HEADER_ROWS = 3  # the most header rows a recognised export has (Qualtrics)
 
@@ -52,16 +61,21 @@ def preview_plan(
     importer's own rules and messages, in milliseconds, without reading the file again.
 
     The rows go through a small UTF-8 copy in ``folder`` named like the file, so that the
-    importer's messages name the user's file; its row numbers are the file's (same rows)."""
+    importer's messages name the user's file; its row numbers are the file's (same rows).
+    Rows already imported are not looked for: whether they are is known of the whole file
+    only, once it is planned."""
     xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
     copy = folder / (f"{path.stem}.csv" if xlsx else path.name)
     with copy.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
     try:
-        return plan_import(project, copy, delimiter=",", encoding="utf-8", **options)
+        plan = plan_import(
+            project, copy, delimiter=",", encoding="utf-8", check_imported=False, **options
+        )
     except ImportFailure as exc:
-        message = str(exc).replace(f"“{copy.name}”", f"“{path.name}”")
-        raise ImportFailure(message) from None
+        raise AdvisedFailure(notice_of(exc).renamed(copy.name, path.name)) from None
+    plan.warnings = [w.renamed(copy.name, path.name) for w in plan.warnings]
+    return plan
 
 
 class _StepsOnly:
@@ -76,8 +90,10 @@ class _StepsOnly:
 
 
 def full_plan(steps: list[Step], path: Path, **options: Any) -> ImportPlan:
-    """``plan_import`` over the whole file (on a worker thread)."""
-    return plan_import(cast(Project, _StepsOnly(steps)), path, **options)
+    """``plan_import`` over the whole file (on a worker thread), without looking for the
+    rows already imported: the wizard does, on the UI thread (``drop_imported``)."""
+    project = cast(Project, _StepsOnly(steps))
+    return plan_import(project, path, check_imported=False, **options)
 
 
 class _Relay(QObject):
@@ -119,7 +135,7 @@ class Worker(QObject):
             try:
                 value = job()
             except ImportFailure as exc:
-                error = str(exc)
+                error = explain(exc)
             except MemoryError:
                 error = "The file is too large to import on this computer; nothing was imported."
             except Exception as exc:  # a bug or an odd file: say so rather than wait forever

@@ -27,10 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from cxmapper.exchange.formats import FIELDS
+from cxmapper.exchange.importer import Advice, Notice, linked_items, notice_of
+from cxmapper.exchange.tabular import ImportFailure
 
 if TYPE_CHECKING:
     from cxmapper.exchange.importer import ImportPlan
     from cxmapper.ui.import_wizard import ImportWizard
+
+COLUMNS_PAGE = "Columns and values"  # the title of the page that maps columns and values
 
 FIELD_LABELS = {
     "text": "Verbatim text",
@@ -62,6 +66,20 @@ SCALES = (
     ("0 to 100", "0-100"),
     ("Good / bad (ticket satisfaction)", "good-bad"),
 )
+# What the importer's refusals and warnings advise, in the words of the wizard's controls
+# (the command line speaks of its options instead; see importer.CLI_ADVICE).
+WIZARD_ADVICE: dict[Advice, str] = {
+    Advice.MAP_TEXT_OR_SCORE: (
+        f"choose the {FIELD_LABELS['text']} or {FIELD_LABELS['score']} column on the "
+        f"{COLUMNS_PAGE} page"
+    ),
+    Advice.CHOOSE_DATE_ORDER: f"choose the date order on the {COLUMNS_PAGE} page",
+    Advice.DAY_FIRST: f"choose “Day first” as the date order on the {COLUMNS_PAGE} page",
+    Advice.REMOVE_EARLIER_IMPORT: (
+        "cancel and remove that import first (Imports tab of the evidence panel)"
+    ),
+}
+assert set(WIZARD_ADVICE) == set(Advice), "every advice needs the wizard's words"
 NO_LINK = "(don't link)"
 RED, AMBER = "#c92a2a", "#8a5a00"
 PREVIEW_SHOWN = 30  # rows of the file shown on the first page
@@ -74,6 +92,16 @@ def red(text: str) -> str:
 
 def notes(warnings: list[str]) -> str:
     return "".join(f"<br><span style='color:{AMBER}'>⚠ {escape(w)}</span>" for w in warnings)
+
+
+def said(notices: list[Notice]) -> list[str]:
+    """The importer's warnings in the wizard's words."""
+    return [n.worded(WIZARD_ADVICE) for n in notices]
+
+
+def explain(error: ImportFailure) -> str:
+    """The importer's refusal in the wizard's words."""
+    return notice_of(error).worded(WIZARD_ADVICE)
 
 
 class BusyStrip(QWidget):
@@ -194,7 +222,7 @@ class ColumnsPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle("Columns and values")
+        self.setTitle(COLUMNS_PAGE)
         self.setSubTitle(
             "Which column holds what (text or a score is needed), and how to read dates and "
             "scores. The preview shows the first rows as they will be imported."
@@ -288,7 +316,8 @@ class ColumnsPage(QWizardPage):
             self.message.setText(
                 (red(w.check_error) + "<br>" if w.check_error else "")
                 + f"The first {shown:,} rows as they will be imported{note}. All "
-                f"{w.data_rows():,} rows are checked when you press Next." + notes(plan.warnings)
+                f"{w.data_rows():,} rows are checked when you press Next."
+                + notes(said(plan.warnings))
             )
         fill_items(self.preview, plan if not w.mapping_error else None)
         self.completeChanged.emit()
@@ -330,6 +359,8 @@ class StepsPage(QWizardPage):
         )
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Value in the file", "Rows", "Link to"])
+        # The values and counts are the file's: shown, never edited (only "Link to" is chosen).
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -354,8 +385,10 @@ class StepsPage(QWizardPage):
         )
         self.note.setVisible(not matches)
         for row, match in enumerate(matches):
-            self.table.setItem(row, 0, QTableWidgetItem(match.value))
-            self.table.setItem(row, 1, QTableWidgetItem(f"{match.rows:,}"))
+            value = read_only(match.value)
+            value.setData(VALUE_ROLE, match.value)  # what links by, whatever is shown
+            self.table.setItem(row, 0, value)
+            self.table.setItem(row, 1, read_only(f"{match.rows:,}"))
             combo = QComboBox()
             # Item data as plain strings ("new:3", "step:12"): Qt keeps them safely.
             combo.addItem(NO_LINK, "none:")
@@ -371,8 +404,10 @@ class StepsPage(QWizardPage):
         links: dict[str, int | None] = {}
         new: dict[str, int] = {}
         for row in range(self.table.rowCount()):
-            value = self.table.item(row, 0).text()
-            kind, _, ident = str(self.table.cellWidget(row, 2).currentData()).partition(":")
+            item, combo = self.table.item(row, 0), self.table.cellWidget(row, 2)
+            assert item is not None and isinstance(combo, QComboBox)
+            value = str(item.data(VALUE_ROLE))
+            kind, _, ident = str(combo.currentData()).partition(":")
             if kind == "new":
                 new[value] = int(ident)
             else:
@@ -399,11 +434,12 @@ class SummaryPage(QWizardPage):
         plan = self.w.plan
         assert plan is not None
         links, new = self.w.steps_page.choices()
-        linked_values = {v for v, s in links.items() if s is not None} | set(new)
-        linked = sum(m.rows for v, m in plan.step_matches.items() if v in linked_values)
+        # Counted as the import counts: a step to be made links like one that exists.
+        linked = linked_items(plan, {**links, **{v: NEW_STEP for v in new}})
         skipped = ", ".join(f"{n:,} {why}" for why, n in plan.skipped.items()) or "none"
         warnings = "".join(
-            f"<li style='color:{AMBER}'>{escape(w)}</li>" for w in dict.fromkeys(plan.warnings)
+            f"<li style='color:{AMBER}'>{escape(w)}</li>"
+            for w in dict.fromkeys(said(plan.warnings))
         )
         self.label.setText(
             f"<p><b>{len(plan.evidence):,}</b> items from <b>{escape(plan.path.name)}</b> "
@@ -411,7 +447,7 @@ class SummaryPage(QWizardPage):
             f"{len(new)}. Skipped rows: {skipped}.</p>"
             + (
                 f"<p><b>Check before importing:</b></p><ul>{warnings}</ul><p>To read dates "
-                "or scores another way, go back to <i>Columns and values</i>.</p>"
+                f"or scores another way, go back to <i>{COLUMNS_PAGE}</i>.</p>"
                 if warnings
                 else ""
             )
@@ -424,6 +460,16 @@ class SummaryPage(QWizardPage):
 
     def cleanupPage(self) -> None:
         self.error.setText("")
+
+
+VALUE_ROLE = Qt.ItemDataRole.UserRole  # a step value's own text, on its Steps page cell
+NEW_STEP = 0  # the step id the summary counts a step still to be made as
+
+
+def read_only(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
 
 
 def fill(table: QTableWidget, header: list[str], rows: list[list[str]]) -> None:

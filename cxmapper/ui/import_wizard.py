@@ -24,6 +24,7 @@ from cxmapper.exchange.importer import (
     ImportCancelled,
     ImportPlan,
     ImportResult,
+    drop_imported,
     run_import,
 )
 from cxmapper.exchange.tabular import ImportFailure
@@ -33,7 +34,7 @@ from cxmapper.ui.canvas.layout import MAP_LEFT, PITCH_X, ROW_TOP
 from cxmapper.ui.commands import AddStep, Command
 from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.import_jobs import Source, Worker, full_plan, preview_plan, read_head
-from cxmapper.ui.import_pages import ColumnsPage, FilePage, StepsPage, SummaryPage
+from cxmapper.ui.import_pages import ColumnsPage, FilePage, StepsPage, SummaryPage, explain
 
 
 class ImportEvidence(Command):
@@ -192,7 +193,7 @@ class ImportWizard(QWizard):
             )
             self.mapping_error = None
         except ImportFailure as exc:
-            self.preview, self.mapping_error = None, str(exc)
+            self.preview, self.mapping_error = None, explain(exc)
         self.columns_page.refresh()
 
     def _whole_file_options(self) -> dict[str, Any]:
@@ -214,6 +215,11 @@ class ImportWizard(QWizard):
 
         def done(plan: ImportPlan) -> None:
             self.job = None
+            try:  # here, on the UI thread, which owns the project's connection
+                drop_imported(self.ctx.project, plan)
+            except ImportFailure as exc:
+                failed(explain(exc))
+                return
             self.plan, self._plan_key = plan, key
             self.columns_page.refresh()
             if self.currentPage() is self.columns_page:

@@ -4,6 +4,7 @@ on files written to a temporary folder."""
 from __future__ import annotations
 
 import csv
+import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -238,9 +239,14 @@ def test_day_first_date_order_is_applied(qtbot, window: MainWindow, tmp_path: Pa
     go_next(qtbot, wizard)  # columns
     page = wizard.columns_page
     assert "month-first" in page.message.text()  # the importer's warning, on the preview
+    # ... in the words of the wizard's controls, not the command line's options
+    advice = "choose “Day first” as the date order on the Columns and values page"
+    assert advice in page.message.text() and "--date-order" not in page.message.text()
     go_next(qtbot, wizard)  # steps
     go_next(qtbot, wizard)  # summary
     assert "month-first" in wizard.summary_page.label.text()
+    assert advice in wizard.summary_page.label.text()
+    assert "--date-order" not in wizard.summary_page.label.text()
     click(qtbot, wizard, BACK)
     click(qtbot, wizard, BACK)
     choose(page.date_order, "Day first: 03/04/2026 is 3 April")
@@ -350,3 +356,190 @@ def test_the_window_keeps_working_while_a_large_file_is_parsed(
     timer.stop()
     assert len(ticks) >= 2  # and while the whole file was planned
     assert len(wizard.plan.evidence) == 50_000
+
+
+# --- the wizard speaks of its own controls -------------------------------------------------------
+
+
+def test_refusals_speak_of_the_wizards_controls(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    wizard = open_wizard(qtbot, window, survey(tmp_path))
+    go_next(qtbot, wizard)  # columns
+    page = wizard.columns_page
+    choose(page.combos["text"], "(none)")
+    choose(page.combos["score"], "(none)")
+    message = page.message.text()
+    assert "no column holds feedback text or a score" in message
+    assert "choose the Verbatim text or Score column on the Columns and values page" in message
+    assert "--map" not in message and not wizard.button(NEXT).isEnabled()
+    wizard.reject()
+    # Contradicting dates, found by the preview and, past its rows, by the whole-file check.
+    for name, bad_row in (("early.csv", 3), ("late.csv", 250)):
+        export = write_csv(
+            tmp_path / name,
+            ["Date", "Comment"],
+            (["04/25/2026" if i == bad_row else "25/03/2026", "Fine"] for i in range(300)),
+        )
+        wizard = open_wizard(qtbot, window, export)
+        go_next(qtbot, wizard)  # columns
+        page = wizard.columns_page
+        if bad_row > 200:
+            click(qtbot, wizard, NEXT)
+            qtbot.waitUntil(lambda w=wizard: not w.checking, timeout=WAIT_MS)
+        message = page.message.text()
+        assert "can only be day-first but row" in message, message
+        assert "choose the date order on the Columns and values page; nothing was" in message
+        assert "--date-order" not in message
+        assert wizard.currentPage() is page
+        wizard.reject()
+
+
+# --- the Steps page and the summary --------------------------------------------------------------
+
+
+def step_rows(wizard: ImportWizard) -> dict[str, int]:
+    table = wizard.steps_page.table
+    return {table.item(r, 0).text(): r for r in range(table.rowCount())}
+
+
+def summary_linked(wizard: ImportWizard) -> int:
+    found = re.search(r"Linked to steps: <b>([\d,]+)</b>", wizard.summary_page.label.text())
+    assert found, wizard.summary_page.label.text()
+    return int(found.group(1).replace(",", ""))
+
+
+def linked_in_file(window: MainWindow, batch_id: int) -> int:
+    return window.ctx.project.db.conn.execute(
+        "SELECT count(*) FROM evidence_step WHERE evidence_id IN"
+        " (SELECT id FROM evidence WHERE batch_id = ?)",
+        (batch_id,),
+    ).fetchone()[0]
+
+
+def test_step_values_are_read_only_and_the_summary_counts_the_links_made(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    wizard = open_wizard(qtbot, window, survey(tmp_path))
+    go_next(qtbot, wizard)  # columns
+    go_next(qtbot, wizard)  # steps
+    table = wizard.steps_page.table
+    rows = step_rows(wizard)
+    for r in rows.values():
+        for c in (0, 1):
+            assert not table.item(r, c).flags() & Qt.ItemFlag.ItemIsEditable
+    # Typing on a value, or double-clicking it, edits nothing.
+    row = rows["Receives invoice"]
+    table.setCurrentCell(row, 0)
+    table.setFocus()
+    qtbot.keyClicks(table, "Billing")
+    rect = table.visualItemRect(table.item(row, 0))
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClicks(table.viewport(), "Billing")
+    assert table.item(row, 0).text() == "Receives invoice"
+    # The matched value left unlinked, the unmatched one given a new step.
+    choose(table.cellWidget(row, 2), "(don't link)")
+    choose(
+        table.cellWidget(rows["Quarterly review call"], 2),
+        "New step “Quarterly review call” in Customer Success",
+    )
+    go_next(qtbot, wizard)  # summary
+    promised = summary_linked(wizard)
+    click(qtbot, wizard, FINISH)
+    result = wizard.result
+    assert promised == result.linked == linked_in_file(window, result.batch.id) == 150
+
+
+def test_the_summary_counts_links_as_the_import_makes_them(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    wizard = open_wizard(qtbot, window, survey(tmp_path, 41))
+    go_next(qtbot, wizard)
+    go_next(qtbot, wizard)
+    table = wizard.steps_page.table
+    choose(table.cellWidget(step_rows(wizard)["Quarterly review call"], 2), "Receives invoice")
+    go_next(qtbot, wizard)
+    promised = summary_linked(wizard)
+    click(qtbot, wizard, FINISH)
+    result = wizard.result
+    assert promised == result.linked == linked_in_file(window, result.batch.id) == 41
+
+
+# --- importing the same rows again ---------------------------------------------------------------
+
+
+def responses(tmp_path: Path, ids: Iterable[int], name: str = "responses.csv") -> Path:
+    """A survey export with a Response ID per row."""
+    return write_csv(
+        tmp_path / name,
+        ["Response ID", "Customer ID", "Date", "NPS", "Comment", "Touchpoint"],
+        (
+            [f"R_{i}", f"NEW-{i}", "2026-10-03", str(i % 11), f"Comment {i}", "Receives invoice"]
+            for i in ids
+        ),
+    )
+
+
+def import_through(qtbot, window: MainWindow, path: Path) -> ImportWizard:
+    wizard = open_wizard(qtbot, window, path)
+    for _page in range(3):
+        go_next(qtbot, wizard)
+    click(qtbot, wizard, FINISH)
+    assert wizard.result is not None
+    return wizard
+
+
+def test_an_export_imported_again_is_refused(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    project, stack = window.ctx.project, window.ctx.undo_stack
+    export = responses(tmp_path, range(40))
+    import_through(qtbot, window, export)
+    batch = project.evidence.batches()[-1]
+    original, edits = snapshot(project), stack.count()
+    wizard = open_wizard(qtbot, window, export)
+    go_next(qtbot, wizard)  # columns
+    click(qtbot, wizard, NEXT)
+    qtbot.waitUntil(lambda: not wizard.checking, timeout=WAIT_MS)
+    at = batch.imported_at
+    assert wizard.currentPage() is wizard.columns_page
+    assert (
+        f"Every row of “responses.csv” is already in the project (imported on {at[:10]} at "
+        f"{at[11:16]} as “responses.csv”); nothing was imported."
+    ) in wizard.columns_page.message.text()
+    wizard.reject()
+    assert snapshot(project) == original and stack.count() == edits
+
+
+def test_rows_already_imported_are_skipped(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    project = window.ctx.project
+    import_through(qtbot, window, responses(tmp_path, range(40)))
+    before = project.evidence.count()
+    # The export downloaded again, with 20 new responses.
+    wizard = open_wizard(qtbot, window, responses(tmp_path, range(20, 60)))
+    for _page in range(3):
+        go_next(qtbot, wizard)
+    label = wizard.summary_page.label.text()
+    assert "<b>20</b> items" in label and "Skipped rows: 20 already imported." in label
+    assert summary_linked(wizard) == 20
+    click(qtbot, wizard, FINISH)
+    assert project.evidence.count() == before + 20
+    customers = {r[1] for r in batch_rows(window, wizard.result.batch.id)}
+    assert customers == {f"NEW-{i}" for i in range(40, 60)}
+
+
+def test_a_file_without_ids_imported_again_is_warned_of(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    project = window.ctx.project
+    export = survey(tmp_path, 30)
+    import_through(qtbot, window, export)
+    before = project.evidence.count()
+    at = project.evidence.batches()[-1].imported_at
+    wizard = open_wizard(qtbot, window, export)
+    for _page in range(3):
+        go_next(qtbot, wizard)
+    label = wizard.summary_page.label.text()
+    assert (
+        f"“survey.csv” looks like an import already made on {at[:10]} at {at[11:16]}; cancel "
+        "and remove that import first (Imports tab of the evidence panel) if this is a "
+        "re-import."
+    ) in label
+    click(qtbot, wizard, FINISH)  # a warning, not a refusal
+    assert project.evidence.count() == before + 30
