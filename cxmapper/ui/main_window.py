@@ -535,6 +535,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{len(found)} step(s) found for “{text}”.", 8000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from cxmapper.ui.import_wizard import ImportWizard
+
+        wizards = [w for w in self.findChildren(ImportWizard) if w.isVisible()]
+        if wizards:
+            # The project must stay open under an import: its wizard is closed (an import
+            # being written is cancelled from its progress window) and the window stays.
+            for wizard in wizards:
+                wizard.reject()
+            event.ignore()
+            self.statusBar().showMessage("Close the import first, then the window.", 8000)
+            return
         set_presentation(self, False)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.close_project()

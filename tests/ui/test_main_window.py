@@ -189,3 +189,19 @@ def test_a_new_project_is_named_after_its_file_and_asks_for_its_numbers(
     (step,) = p.steps()
     assert step.stage_id == p.stages()[0].id  # drawn in Discover, and in Discover it is
     qtbot.waitUntil(lambda: asked == ["Acme onboarding"])
+
+
+def test_closing_the_window_during_an_import_keeps_the_project_open(
+    qtbot, window: MainWindow, demo: Path, tmp_path: Path
+) -> None:
+    from cxmapper.ui.import_wizard import ImportWizard
+
+    window.open_path(demo)
+    survey = tmp_path / "survey.csv"
+    survey.write_text("Customer ID,Comment\nc1,slow\nc2,quick\n", encoding="utf-8")
+    wizard = ImportWizard(window.ctx, survey, window)
+    wizard.show()
+    assert not window.close()  # refused while the import is open
+    assert window.ctx is not None and window.ctx.project.evidence.count() > 0
+    assert not wizard.isVisible()  # the import was closed instead
+    assert window.close()
