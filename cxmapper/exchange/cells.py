@@ -8,6 +8,10 @@ type is set to "s" after its value. Other strings are already written as text ce
 XML 1.0 cannot hold most C0 control characters, lone surrogates or U+FFFE/U+FFFF, and an
 imported verbatim may carry any of them: openpyxl refuses them (IllegalCharacterError) and
 lxml fails at save time. Such characters are shown as U+FFFD rather than losing the cell.
+
+Neither Excel nor LibreOffice sizes a row to its wrapped text when it opens a file, so a row
+whose cells wrap gets an explicit height from an estimate of its lines (characters over the
+column width, word by word, and line breaks), capped: the rest of a long text stays in the cell.
 """
 
 from __future__ import annotations
@@ -26,8 +30,23 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="2F3A4F")
-WRAP = Alignment(wrap_text=True, vertical="top")
+# Text on the small sheets starts a little in from the cell's left edge: a number in the cell
+# before is aligned right, and the two would read as one ("1One owner…").
+WRAP = Alignment(wrap_text=True, vertical="top", indent=1)
+FLUSH_WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER = Alignment(wrap_text=True, vertical="top")
+TEXT = Alignment(indent=1)
+TEXT_TOP = Alignment(vertical="top", indent=1)
+TOP = Alignment(vertical="top")
 MAX_WIDTH = 60
+# A line of Calibri 11 (openpyxl's default row height). Plain text fits about 1.3 characters
+# per unit of column width (one unit is the width of a digit; LibreOffice without Calibri,
+# 1.25); 1.2 keeps the estimate on the safe side. Bold header text fits fewer.
+LINE_PT = 15.0
+CHARS_PER_WIDTH = 1.2
+HEADER_CHARS_PER_WIDTH = 1.0
+MAX_LINES = 8  # a verbatim on the large sheets: eight lines, the rest in the cell
+MAX_LAYOUT_LINES = 26  # a row of a small sheet: 390 pt, under Excel's 409 pt limit
 MAX_COLUMN_NAME = 255  # Excel's limit for a table column name
 REPLACEMENT = "\ufffd"
 
@@ -58,15 +77,54 @@ def safe(ws: Any, value: Any, number_format: str | None = None) -> Any:
     return value
 
 
-def fast_row(ws: Any, values: Iterable[Any]) -> list[Any]:
-    """Plain values except the strings that need a guarded cell: the fast path for large
-    sheets (one short slice and one regex scan per string)."""
+def fast_row(ws: Any, values: list[Any]) -> list[Any]:
+    """``values`` as they are, except the strings that need a guarded cell: the fast path for
+    large sheets. One scan of the row's text, each string after a line break, tells a clean
+    row (nearly every row) from one to look at string by string."""
+    text = "\n" + "\n".join([v for v in values if v.__class__ is str])
+    if _illegal(text) is None and "\n=" not in text and "\n#" not in text:  # _RISKY_START
+        return values
     return [
         safe(ws, v)
         if v.__class__ is str and (v[:1] in _RISKY_START or _illegal(v) is not None)
         else v
         for v in values
     ]
+
+
+def chars_per_line(width: float) -> int:
+    """Characters of plain text that fit on one line of a column ``width`` characters wide."""
+    return max(1, int(min(width, MAX_WIDTH) * CHARS_PER_WIDTH))
+
+
+def word_lines(text: str, per_line: int) -> int:
+    """Lines ``text`` takes when wrapped word by word at ``per_line`` characters: its own
+    line breaks, and a word that does not fit carried to the next line."""
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > per_line:
+                lines += 1
+                used = 0
+            used = used + 1 + len(word) if used else len(word)
+            while used > per_line:  # a word longer than the line breaks inside
+                lines += 1
+                used -= per_line
+    return lines
+
+
+def row_height(lines: int) -> float:
+    """Points for a row of ``lines`` lines of text."""
+    return lines * LINE_PT
+
+
+def set_row_lines(ws: Any, row: int, lines: int) -> None:
+    """Give sheet row ``row`` (1-based) the height of ``lines`` lines, if more than one; in
+    write-only mode, before the row is appended."""
+    if lines > 1:
+        ws.row_dimensions[row].height = row_height(lines)
 
 
 def table_column_names(titles: Iterable[str]) -> list[str]:
@@ -131,6 +189,7 @@ class SheetWriter:
         self.first_row = first_row
         self.rows = 0
         self.last_row = first_row  # the table's last row, once finished
+        self.per_line = [chars_per_line(width) for _t, width, _f in columns]
         if own_sheet:
             set_widths(ws, [width for _t, width, _f in columns])
             ws.freeze_panes = "A2"
@@ -138,44 +197,91 @@ class SheetWriter:
 
     def header(self) -> None:
         # The header cells carry the table's column names exactly: a mismatch, or a repeated
-        # name, makes Excel "repair" the file.
+        # name, makes Excel "repair" the file. A name wider than its column wraps (a taller
+        # header row) rather than being cut by the next header.
         cells = []
-        for name in self.names:
+        lines = 1
+        for name, (_title, width, _f) in zip(self.names, self.columns, strict=True):
             cell = safe(self.ws, name)
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
+            cell.alignment = HEADER
+            per_line = int(min(width, MAX_WIDTH) * HEADER_CHARS_PER_WIDTH)
+            lines = max(lines, word_lines(name, max(per_line, 1)))
             cells.append(cell)
+        set_row_lines(self.ws, self.first_row, min(lines, MAX_LINES))
         self.ws.append(cells)
 
     def row(
-        self, values: list[Any], *, wrap: tuple[int, ...] = (), links: dict[int, str] | None = None
+        self,
+        values: list[Any],
+        *,
+        wrap: tuple[int, ...] = (),
+        links: dict[int, str] | None = None,
+        max_lines: int = MAX_LAYOUT_LINES,
+        padded: bool = True,
     ) -> None:
-        out = []
+        """One row: the ``wrap`` columns wrap, and a row whose wrapped text takes several
+        lines is as tall as the longest (up to ``max_lines``: the rest stays in the cell),
+        with every cell at the top so that the row reads across. Text starts a little in
+        from the left edge of its cell, clear of a number aligned right in the cell before,
+        unless not ``padded`` (a tall row among the plain cells of a large sheet)."""
+        lines = max(
+            (word_lines(values[n], self.per_line[n]) for n in wrap if isinstance(values[n], str)),
+            default=1,
+        )
+        tall = lines > 1
+        wrapped, text = (WRAP, TEXT_TOP if tall else TEXT) if padded else (FLUSH_WRAP, TOP)
+        out: list[Any] = []
         for n, value in enumerate(values):
             fmt = self.columns[n][2]
-            if n in wrap and isinstance(value, str):
+            target = links.get(n) if links else None
+            if target is not None and not isinstance(value, str):
+                value = "" if value is None else str(value)
+            if isinstance(value, str):
                 cell = safe(self.ws, value)
-                cell.alignment = WRAP
-                out.append(cell)
+                if target is not None:  # set before append: write-only rows are final
+                    # A link inside the workbook ("#'Sheet'!A5") is a location, not a target.
+                    location = target[1:] if target.startswith("#") else None
+                    cell.hyperlink = Hyperlink(ref="", location=location) if location else target
+                    cell.style = "Hyperlink"  # a named style, which resets the alignment
+                if n in wrap:
+                    cell.alignment = wrapped
+                elif tall or padded:
+                    cell.alignment = text
             elif fmt is not None and isinstance(value, int | float):
-                out.append(safe(self.ws, value, fmt))
-            elif isinstance(value, str):
-                out.append(safe(self.ws, value))
+                cell = safe(self.ws, value, fmt)
+                if tall:
+                    cell.alignment = TOP
+            elif tall and value is not None:
+                cell = WriteOnlyCell(self.ws, value=value)
+                cell.alignment = TOP
             else:
-                out.append(value)
-        for n, target in (links or {}).items():
-            if not hasattr(out[n], "hyperlink"):
-                out[n] = safe(self.ws, str(out[n] if out[n] is not None else ""))
-            # A link inside the workbook ("#'Sheet'!A5") is a location, not an external target.
-            location = target[1:] if target.startswith("#") else None
-            out[n].hyperlink = (
-                Hyperlink(ref="", location=location) if location else target
-            )  # set before append: write-only rows are final
-            out[n].style = "Hyperlink"
+                cell = value
+            out.append(cell)
+        if not tall:
+            self.ws.append(out)
+            self.rows += 1
+            return
+        # The height is read as the row is written, that is, as it is appended: the entry can
+        # go at once (a large sheet would otherwise keep one per tall row).
+        index = self.first_row + self.rows + 1
+        set_row_lines(self.ws, index, min(lines, max_lines))
         self.ws.append(out)
+        self.ws.row_dimensions.pop(index, None)
         self.rows += 1
 
-    def fast(self, values: list[Any]) -> None:
+    def fast(self, values: list[Any], wrap: tuple[int, ...] = ()) -> None:
+        """One row of a large sheet, on one line: a long text is cut at the next column (or
+        runs on past the last one), whole in the cell. Only a text of several lines in a
+        ``wrap`` column makes the row a tall one (``row``, up to MAX_LINES), so that its lines
+        do not print over the rows around it. Wrapping every text longer than its column
+        would cost a tenth of the sheet's time; this costs a search for a line break."""
+        for n in wrap:
+            text = values[n]
+            if text.__class__ is str and "\n" in text:
+                self.row(values, wrap=wrap, max_lines=MAX_LINES, padded=False)
+                return
         self.ws.append(fast_row(self.ws, values))
         self.rows += 1
 

@@ -27,12 +27,15 @@ from cxmapper.exchange.workbook_sheets import (
     money,
     summary,
 )
-from cxmapper.model.evidence_stats import bright_spots, detractors
+from cxmapper.model.evidence_stats import DETRACTOR_SQL, bright_spots, detractors
 from cxmapper.model.project import Project
 from cxmapper.model.scoring import ActionScore, PainScore, score_actions, score_pains
 from cxmapper.model.tempfiles import publish, temp_beside
 
 TEMP_PREFIX = ".cxmap-export-"  # then the process id: see cxmapper.model.tempfiles
+# The columns that wrap on the large sheets, in a row where their text holds a line break.
+STEPS_AND_VERBATIM = (8, 9)  # Evidence
+STEP_AND_VERBATIM = (1, 6)  # Close the loop
 
 
 def export_workbook(
@@ -181,7 +184,7 @@ def _macro_plan(
                 a.roi,
                 a.evidence_count,
             ],
-            wrap=(1, 3),
+            wrap=(1, 2, 3),
             links=link,
         )
     w.finish()
@@ -246,7 +249,7 @@ def _evidence(book: Workbook, project: Project) -> None:
     w = SheetWriter(
         ws,
         [
-            ("Id", 9, None),
+            ("Source id", 12, None),
             ("Date", 11, None),
             ("Kind", 9, None),
             ("Source", 22, None),
@@ -268,11 +271,14 @@ def _evidence(book: Workbook, project: Project) -> None:
         steps_of[evidence_id] = (
             f"{steps_of[evidence_id]}; {title}" if evidence_id in steps_of else title
         )
+    # Each item by its own id in the survey or ticket tool it came from, to trace it back
+    # there; the project's row number means nothing outside the app (and a column of it
+    # costs a twentieth of the export). Empty text is None: an empty cell, not written.
     for row in conn.execute(
-        "SELECT id, date, kind, source, customer_id, score, score_scale, channel, text"
-        " FROM evidence ORDER BY id"
+        "SELECT id, nullif(external_id, ''), date, kind, source, nullif(customer_id, ''),"
+        " score, score_scale, nullif(channel, ''), text FROM evidence ORDER BY id"
     ):
-        w.fast([*row[:8], steps_of.get(row[0], ""), row[8]])
+        w.fast([*row[1:9], steps_of.get(row[0]), row[9]], wrap=STEPS_AND_VERBATIM)
     w.finish()
 
 
@@ -290,23 +296,32 @@ def _close_the_loop(book: Workbook, project: Project) -> None:
             ("Verbatim", 60, None),
             ("Status", 12, None),
             ("Owner", 16, None),
+            # Last, so that Status stays in column H for lists already kept from an export.
+            ("Source id", 12, None),
         ],
         "CloseTheLoop",
     )
     w.header()
+    source_ids = dict(
+        project.db.conn.execute(
+            f"SELECT id, external_id FROM evidence WHERE {DETRACTOR_SQL} AND external_id != ''"
+        )
+    )
     for d in detractors(project):
         w.fast(
             [
                 d.customer_id,
-                d.steps,
+                d.steps or None,  # empty: a cell not written
                 d.date,
                 d.score,
                 d.score_scale,
                 d.source,
                 d.text,
                 d.status.capitalize(),
-                d.owner,
-            ]
+                d.owner or None,
+                source_ids.get(d.evidence_id),
+            ],
+            wrap=STEP_AND_VERBATIM,
         )
     w.finish()
     status = DataValidation(type="list", formula1='"Open,Contacted,Resolved"', allow_blank=True)

@@ -16,14 +16,23 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, BubbleChart, Reference, Series
-from openpyxl.styles import Font
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.pagebreak import Break
 
 from cxmapper.exchange.cells import (
+    LINE_PT,
+    MAX_LINES,
+    TOP,
+    WRAP,
     SheetWriter,
+    chars_per_line,
     clean_text,
     print_setup,
+    row_height,
     safe,
     set_widths,
+    word_lines,
 )
 from cxmapper.model.journey import handoff_flow_ids, loop_flow_ids
 from cxmapper.model.project import Project
@@ -31,15 +40,27 @@ from cxmapper.model.scoring import ActionScore, PainScore
 
 PERCENT = "0.0%"
 NUMBER = "#,##0"
-RATIO = "0.00"
+RATIO = '0.0"×"'  # 13.27 shows as 13.3× and stays a number
+RANK = '"#"0'
 HEADING = Font(bold=True, size=13)
+TITLE = Font(bold=True, size=18)
+RANK_ALIGN = Alignment(horizontal="left", vertical="top")
 
 # Sizes for anchoring drawings on streamed rows: openpyxl's default row is 15 pt, and a
 # column of w characters is about 7w + 5 pixels at 96 dpi (Calibri 11).
-ROW_CM = 15 / 72 * 2.54
-CHART_HEIGHT_CM = 9.0
-MAP_WIDTH_PX = 1400
+PT_CM = 2.54 / 72
+ROW_CM = LINE_PT * PT_CM
+BAR_HEIGHT_CM = 10.0
+BUBBLE_HEIGHT_CM = 13.0
 SUMMARY_WIDTHS = (34, 58, 18, 18, 18)
+BUBBLE_SERIES = 10  # pains with a bubble series (and legend entry) of their own
+SERIES_TITLE = 40  # characters of a pain title in the legend
+# Landscape A4 and Letter, with openpyxl's default margins: 0.75 in at the sides, 1 in at the
+# top and bottom (width, height in cm).
+PAPERS = ((29.7, 21.0), (27.94, 21.59))
+SIDE_MARGINS_CM = 2 * 0.75 * 2.54
+TOP_BOTTOM_MARGINS_CM = 2 * 2.54
+PAGE_SLACK_CM = 1.0  # LibreOffice and Excel round the print scale, and rows may differ a little
 
 
 def money(currency: str) -> str:
@@ -55,6 +76,24 @@ def rows_spanned(height_cm: float) -> int:
     return math.ceil(height_cm / ROW_CM) + 1
 
 
+def page_height_cm(content_width_cm: float) -> float:
+    """The height of sheet that one printed page holds, on A4 or Letter (the less), when
+    content ``content_width_cm`` wide is printed one page wide."""
+    return (
+        min(
+            (height - TOP_BOTTOM_MARGINS_CM)
+            * max(1.0, content_width_cm / (width - SIDE_MARGINS_CM))
+            for width, height in PAPERS
+        )
+        - PAGE_SLACK_CM
+    )
+
+
+def short(text: str, limit: int = SERIES_TITLE) -> str:
+    text = " ".join(clean_text(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def summary(
     ws: Any,
     register: Any,
@@ -63,23 +102,28 @@ def summary(
     actions: list[ActionScore],
     map_image: bytes | None,
 ) -> None:
-    """Key figures, the top macro actions, then (below them, never over a cell in use) the
-    bar and bubble charts and the journey map."""
+    """Key figures and the top macro actions on the first page, then (below them, never over
+    a cell in use) the bar and bubble charts and the journey map, each on one printed page:
+    a page break goes before a drawing that would not fit below what the page holds."""
     s = project.settings
     cur = money(s.currency)
     currency = clean_text(s.currency)
     set_widths(ws, SUMMARY_WIDTHS)
     print_setup(ws)
     row = 0  # rows appended so far
+    page_cm = 0.0  # sheet height used on the current printed page
 
-    def append(cells: list[Any]) -> None:
-        nonlocal row
+    def append(cells: list[Any], height_pt: float | None = None) -> None:
+        nonlocal row, page_cm
+        if height_pt is not None:
+            ws.row_dimensions[row + 1].height = height_pt
         ws.append(cells)
         row += 1
+        page_cm += (height_pt or LINE_PT) * PT_CM
 
     title = safe(ws, s.name)
-    title.font = Font(bold=True, size=18)
-    append([title])
+    title.font = TITLE
+    append([title], 24)
     append([safe(ws, "Macro-action plan"), safe(ws, f"exported {dt.date.today():%d %B %Y}")])
     append([])
     macro = [a for a in actions if a.kind == "macro"]
@@ -100,25 +144,59 @@ def summary(
     append([])
     heading = safe(ws, "Top macro actions")
     heading.font = HEADING
-    append([heading])
+    append([heading], 18)
     header = [safe(ws, h) for h in ("Rank", "Action", "Benefit / year", "Investment", "ROI")]
     for cell in header:
         cell.font = Font(bold=True)
+    header[0].alignment = RANK_ALIGN
     append(header)
+    action_chars = chars_per_line(SUMMARY_WIDTHS[1])
     for a in macro[:5]:
-        append(
-            [
-                a.rank,
-                safe(ws, a.title),
-                safe(ws, a.benefit, cur),
-                safe(ws, a.investment, cur),
-                safe(ws, a.roi, RATIO),
-            ]
-        )
-    # Drawings go below the used range, one blank row apart, as wide as the table above them
-    # so that printing one page wide does not shrink the figures.
+        # The rank reads "#1" at the left of its wide column, clear of the action's title.
+        cells = [
+            safe(ws, a.rank, RANK),
+            safe(ws, a.title),
+            safe(ws, a.benefit, cur),
+            safe(ws, a.investment, cur),
+            safe(ws, a.roi, RATIO),
+        ]
+        for cell in cells:
+            if cell is not None:  # no ROI without an investment
+                cell.alignment = TOP
+        cells[0].alignment = RANK_ALIGN
+        cells[1].alignment = WRAP
+        lines = min(word_lines(a.title, action_chars), MAX_LINES)
+        append(cells, row_height(lines) if lines > 1 else None)
+    # Drawings go below the used range, one blank row apart, as wide as the table above them:
+    # printing one page wide then keeps the page's scale, and each drawing fills its width.
     anchor = row + 2
-    chart_width = width_cm(SUMMARY_WIDTHS[: len(header)])
+    page_cm += ROW_CM
+    columns = len(header)
+    chart_width = width_cm(SUMMARY_WIDTHS[:columns])
+    page = page_height_cm(chart_width)
+
+    def room(height_cm: float) -> int:
+        """The row for a drawing ``height_cm`` tall: the next free one, on a new printed page
+        if the drawing would not fit below what this page holds."""
+        nonlocal anchor, page_cm
+        if page_cm > 0 and page_cm + height_cm > page:
+            # Break ids are rows, the break below them: after the blank row above the drawing.
+            ws.row_breaks.append(Break(id=anchor - 2))
+            page_cm = 0.0
+        at = anchor
+        spanned = rows_spanned(height_cm)
+        anchor += spanned
+        page_cm += spanned * ROW_CM
+        return at
+
+    def span(at: int, height_cm: float) -> TwoCellAnchor:
+        # A chart spans the table's columns: as wide as the printed page in any application,
+        # whatever width its font gives a column (LibreOffice without Calibri: a quarter more).
+        return TwoCellAnchor(
+            _from=AnchorMarker(col=0, row=at - 1),
+            to=AnchorMarker(col=columns, row=at - 1 + rows_spanned(height_cm) - 1),
+        )
+
     top = min(len(pains), 10)
     if top:
         bar = BarChart()
@@ -132,31 +210,45 @@ def summary(
         bar.add_data(data, titles_from_data=True)
         bar.set_categories(cats)
         bar.legend = None
-        bar.height, bar.width = CHART_HEIGHT_CM, chart_width
-        ws.add_chart(bar, f"A{anchor}")
-        anchor += rows_spanned(CHART_HEIGHT_CM)
-        bubble = BubbleChart()
-        bubble.title = "Reach × cost per customer (bubble = impact)"
-        bubble.x_axis.title = "Customers affected per year"
-        bubble.y_axis.title = f"Cost per affected customer ({currency})"
-        bubble.style = 18
-        series = Series(
-            values=Reference(register, min_col=11, min_row=2, max_row=len(pains) + 1),
-            xvalues=Reference(register, min_col=4, min_row=2, max_row=len(pains) + 1),
-            zvalues=Reference(register, min_col=13, min_row=2, max_row=len(pains) + 1),
-            title="Pains",
-        )
-        bubble.series.append(series)
-        bubble.height, bubble.width = CHART_HEIGHT_CM, chart_width
-        ws.add_chart(bubble, f"A{anchor}")
-        anchor += rows_spanned(CHART_HEIGHT_CM)
+        ws.add_chart(bar, span(room(BAR_HEIGHT_CM), BAR_HEIGHT_CM))
+        bubble = bubbles(register, pains, currency)
+        ws.add_chart(bubble, span(room(BUBBLE_HEIGHT_CM), BUBBLE_HEIGHT_CM))
     if map_image:
-        from openpyxl.drawing.image import Image
+        from openpyxl.drawing.image import Image  # Pillow: only when there is a map
 
         image = Image(io.BytesIO(map_image))
-        scale = min(1.0, MAP_WIDTH_PX / max(image.width, 1))
+        # As wide as the table (the printed page's width in Excel), no taller than a page, and
+        # anchored by its size: stretched over cells, it would lose its proportions.
+        width_px = chart_width / 2.54 * 96
+        scale = min(width_px / max(image.width, 1), page / 2.54 * 96 / max(image.height, 1))
         image.width, image.height = int(image.width * scale), int(image.height * scale)
-        ws.add_image(image, f"A{anchor}")
+        ws.add_image(image, f"A{room(image.height / 96 * 2.54)}")
+
+
+def bubbles(register: Any, pains: list[PainScore], currency: str) -> BubbleChart:
+    """Reach × cost per customer, a bubble per pain sized by its impact. Each of the top
+    pains is a series of its own, named by its rank and title, so the legend tells which
+    bubble is which; the rest share one series."""
+    chart = BubbleChart()
+    chart.title = "Reach × cost per customer (bubble = impact)"
+    chart.x_axis.title = "Customers affected per year"
+    chart.y_axis.title = f"Cost per customer ({currency})"
+    chart.style = 18
+    own = min(len(pains), BUBBLE_SERIES)
+    groups = [(n, n, f"#{p.rank} {short(p.title)}") for n, p in enumerate(pains[:own], 2)]
+    if len(pains) > own:
+        first, last = own + 2, len(pains) + 1
+        groups.append((first, last, f"Other pains (#{own + 1}–#{len(pains)})"))
+    for first, last, title in groups:
+        chart.series.append(
+            Series(
+                values=Reference(register, min_col=11, min_row=first, max_row=last),
+                xvalues=Reference(register, min_col=4, min_row=first, max_row=last),
+                zvalues=Reference(register, min_col=13, min_row=first, max_row=last),
+                title=title,
+            )
+        )
+    return chart
 
 
 def journey(book: Workbook, project: Project) -> None:
@@ -210,15 +302,15 @@ def journey(book: Workbook, project: Project) -> None:
     handoffs, loops = handoff_flow_ids(project), loop_flow_ids(project)
     for f in sorted(project.flows(), key=lambda f: f.id):
         a, b = steps[f.source_id], steps[f.target_id]
-        flows.row(
+        flows.fast(
             [
                 a.title,
                 names[a.work_group_id],
                 b.title,
                 names[b.work_group_id],
-                f.label,
-                "yes" if f.id in handoffs else "",
-                "yes" if f.id in loops else "",
+                f.label or None,
+                "yes" if f.id in handoffs else None,
+                "yes" if f.id in loops else None,
             ]
         )
     flows.finish()

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from openpyxl.worksheet._writer import ALL_TEMP_FILES
 from python_calamine import CalamineWorkbook
 
@@ -18,6 +19,7 @@ from cxmapper.exchange import workbook
 from cxmapper.exchange.workbook import export_workbook
 from cxmapper.model import entities as e
 from cxmapper.model.demo import write_demo
+from cxmapper.model.evidence_stats import detractors
 from cxmapper.model.project import Project
 from cxmapper.model.scoring import score_actions, score_pains
 
@@ -105,6 +107,40 @@ def test_sheets_and_numbers_match_the_model(exported: Path, demo_path: Path) -> 
             "Loop",
         ]
         assert len(journey) == groups + 4 + len(p.flows())
+
+
+def test_ranks_and_roi_read_as_numbers_in_their_formats(exported: Path, demo_path: Path) -> None:
+    book = load_workbook(exported)
+    summary = book["Summary"]
+    start = next(r for r in range(1, 40) if summary[f"A{r}"].value == "Top macro actions") + 2
+    with Project.open(demo_path) as p:
+        pains = score_pains(p)
+        macro = [a for a in score_actions(p, pains) if a.kind == "macro"][:5]
+    for row, action in enumerate(macro, start):
+        rank, title, roi = summary[f"A{row}"], summary[f"B{row}"], summary[f"E{row}"]
+        # "#1" at the left of the wide Rank column, the title set in from its own: not "1One…".
+        assert (rank.value, rank.number_format, rank.alignment.horizontal) == (
+            action.rank,
+            '"#"0',
+            "left",
+        )
+        assert title.value == action.title and title.alignment.indent >= 1
+        assert roi.value == pytest.approx(action.roi) and roi.number_format == '0.0"×"'
+    plan = book["Macro plan"]
+    assert plan["M1"].value == "ROI"
+    assert {plan[f"M{r}"].number_format for r in range(2, plan.max_row + 1)} == {'0.0"×"'}
+
+
+def test_evidence_and_close_the_loop_carry_the_source_ids(exported: Path, demo_path: Path) -> None:
+    evidence = rows(exported, "Evidence")
+    assert evidence[0][:4] == ["Source id", "Date", "Kind", "Source"]
+    loop = rows(exported, "Close the loop")
+    assert loop[0][7:] == ["Status", "Owner", "Source id"]  # Status stays in column H
+    with Project.open(demo_path) as p:
+        source_ids = dict(p.db.conn.execute("SELECT id, external_id FROM evidence ORDER BY id"))
+        assert [r[0] for r in evidence[1:]] == list(source_ids.values())
+        assert sum(i.startswith(("R", "T")) for i in source_ids.values()) > 400
+        assert [r[9] for r in loop[1:]] == [source_ids[d.evidence_id] for d in detractors(p)]
 
 
 def test_user_text_is_never_a_formula(exported: Path) -> None:

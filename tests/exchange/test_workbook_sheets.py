@@ -15,17 +15,24 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 from xml.etree import ElementTree as ET
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from PIL import Image
 from python_calamine import CalamineWorkbook
 
 from cxmapper.cli import main as cli
 from cxmapper.exchange import workbook
-from cxmapper.exchange.cells import SheetWriter, fast_row, safe
+from cxmapper.exchange.cells import SheetWriter, fast_row, safe, word_lines
 from cxmapper.exchange.workbook import export_workbook
+from cxmapper.exchange.workbook_sheets import (
+    SUMMARY_WIDTHS,
+    bubbles,
+    page_height_cm,
+    width_cm,
+)
 from cxmapper.model import entities as e
 from cxmapper.model.demo import write_demo
 from cxmapper.model.project import Project
@@ -43,6 +50,10 @@ NS = {
 }
 OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 ROW_EMU = 15 * 12700  # openpyxl's default row height, 15 pt
+EMU_CM = 360000
+MULTILINE = "First line of the answer\nsecond line\nthird line"
+VERY_LONG = "\n".join(["One of twenty lines of a very long answer"] * 20)
+ONE_LONG_LINE = "A long answer on one line, " * 8
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +71,17 @@ def odd_path(tmp_path_factory) -> Path:
             [
                 {"text": t, "customer_id": f"c\x1e{n}", "score": 1, "score_scale": "0-10"}
                 for n, t in enumerate([f"verbatim {CONTROL}", *TEXT_LITERALS])
+            ],
+            step_ids=[first.id],
+        )
+        p.evidence.add(
+            [
+                {"text": t, "customer_id": c, "score": score, "score_scale": "0-10", **extra}
+                for t, c, score, extra in (
+                    (MULTILINE, "multi", 2, {"external_id": "R_100000"}),
+                    (VERY_LONG, "very long", 3, {}),
+                    (ONE_LONG_LINE, "one line", 9, {"external_id": "R_100002"}),
+                )
             ],
             step_ids=[first.id],
         )
@@ -81,6 +103,8 @@ def odd_path(tmp_path_factory) -> Path:
             investment=100,
             expected_reduction=0.5,
         )
+        # No investment yet: no ROI, an empty cell in the Summary's top actions.
+        p.add_action("Not costed yet", pain_ids=(pains[1].id,), expected_reduction=0.9)
     return path
 
 
@@ -224,36 +248,135 @@ def test_macro_plan_lists_every_pain_with_its_register_rank(odd: Path) -> None:
 
 
 def drawings(z: zipfile.ZipFile, sheet_name: str) -> list[tuple[int, int, int, int]]:
-    """(row, column, width, height) of each drawing on a sheet: 0-based cells, EMU sizes."""
+    """(first row, first column, end row, end column) of each drawing on a sheet: 0-based
+    cells, the ends exclusive. A drawing anchored by its size ends where a default-height row
+    would; one stretched over cells ends at the last cell it reaches into."""
     found = []
     for drawing in related(z, sheet_part(z, sheet_name)):
         root = ET.fromstring(z.read(drawing))
         for anchor in root:
             start = anchor.find("xdr:from", NS)
+            row, column = (int(start.find(f"xdr:{k}", NS).text) for k in ("row", "col"))
             ext = anchor.find("xdr:ext", NS)
-            found.append(
-                (
-                    int(start.find("xdr:row", NS).text),
-                    int(start.find("xdr:col", NS).text),
-                    int(ext.get("cx")),
-                    int(ext.get("cy")),
+            if ext is not None:
+                end_row = row + math.ceil(int(ext.get("cy")) / ROW_EMU)
+                end_column = column + 1
+            else:
+                to = anchor.find("xdr:to", NS)
+                end_row = int(to.find("xdr:row", NS).text) + (to.find("xdr:rowOff", NS).text != "0")
+                end_column = int(to.find("xdr:col", NS).text) + (
+                    to.find("xdr:colOff", NS).text != "0"
                 )
-            )
+            found.append((row, column, end_row, end_column))
     return sorted(found)
 
 
 def test_summary_drawings_sit_clear_of_the_cells_and_each_other(odd: Path) -> None:
     rows = sheet(odd, "Summary")
+    top = next(n for n, r in enumerate(rows) if r[0] == "Top macro actions")
+    assert ["Not costed yet", ""] in [[r[1], r[4]] for r in rows[top + 2 :]]
     used_rows = max(n for n, r in enumerate(rows) if any(c not in ("", None) for c in r)) + 1
     used_columns = max(n for r in rows for n, c in enumerate(r) if c not in ("", None)) + 1
     assert used_columns == 5  # the top-actions table: Rank … ROI
     with zipfile.ZipFile(odd) as z:
         placed = drawings(z, "Summary")
     assert len(placed) == 3  # bar chart, bubble chart, map
-    for row, column, _w, _h in placed:
+    for row, column, _end_row, _end_column in placed:
         assert row >= used_rows or column >= used_columns
-    for (row, _c, _w, height), (below, _c2, _w2, _h2) in itertools.pairwise(placed):
-        assert below >= row + math.ceil(height / ROW_EMU)
+    for (_row, _c, end, _ec), (below, _c2, _e2, _ec2) in itertools.pairwise(placed):
+        assert below >= end
+
+
+def test_summary_prints_each_drawing_whole_on_a_page_as_wide_as_the_table(odd: Path) -> None:
+    book = load_workbook(odd)
+    ws = book["Summary"]
+    charts, images = ws._charts, ws._images
+    assert [type(c).__name__ for c in charts] == ["BarChart", "BubbleChart"]
+    for chart in charts:  # stretched over the five columns of the table: the page's width
+        assert (chart.anchor._from.col, chart.anchor.to.col) == (0, 5)
+    (image,) = images  # 1800 × 600: as wide as the table, in proportion
+    table_cm = width_cm(SUMMARY_WIDTHS)
+    ext = image.anchor.ext
+    assert ext.width == pytest.approx(table_cm * EMU_CM, rel=0.01)
+    assert ext.height == pytest.approx(ext.width / 3, rel=0.01)
+    breaks = sorted(b.id for b in ws.row_breaks.brk)  # the rows each printed page ends with
+    assert breaks, "the first page holds the figures; the charts follow on their own pages"
+
+    def height_cm(first: int, end: int) -> float:  # 0-based rows, end exclusive
+        heights = (ws.row_dimensions[r + 1].height or 15 for r in range(first, end))
+        return sum(heights) * 2.54 / 72
+
+    with zipfile.ZipFile(odd) as z:
+        placed = drawings(z, "Summary")
+    for row, _column, end, _end_column in placed:
+        assert not any(row < b < end for b in breaks), "a drawing split over two pages"
+        page_start = max([b for b in breaks if b <= row], default=0)
+        assert height_cm(page_start, end) <= page_height_cm(table_cm)
+
+
+def test_bubbles_name_the_top_pains_and_group_the_rest() -> None:
+    book = Workbook(write_only=True)
+    register = book.create_sheet("Pain register")
+    pains = [SimpleNamespace(rank=n, title=f"Pain {n}") for n in range(1, 14)]
+    pains[1].title = "A pain with a title far too long for a legend entry"
+    chart = bubbles(register, pains, "EUR")
+    titles = [s.tx.v for s in chart.series]
+    assert titles[0] == "#1 Pain 1" and titles[9] == "#10 Pain 10"
+    assert titles[1] == "#2 A pain with a title far too long for a…"
+    assert titles[10:] == ["Other pains (#11–#13)"]
+    # Each series reads its bubble from the pain's row of the register (rank n: row n + 1).
+    first = chart.series[0]
+    assert (first.xVal.numRef.f, first.yVal.numRef.f, first.bubbleSize.numRef.f) == (
+        "'Pain register'!$D$2",
+        "'Pain register'!$K$2",
+        "'Pain register'!$M$2",
+    )
+    assert chart.series[10].yVal.numRef.f == "'Pain register'!$K$12:$K$14"
+
+
+def test_wrapped_rows_are_as_tall_as_their_lines(odd: Path) -> None:
+    book = load_workbook(odd)
+    journey = book["Journey"]
+    grid_end = int(re.search(r"(\d+)$", tables(odd)["JourneyGrid"][0]).group(1))
+    stacked = 0
+    for r in range(2, grid_end + 1):
+        cells = [c for c in journey[r] if isinstance(c.value, str) and "\n" in c.value]
+        if cells:
+            stacked += 1
+            steps = max(c.value.count("\n") + 1 for c in cells)
+            assert journey.row_dimensions[r].height >= 15 * steps
+            assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in cells)
+    assert stacked, "the demo has lanes with several steps in a stage"
+    # Headers wrap in a taller header row rather than being cut by the next one.
+    register = book["Pain register"]
+    header = {c.value: c for c in register[1]}
+    assert header["Customers affected (k)"].alignment.wrap_text
+    assert register.row_dimensions[1].height >= 30
+    # The large sheets: a verbatim of several lines wraps in a row of its lines (eight at
+    # most, the rest in the cell); a long verbatim on one line stays on one line.
+    for name, column in (("Evidence", "J"), ("Close the loop", "G")):
+        ws = book[name]
+        rows = {ws[f"{column}{r}"].value: r for r in range(2, ws.max_row + 1)}
+        assert ws.row_dimensions[rows[MULTILINE]].height == 45
+        assert ws.row_dimensions[rows[VERY_LONG]].height == 8 * 15
+        cell = ws[f"{column}{rows[MULTILINE]}"]
+        assert cell.alignment.wrap_text and cell.alignment.vertical == "top"
+        assert {c.alignment.vertical for c in ws[rows[MULTILINE]] if c.value} == {"top"}
+    evidence = book["Evidence"]
+    row = next(
+        r for r in range(2, evidence.max_row + 1) if evidence[f"J{r}"].value == ONE_LONG_LINE
+    )
+    assert evidence.row_dimensions[row].height is None
+    assert not evidence[f"J{row}"].alignment.wrap_text
+
+
+def test_word_lines() -> None:
+    assert word_lines("", 10) == 1
+    assert word_lines("short", 10) == 1
+    assert word_lines("two words", 5) == 2
+    assert word_lines("Customers affected (k)", 12) == 2
+    assert word_lines("a\nb\n\nc", 10) == 4
+    assert word_lines("x" * 25, 10) == 3  # a word longer than a line breaks inside it
 
 
 def test_print_setup_of_summary_and_lists(odd: Path) -> None:
