@@ -64,8 +64,16 @@ def snapshot(project: Project) -> dict[str, Any]:
 def _clear_clipboard_at_exit():
     """Qt crashes at exit if the clipboard still owns data from a destroyed application."""
     yield
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     if app is not None:
         app.clipboard().clear()
+        # Collect the tests' last Qt wrappers while Qt can still delete them in order; left
+        # to pytest's final collection they crashed the interpreter after the run.
+        for _ in range(3):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            gc.collect()

