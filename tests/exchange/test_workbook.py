@@ -4,8 +4,6 @@ formula from user text, and written all or nothing."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from cxmapper.model.demo import write_demo
 from cxmapper.model.evidence_stats import detractors
 from cxmapper.model.project import Project
 from cxmapper.model.scoring import score_actions, score_pains
+from tests.exchange.office import convert, needs_libreoffice
 
 NASTY = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-1+2"]
 
@@ -179,23 +178,9 @@ def test_hyperlinks_lead_to_the_pain_register(exported: Path) -> None:
     assert re.search(r"<hyperlink ref=\"C2\" location=\"'Pain register'!A\d+\"", sheet)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_libreoffice_opens_it(exported: Path, tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(exported),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = convert(exported, "pdf", tmp_path)
     pdf = tmp_path / "plan.pdf"
     assert pdf.exists(), result.stdout + result.stderr
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000

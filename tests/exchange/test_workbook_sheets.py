@@ -11,8 +11,6 @@ import itertools
 import math
 import posixpath
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -36,6 +34,7 @@ from cxmapper.exchange.workbook_sheets import (
 from cxmapper.model import entities as e
 from cxmapper.model.demo import write_demo
 from cxmapper.model.project import Project
+from tests.exchange.office import convert, needs_libreoffice
 
 # Every character XML 1.0 refuses that a verbatim can carry (tab, LF and CR are allowed).
 CONTROL = "".join(chr(c) for c in [*range(1, 9), 11, 12, *range(14, 32)])
@@ -434,23 +433,13 @@ def test_cli_export_failure_is_one_sentence(
     assert f"“{out}”" in err and "No space left on device" in err and ".cxmap-export-" not in err
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_libreoffice_reads_the_odd_workbook(odd: Path, tmp_path: Path) -> None:
     # Every sheet as CSV (the filter's last option, -1): what LibreOffice itself read.
-    result = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-            "--outdir",
-            str(tmp_path),
-            str(odd),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
+    result = convert(
+        odd,
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+        tmp_path,
     )
     journey = tmp_path / "odd-Journey.csv"
     assert journey.exists(), result.stdout + result.stderr
