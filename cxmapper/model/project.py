@@ -22,7 +22,10 @@ from cxmapper.model.evidence_store import EvidenceStore
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.schema import SCHEMA_VERSION
 from cxmapper.model.validation import (
+    MAX_COUNTS,
+    PLURALS,
     ModelError,
+    check_counts,
     check_customer_base,
     check_entity,
     check_settings,
@@ -90,6 +93,7 @@ class Project:
             self._actions: dict[int, e.Action] = store.load_all(db, e.Action)
             # Every entity a view will read is checked now, so a file from someone else with
             # a bad value is refused here, in one sentence, not by a crash in some panel.
+            check_counts({cls: len(self._table(cls)) for cls in _NAMES})
             for kind in (
                 self._work_groups,
                 self._stages,
@@ -101,11 +105,21 @@ class Project:
                 for item in kind.values():
                     check_entity(self, item, existing=True)
             check_stored_evidence(db)
-        except (ValueError, TypeError, KeyError, sqlite3.DatabaseError) as exc:
-            name = path.name if path else "The project"
-            raise ProjectFileError(
-                f"“{name}” holds values CX Mapper cannot read ({exc})."
-            ) from None
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            OverflowError,
+            RecursionError,
+            sqlite3.DatabaseError,
+        ) as exc:
+            name = f"“{path.name}”" if path else "The project"
+            if isinstance(exc, ModelError):  # its own sentence says which value and why
+                reason = str(exc)
+                raise ProjectFileError(
+                    f"{name} holds values CX Mapper cannot read: {reason[:1].lower()}{reason[1:]}"
+                ) from None
+            raise ProjectFileError(f"{name} holds values CX Mapper cannot read ({exc}).") from None
         self.evidence = EvidenceStore(db, self._emitter.emit)
 
     # --- opening and closing ------------------------------------------------------------------
@@ -123,15 +137,30 @@ class Project:
     def open(cls, path: str | Path) -> Project:
         """Open an existing project for editing; a bad file raises :class:`ProjectFileError`
         and is left exactly as it was."""
+        from cxmapper.model.safety import inspected
+
         p = Path(path).resolve()  # one name per file, wherever it was opened from
+        with inspected(p, for_writing=True) as found:
+            if found.recovered or found.version < SCHEMA_VERSION:
+                # Every value is judged first, in memory: a file refused for them is never
+                # written, not even upgraded and rolled back, nor replaced by its recovered
+                # state.
+                cls._check_state(found.state, p)
+            found.adopt()
         db, lock = store.open_database(p, create=False)
         return cls._upgrade_and_load(db, p, lock)
 
     @classmethod
     def _upgrade_and_load(cls, db: Database, p: Path, lock: store.FileLock | None) -> Project:
-        """One transaction: a file upgraded and then found unreadable is rolled back."""
+        """One transaction: a file upgraded and then found unreadable is rolled back. A file
+        of this version has its search index checked first (an older one's is rebuilt by
+        the upgrade); the check writes nothing."""
+        from cxmapper.model.safety import check_search_index
+
         try:
             with db.atomic():
+                if db.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                    check_search_index(db.conn, p.name)
                 store.upgrade(db)
                 return cls(db, p, lock)
         except BaseException:
@@ -145,25 +174,41 @@ class Project:
         """A snapshot of the project, in memory, for commands that only read (rank, export,
         render): the file is never written, locked for writing, or upgraded in place, so a
         read-only file, a file open in a window, or an older file can be read as it is."""
-        from cxmapper.model.safety import committed_state, connect_readonly, inspect
+        from cxmapper.model.safety import inspected
 
         p = Path(path).resolve()
-        inspect(p, for_writing=False)
-        memory = store.memory_connection()
-        with committed_state(p) as state:
-            # A shared lock: an edit committing meanwhile is seen whole or not at all.
-            source = connect_readonly(state)
-            try:
-                source.backup(memory)
-            finally:
-                source.close()
+        with inspected(p) as found:
+            memory = cls._copy_into_memory(found.state)
         return cls._upgrade_and_load(Database(memory, execute_plugins=False), p, None)
+
+    @staticmethod
+    def _copy_into_memory(state: Path) -> sqlite3.Connection:
+        from cxmapper.model.safety import connect_readonly
+
+        memory = store.memory_connection()
+        # A shared lock: an edit committing meanwhile is seen whole or not at all.
+        source = connect_readonly(state)
+        try:
+            source.backup(memory)
+        finally:
+            source.close()
+        return memory
+
+    @classmethod
+    def check_file(cls, path: str | Path) -> int:
+        """Inspect a file and validate every value in it, as opening it would, without writing
+        or locking it; return its schema version. Raises :class:`ProjectFileError`."""
+        from cxmapper.model.safety import inspected
+
+        p = Path(path)
+        with inspected(p) as found:
+            cls._check_state(found.state, p)
+            return found.version
 
     @classmethod
     def check_contents(cls, path: str | Path) -> None:
-        """Load a file through a read-only connection and validate every entity, as opening
-        it would, without writing or locking it. An older file is first copied into memory
-        and upgraded there, so it is judged as it will be once opened."""
+        """Validate every value of an inspected file, as opening it would, without writing or
+        locking it."""
         from cxmapper.model.safety import committed_state
 
         p = Path(path)
@@ -172,21 +217,10 @@ class Project:
 
     @classmethod
     def _check_state(cls, state: Path, p: Path) -> None:
-        from cxmapper.model.safety import connect_readonly
-
-        conn = connect_readonly(state)
-        try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                memory = store.memory_connection()
-                conn.backup(memory)
-                conn.close()
-                conn = memory
-                db = Database(conn, execute_plugins=False)
-                with db.atomic():
-                    store.upgrade(db)
-            cls(Database(conn, execute_plugins=False), p, None)
-        finally:
-            conn.close()
+        """Load ``state`` (an inspected file or copy) as opening would, in memory: an older
+        file upgraded there, so it is judged as it will be once opened."""
+        memory = cls._copy_into_memory(state)
+        cls._upgrade_and_load(Database(memory, execute_plugins=False), p, None).close()
 
     @classmethod
     def in_memory(cls, settings: e.ProjectSettings | None = None) -> Project:
@@ -326,6 +360,8 @@ class Project:
         table = self._table(cls)
         if id is not None and id in table:
             raise ModelError(f"There is already a {_NAMES[cls].replace('_', ' ')} with id {id}.")
+        if len(table) >= MAX_COUNTS[cls]:
+            raise ModelError(f"A project holds at most {MAX_COUNTS[cls]:,} {PLURALS[cls]}.")
         item = cls(id=id if id is not None else self._next_id(cls), **values)  # type: ignore[call-arg]
         check_entity(self, item)
         with self._db.atomic():

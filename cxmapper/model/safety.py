@@ -1,10 +1,20 @@
 """Checks a .cxmap file before anything opens it for writing.
 
-A project file may come from anyone (it is emailed around), so it is inspected through a
-read-only connection that cannot write to it or create anything beside it (it takes a shared
-lock, so an edit another CX Mapper is committing is seen whole or not at all). A crash's hot
-journal is rolled back in a copy first. Only a file that passes every check is then opened
-for writing. Each refusal is one plain sentence.
+A project file may come from anyone (it is emailed around), and so may the files beside it.
+The file is inspected through a read-only connection that cannot write to it or create
+anything beside it (it takes a shared lock, so an edit another CX Mapper is committing is seen
+whole or not at all). Only a file that passes every check is then opened for writing. Each
+refusal is one plain sentence.
+
+A rollback journal beside the file (``name.cxmap-journal``) is the one sibling SQLite acts on
+by itself: a *hot* journal, left by a crash mid-edit, is replayed into the file by the first
+connection that sees it, and a journal can name a "super-journal" file that SQLite then
+deletes. So a journal is read here first, by hand (:mod:`cxmapper.model.journal`): one that is
+not a regular file, names a super-journal (CX Mapper never writes one) or claims sizes no
+crash of this file could leave is refused before SQLite is let near the file. A hot journal
+that passes is replayed only in a private copy; that copy is inspected, and the project is
+replaced by it only when it is opened for editing (:meth:`Inspected.adopt`), so what is
+opened is exactly what was inspected.
 """
 
 from __future__ import annotations
@@ -16,16 +26,35 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from cxmapper.model.schema import APPLICATION_ID, SCHEMA_VERSION, reference_schema, schema_objects
+from cxmapper.model.errors import ProjectFileError
+from cxmapper.model.journal import JOURNAL_SUFFIX, copy_bounded, vet_journal
+from cxmapper.model.schema import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    reference_schema,
+    schema_matches,
+)
+
+__all__ = [
+    "SQLITE_MAGIC",
+    "Inspected",
+    "ProjectFileError",
+    "check_search_index",
+    "committed_state",
+    "connect_readonly",
+    "inspect",
+    "inspected",
+]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-class ProjectFileError(Exception):
-    """A project file cannot be used; ``str(error)`` is one sentence for the user."""
+# How long a check waits for another program to finish committing before it says the file is
+# in use (SQLite's busy handler retries meanwhile).
+BUSY_WAIT = 5.0
+_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 
 
 def _readonly_uri(path: Path, immutable: bool = False) -> str:
@@ -35,19 +64,97 @@ def _readonly_uri(path: Path, immutable: bool = False) -> str:
 
 def connect_readonly(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
     """A connection that can only read. By default under a shared lock, so an edit another
-    process commits meanwhile is seen whole or not at all; ``immutable`` takes no lock."""
-    conn = sqlite3.connect(_readonly_uri(path, immutable), uri=True)
+    process commits meanwhile is seen whole or not at all; ``immutable`` takes no lock.
+
+    Only for a file whose journal was vetted (:func:`inspected`, :func:`committed_state`):
+    SQLite looks at the journal beside any file it opens."""
+    conn = sqlite3.connect(_readonly_uri(path, immutable), uri=True, timeout=BUSY_WAIT)
     conn.execute("PRAGMA trusted_schema = OFF")
     return conn
+
+
+@dataclass
+class Inspected:
+    """A project file that passed inspection. ``state`` is where its last committed state
+    can be read: the file itself, or (``recovered``) a private copy in which a crash's
+    half-written edit was rolled back."""
+
+    path: Path
+    state: Path
+    version: int
+    recovered: bool = False
+
+    def adopt(self) -> None:
+        """Make the inspected copy the project: an atomic rename onto the file, then the
+        journal it came from (now replayed) is removed. Until the rename the file is as it
+        was; a crash after it leaves a journal whose replay changes nothing, and it is
+        vetted and replayed in a copy again next time."""
+        if not self.recovered:
+            return
+        shutil.copymode(self.path, self.state)
+        os.replace(self.state, self.path)
+        _sync_folder(self.path.parent)
+        self.path.with_name(self.path.name + JOURNAL_SUFFIX).unlink(missing_ok=True)
+        self.state = self.path
+        self.recovered = False
+
+
+def _sync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def inspect(path: str | os.PathLike[str], *, for_writing: bool = True) -> int:
     """Check ``path`` is a sound CX Mapper project; return its schema version.
 
-    Raises :class:`ProjectFileError` with one sentence otherwise. Never modifies the file.
-    """
-    p = Path(path)
+    Raises :class:`ProjectFileError` with one sentence otherwise. Never modifies the file or
+    anything beside it (a crash's half-written edit is judged in a private copy)."""
+    with inspected(path, for_writing=for_writing) as found:
+        return found.version
+
+
+@contextmanager
+def inspected(path: str | os.PathLike[str], *, for_writing: bool = False) -> Iterator[Inspected]:
+    """Inspect ``path`` (see :func:`inspect`) and yield what was inspected. A recovered copy
+    lives until the block ends, unless :meth:`Inspected.adopt` makes it the project."""
+    name = Path(path).name or str(path)
+    # SQLite names the journal after the file's real path: look where it will look.
+    p = Path(path).resolve()
+    version, size, page_size = _check_file(p, name)
+    if for_writing:
+        _check_writable(p, name)
+    with _committed(p, name, size, page_size) as (state, recovered):
+        if recovered:
+            version = _check_header(state, name, recovered=True)[0]
+        _inspect_database(state, name, version)
+        found = Inspected(p, state, version, recovered)
+        yield found
+
+
+@contextmanager
+def committed_state(p: Path) -> Iterator[Path]:
+    """The file as its last commit left it: ``p`` itself, or, when a crash left a hot
+    journal beside it, a rolled-back private copy (``p`` is not touched). The journal is
+    vetted first; the file's contents are not inspected here (see :func:`inspected`)."""
     name = p.name or str(p)
+    p = p.resolve()
+    _version, size, page_size = _check_file(p, name)
+    with _committed(p, name, size, page_size) as (state, recovered):
+        if recovered:
+            _check_header(state, name, recovered=True)
+        yield state
+
+
+# --- the file itself ----------------------------------------------------------------------------
+
+
+def _check_file(p: Path, name: str) -> tuple[int, int, int]:
+    """The header checks; returns (schema version, file size, page size)."""
     try:
         st = p.stat()
     except FileNotFoundError:
@@ -58,19 +165,35 @@ def inspect(path: str | os.PathLike[str], *, for_writing: bool = True) -> int:
         raise ProjectFileError(f"“{name}” is a folder, not a CX Mapper project file.")
     if not stat.S_ISREG(st.st_mode):
         raise ProjectFileError(f"“{name}” is not a regular file.")
+    version, page_size = _check_header(p, name)
+    # Bytes 18-19 are 2 in a write-ahead-log database. CX Mapper never writes one, and the
+    # read-only inspection cannot see what a -wal file beside it would add.
+    if _non_empty(p.with_name(p.name + "-wal")):
+        raise ProjectFileError(
+            f"“{name}” was written in a mode CX Mapper does not use (write-ahead log), so it "
+            "is not opened for safety."
+        )
+    return version, st.st_size, page_size
+
+
+def _check_header(p: Path, name: str, *, recovered: bool = False) -> tuple[int, int]:
+    """The 100-byte database header: ours, a version this CX Mapper reads, no WAL. Returns
+    (schema version, page size)."""
     try:
         with open(p, "rb") as fh:
             header = fh.read(100)
     except OSError as exc:
         raise ProjectFileError(f"“{name}” cannot be read ({exc.strerror}).") from None
+    damaged = f"“{name}” is damaged (an interrupted edit cannot be undone)." if recovered else ""
     if len(header) == 0:
-        raise ProjectFileError(f"“{name}” is empty, so it is not a CX Mapper project.")
+        raise ProjectFileError(damaged or f"“{name}” is empty, so it is not a CX Mapper project.")
     if not header.startswith(SQLITE_MAGIC):
-        raise ProjectFileError(f"“{name}” is not a CX Mapper project (it is not a database).")
+        raise ProjectFileError(
+            damaged or f"“{name}” is not a CX Mapper project (it is not a database)."
+        )
     if len(header) < 100:
-        raise ProjectFileError(f"“{name}” is truncated or damaged.")
-    app_id = int.from_bytes(header[68:72], "big")
-    if app_id != APPLICATION_ID:
+        raise ProjectFileError(damaged or f"“{name}” is truncated or damaged.")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
         raise ProjectFileError(
             f"“{name}” is a database made by another application, not a CX Mapper project."
         )
@@ -82,51 +205,117 @@ def inspect(path: str | os.PathLike[str], *, for_writing: bool = True) -> int:
         )
     if version < 1:
         raise ProjectFileError(f"“{name}” is not a complete CX Mapper project.")
-    # Bytes 18-19 are 2 in a write-ahead-log database. CX Mapper never writes one, and the
-    # read-only inspection below cannot see what a -wal file beside it would add.
-    if header[18] == 2 or header[19] == 2 or _non_empty(p.with_name(p.name + "-wal")):
+    if header[18] == 2 or header[19] == 2:
         raise ProjectFileError(
             f"“{name}” was written in a mode CX Mapper does not use (write-ahead log), so it "
             "is not opened for safety."
         )
-    if _hot_journal(p):
-        # A crash left an edit half-written: judge the last committed state, restored in a
-        # copy, and touch the real file only once that state has passed every check.
-        version = _inspect_recovered_copy(p, name)
-        if for_writing:
-            _roll_back_in_place(p)
-    else:
-        _inspect_database(p, name, version)
-    no_write_bits = not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-    # The mode bits count too: root may write anywhere, but a file marked read-only is meant so.
-    if for_writing and (no_write_bits or not os.access(p, os.W_OK)):
-        raise ProjectFileError(f"“{name}” is read-only; save a copy to work on it.")
-    if for_writing and not os.access(p.parent if str(p.parent) else Path("."), os.W_OK):
-        raise ProjectFileError(f"The folder holding “{name}” is read-only; save a copy elsewhere.")
-    return version
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise ProjectFileError(f"“{name}” is damaged (its page size is not a valid one).")
+    return version, page_size
 
 
 def _non_empty(path: Path) -> bool:
     try:
-        return path.stat().st_size > 0
+        return os.lstat(path).st_size > 0
     except OSError:
         return False
 
 
-def _inspect_database(p: Path, name: str, version: int) -> None:
-    """Integrity, exactly our schema, and links that point at existing rows.
+def _check_writable(p: Path, name: str) -> None:
+    st = p.stat()
+    no_write_bits = not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    # The mode bits count too: root may write anywhere, but a file marked read-only is meant so.
+    if no_write_bits or not os.access(p, os.W_OK):
+        raise ProjectFileError(f"“{name}” is read-only; save a copy to work on it.")
+    if not os.access(p.parent if str(p.parent) else Path("."), os.W_OK):
+        raise ProjectFileError(f"The folder holding “{name}” is read-only; save a copy elsewhere.")
 
-    Read under a shared lock (not immutably): another CX Mapper may be committing an edit to
-    the file right now, and the check must see it whole or not at all. A hot journal never
-    reaches here (see :func:`committed_state`), so the read-only connection has nothing to
-    roll back and writes nothing."""
+
+# --- a crash's journal ----------------------------------------------------------------------------
+
+
+@contextmanager
+def _committed(p: Path, name: str, size: int, page_size: int) -> Iterator[tuple[Path, bool]]:
+    journal = vet_journal(p, name, size, page_size)
+    if journal is None or not _hot_journal(p, name):
+        yield p, False
+        return
+    with tempfile.TemporaryDirectory(prefix="cxmap-inspect-") as folder:
+        copy = Path(folder) / "project.cxmap"
+        try:
+            shutil.copyfile(p, copy)
+            copy_bounded(journal, copy.with_name(copy.name + JOURNAL_SUFFIX))
+        except OSError as exc:
+            raise ProjectFileError(
+                f"“{name}” cannot be checked: a copy could not be made ({exc.strerror})."
+            ) from None
+        _roll_back(copy)
+        if copy.with_name(copy.name + JOURNAL_SUFFIX).exists():
+            raise ProjectFileError(f"“{name}” is damaged (an interrupted edit cannot be undone).")
+        yield copy, True
+
+
+# SQLite's answer when a read-only connection finds a journal no live process owns.
+_READONLY_ROLLBACK = 776
+
+
+def _hot_journal(p: Path, name: str) -> bool:
+    """Whether a crash left an edit half-written in ``p`` (its journal already vetted). A
+    journal may also belong to another CX Mapper committing an edit right now; only SQLite
+    can tell (by its locks), so a read-only connection is asked."""
+    try:
+        conn = connect_readonly(p)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code == _READONLY_ROLLBACK:
+            return True
+        if code is not None and code & 0xFF in _BUSY_CODES:
+            raise _busy(name) from None
+        return False  # the inspection that follows reports the damage
+    return False
+
+
+def _roll_back(copy: Path) -> None:
+    """Let SQLite roll back the half-written edit in ``copy``, a private copy whose journal
+    was vetted: it names no other file, so nothing outside the copy is touched."""
+    conn = sqlite3.connect(str(copy))
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    except sqlite3.DatabaseError:
+        pass  # the inspection that follows reports the damage
+    finally:
+        conn.close()
+
+
+# --- the database inside --------------------------------------------------------------------------
+
+
+def _busy(name: str) -> ProjectFileError:
+    return ProjectFileError(
+        f"“{name}” is in use by another program that is saving to it; try again when it "
+        "has finished."
+    )
+
+
+def _inspect_database(p: Path, name: str, version: int) -> None:
+    """Integrity, exactly our schema (as SQLite parsed it), and links that point at existing
+    rows. Read under a shared lock (not immutably): another CX Mapper may be committing an
+    edit to the file right now, and the check must see it whole or not at all."""
     try:
         conn = connect_readonly(p)
         try:
             result = conn.execute("PRAGMA quick_check").fetchall()
             if result != [("ok",)]:
                 raise ProjectFileError(f"“{name}” is damaged (its integrity check failed).")
-            if schema_objects(conn) != reference_schema(version):
+            if not schema_matches(conn, reference_schema(version)):
                 raise ProjectFileError(
                     f"“{name}” holds database objects CX Mapper did not create, so it is not "
                     "opened for safety."
@@ -138,66 +327,22 @@ def _inspect_database(p: Path, name: str, version: int) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in _BUSY_CODES:
+            raise _busy(name) from None
         raise ProjectFileError(f"“{name}” is damaged or unreadable ({exc}).") from None
 
 
-# SQLite's answer when a read-only connection finds a journal no live process owns.
-_READONLY_ROLLBACK = 776
-
-
-def _hot_journal(p: Path) -> bool:
-    """Whether a crash left an edit half-written in ``p``. A journal beside the file may
-    also belong to another CX Mapper committing an edit right now; only SQLite can tell
-    (by its locks), so a read-only connection is asked."""
-    if not _non_empty(p.with_name(p.name + "-journal")):
-        return False
-    try:
-        conn = connect_readonly(p)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        return getattr(exc, "sqlite_errorcode", None) == _READONLY_ROLLBACK
-    return False
-
-
-@contextmanager
-def committed_state(p: Path) -> Iterator[Path]:
-    """The file as its last commit left it: ``p`` itself, or, when a crash left a hot
-    journal beside it, a rolled-back copy in a temporary folder (``p`` is not touched)."""
-    journal = p.with_name(p.name + "-journal")
-    if not _hot_journal(p):
-        yield p
+def check_search_index(conn: sqlite3.Connection, name: str) -> None:
+    """FTS5's own integrity check of the evidence search index against the evidence (a
+    tampered index would otherwise pass: quick_check does not look inside it). It is written
+    as an INSERT, so it runs on a writable connection: an in-memory copy, or the project's
+    own connection inside a transaction that is rolled back and writes nothing."""
+    if conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'evidence_fts'").fetchone() is None:
         return
-    with tempfile.TemporaryDirectory(prefix="cxmap-inspect-") as folder:
-        copy = Path(folder) / p.name
-        shutil.copyfile(p, copy)
-        shutil.copyfile(journal, copy.with_name(copy.name + "-journal"))
-        _roll_back_in_place(copy)
-        yield copy
-
-
-def _inspect_recovered_copy(p: Path, name: str) -> int:
-    """Copy the file and its hot journal aside, let SQLite roll the copy back, inspect it."""
-    with committed_state(p) as copy:
-        with open(copy, "rb") as fh:
-            header = fh.read(100)
-        version = int.from_bytes(header[60:64], "big")
-        if not header.startswith(SQLITE_MAGIC) or not 1 <= version <= SCHEMA_VERSION:
-            raise ProjectFileError(f"“{name}” is damaged (an interrupted edit cannot be undone).")
-        _inspect_database(copy, name, version)
-        return version
-
-
-def _roll_back_in_place(p: Path) -> None:
-    """Let SQLite roll back the edit a crash left half-written (the hot journal beside
-    ``p``), restoring the last committed state."""
-    conn = sqlite3.connect(str(p))
     try:
-        conn.execute("PRAGMA trusted_schema = OFF")
-        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        conn.execute("INSERT INTO evidence_fts(evidence_fts) VALUES ('integrity-check')")
     except sqlite3.DatabaseError:
-        pass  # the inspection that follows reports the damage
-    finally:
-        conn.close()
+        raise ProjectFileError(
+            f"“{name}” is damaged (its evidence search index does not match its evidence)."
+        ) from None

@@ -7,7 +7,9 @@ A .cxmap file is a SQLite database. ``PRAGMA application_id`` marks it as ours a
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -162,16 +164,47 @@ def apply_migrations(db: Database, up_to: int = SCHEMA_VERSION) -> None:
     migrations.apply(db, stop_before=stop)
 
 
-_reference_cache: dict[int, frozenset[tuple[str, str, str, str]]] = {}
+# The only characters SQLite's tokenizer takes for white space. (str.split() takes more:
+# "NOT\u00a0NULL" is one word to SQLite, so the column may hold NULLs.)
+_SQL_SPACE = re.compile(r"[ \t\n\f\r]+")
+
+SchemaObject = tuple[str, str, str, str, tuple[Any, ...]]
+_reference_cache: dict[int, frozenset[SchemaObject]] = {}
 
 
-def schema_objects(conn: sqlite3.Connection) -> frozenset[tuple[str, str, str, str]]:
-    """Every object in a database's schema as (type, name, table, normalised SQL)."""
+def _structure(conn: sqlite3.Connection, kind: str, name: str) -> tuple[Any, ...]:
+    """What SQLite made of an object's SQL: a table's columns (type, not-null, default, key,
+    hidden), foreign keys and indexes; an index's columns, collations and order."""
+    if kind == "table":
+        return tuple(
+            tuple(conn.execute(f"SELECT * FROM {pragma}(?)", (name,)).fetchall())
+            for pragma in ("pragma_table_xinfo", "pragma_foreign_key_list", "pragma_index_list")
+        )
+    if kind == "index":
+        return (tuple(conn.execute("SELECT * FROM pragma_index_xinfo(?)", (name,)).fetchall()),)
+    return ()
+
+
+def schema_objects(conn: sqlite3.Connection) -> frozenset[SchemaObject]:
+    """Every object in a database's schema as (type, name, table, SQL with its white space
+    folded as SQLite reads it, structure as SQLite parsed it)."""
     rows = conn.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema")
-    return frozenset((t, n, tb, " ".join(s.split())) for t, n, tb, s in rows)
+    return frozenset(
+        (t, n, tb, _SQL_SPACE.sub(" ", s).strip(), _structure(conn, t, n))
+        for t, n, tb, s in rows.fetchall()
+    )
 
 
-def reference_schema(version: int) -> frozenset[tuple[str, str, str, str]]:
+def schema_matches(conn: sqlite3.Connection, reference: frozenset[SchemaObject]) -> bool:
+    """Whether ``conn``'s schema is exactly ``reference``. Names are compared first, so
+    nothing is asked of an object CX Mapper did not create."""
+    names = conn.execute("SELECT type, name, tbl_name FROM sqlite_schema").fetchall()
+    if len(names) != len(reference) or set(names) != {obj[:3] for obj in reference}:
+        return False
+    return schema_objects(conn) == reference
+
+
+def reference_schema(version: int) -> frozenset[SchemaObject]:
     """The exact schema a genuine file of ``version`` holds, built afresh in memory."""
     if version not in _reference_cache:
         db = Database(memory=True, execute_plugins=False)

@@ -18,9 +18,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from cxmapper.model import entities as e
-from cxmapper.model.safety import ProjectFileError, inspect
+from cxmapper.model.errors import ProjectFileError
 from cxmapper.model.schema import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
 from cxmapper.model.tempfiles import publish, temp_beside
+from cxmapper.model.validation import MAX_MAPPING_CHARS, MAX_SETTING_CHARS, load_json
 
 try:
     import fcntl
@@ -67,13 +68,12 @@ def _configure(conn: sqlite3.Connection) -> None:
 
 
 def open_database(path: Path, *, create: bool) -> tuple[Database, FileLock]:
-    """Open ``path`` for writing: a new project, or an existing one that passed inspection."""
+    """Open ``path`` for writing: a new project, or an existing one that the caller had
+    inspected (:func:`cxmapper.model.safety.inspected`) and found sound."""
     if create:
         if path.exists():
             raise ProjectFileError(f"“{path.name}” already exists.")
         path.touch()
-    else:
-        inspect(path)
     lock = FileLock(path)
     try:
         conn = sqlite3.connect(str(path))
@@ -247,7 +247,9 @@ def load_all(db: Database, cls: type) -> dict[int, Any]:
             if key in kwargs and kwargs[key] is not None and not (cls is e.Pain and key == "kind"):
                 kwargs[key] = enum(kwargs[key])
         if cls is e.ImportBatch:
-            kwargs["mapping"] = json.loads(kwargs["mapping"] or "{}")
+            kwargs["mapping"] = load_json(
+                kwargs["mapping"] or "{}", "An import's column mapping", MAX_MAPPING_CHARS
+            )
         for name in links:
             kwargs[name] = tuple(linked[name].get(kwargs["id"], ()))
         found[kwargs["id"]] = cls(**kwargs)
@@ -255,7 +257,10 @@ def load_all(db: Database, cls: type) -> dict[int, Any]:
 
 
 def load_settings(db: Database) -> e.ProjectSettings:
-    stored = {k: json.loads(v) for k, v in db.conn.execute("SELECT key, value FROM settings")}
+    stored = {
+        k: load_json(v, "A project setting", MAX_SETTING_CHARS)
+        for k, v in db.conn.execute("SELECT key, value FROM settings")
+    }
     settings = e.ProjectSettings()
     for f in fields(settings):
         if f.name in stored:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -15,6 +16,35 @@ if TYPE_CHECKING:
 
 MAX_NAME = 500
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+# Bounds no real project comes near, so that every figure computed from a project's numbers
+# stays finite (reach x cost x churn x lifetime value), and a file from someone else cannot
+# hold numbers or counts that only a crafted file would.
+MAX_CUSTOMERS = 10_000_000_000  # customers a year
+MAX_MONEY = 1e12  # any amount of money
+MAX_CONTACTS = 1e6  # extra contacts per affected customer
+MAX_COORDINATE = 1e7  # map units from the origin
+MAX_POSITION = 1_000_000  # a lane's or stage's place in its order
+MAX_SCORE = 1e9  # a survey score's size, whatever its scale
+MAX_IMPORT_ROWS = 1_000_000_000
+MAX_SETTING_CHARS = 10_000  # one stored setting, as JSON
+MAX_MAPPING_CHARS = 100_000  # an import's column mapping, as JSON
+MAX_COUNTS: dict[type, int] = {
+    e.WorkGroup: 1_000,
+    e.Stage: 200,
+    e.Step: 50_000,
+    e.Flow: 200_000,
+    e.Pain: 10_000,
+    e.Action: 10_000,
+}
+PLURALS: dict[type, str] = {
+    e.WorkGroup: "work groups",
+    e.Stage: "stages",
+    e.Step: "steps",
+    e.Flow: "flows",
+    e.Pain: "pains",
+    e.Action: "actions",
+}
 
 
 class ModelError(ValueError):
@@ -31,12 +61,21 @@ def _text(value: Any, what: str, *, required: bool = True, limit: int | None = M
 
 
 def _number(value: Any, what: str, lo: float | None = 0.0, hi: float | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ModelError(f"The {what} must be a number.")
+    if isinstance(value, int) and abs(value) > 10**18:  # (a float of it would overflow)
+        raise ModelError(f"The {what} is far too large.")
+    if not math.isfinite(value):
         raise ModelError(f"The {what} must be a number.")
     if lo is not None and value < lo:
-        raise ModelError(f"The {what} cannot be below {lo:g}.")
+        raise ModelError(f"The {what} cannot be below {_amount(lo)}.")
     if hi is not None and value > hi:
-        raise ModelError(f"The {what} cannot be above {hi:g}.")
+        raise ModelError(f"The {what} cannot be above {_amount(hi)}.")
+
+
+def _amount(x: float) -> str:
+    """1e12 as 1,000,000,000,000: a bound as a facilitator reads it."""
+    return f"{x:,.0f}" if abs(x) >= 10_000 and x == int(x) else f"{x:g}"
 
 
 def _date(value: Any, what: str) -> None:
@@ -62,15 +101,17 @@ def check_settings(s: e.ProjectSettings) -> e.ProjectSettings:
         raise ModelError("The customer base must be a whole number of customers.")
     if s.customer_base <= 0:
         raise ModelError("The customer base must be at least one customer per year.")
+    if s.customer_base > MAX_CUSTOMERS:
+        raise ModelError(f"The customer base cannot be above {MAX_CUSTOMERS:,} a year.")
     _text(s.currency, "currency", limit=12)
-    _number(s.customer_lifetime_value, "customer lifetime value")
-    _number(s.cost_per_contact, "cost per contact")
+    _number(s.customer_lifetime_value, "customer lifetime value", 0.0, MAX_MONEY)
+    _number(s.cost_per_contact, "cost per contact", 0.0, MAX_MONEY)
     _number(s.universal_threshold, "universal-pain threshold", 0.0, 1.0)
     bands = tuple(s.cost_bands)
     if len(bands) != 5:
         raise ModelError("The cost band table needs exactly five amounts (bands 1 to 5).")
     for n, amount in enumerate(bands, 1):
-        _number(amount, f"amount of cost band {n}")
+        _number(amount, f"amount of cost band {n}", 0.0, MAX_MONEY)
     if list(bands) != sorted(bands):
         raise ModelError("Cost band amounts must rise from band 1 to band 5.")
     s.cost_bands = bands  # type: ignore[assignment]
@@ -108,10 +149,10 @@ def check_entity(project: Project, item: Any, *, existing: bool = False) -> None
             raise ModelError(f"There is already a work group called “{item.name.strip()}”.")
         if not isinstance(item.colour, str) or not _COLOUR.match(item.colour):
             raise ModelError("A work group colour must look like #4e79a7.")
-        _number(item.position, "position", None)
+        _number(item.position, "position", -MAX_POSITION, MAX_POSITION)
     elif isinstance(item, e.Stage):
         _text(item.name, "stage name")
-        _number(item.position, "position", None)
+        _number(item.position, "position", -MAX_POSITION, MAX_POSITION)
     elif isinstance(item, e.Step):
         _text(item.title, "step title")
         _text(item.description, "step description", required=False, limit=100_000)
@@ -122,8 +163,8 @@ def check_entity(project: Project, item: Any, *, existing: bool = False) -> None
             raise ModelError("A step's stage must be one of the project's stages.")
         if isinstance(item.emotion, bool) or item.emotion not in (-2, -1, 0, 1, 2):
             raise ModelError("Emotion must be a whole number from -2 to +2.")
-        _number(item.x, "horizontal position", None)
-        _number(item.y, "vertical position", None)
+        _number(item.x, "horizontal position", -MAX_COORDINATE, MAX_COORDINATE)
+        _number(item.y, "vertical position", -MAX_COORDINATE, MAX_COORDINATE)
     elif isinstance(item, e.Flow):
         _text(item.label, "flow label", required=False)
         for end in (item.source_id, item.target_id):
@@ -152,7 +193,7 @@ def _check_pain(project: Project, p: e.Pain, *, existing: bool = False) -> None:
     if p.reach_estimate_share is not None:
         _number(p.reach_estimate_share, "estimated share of customers", 0.0, 1.0)
     if p.reach_estimate_count is not None:
-        _number(p.reach_estimate_count, "estimated number of customers")
+        _number(p.reach_estimate_count, "estimated number of customers", 0.0, MAX_CUSTOMERS)
         base = project.settings.customer_base
         # A file saved before this rule may hold such an estimate: scoring caps it, and the
         # file still opens; only a new edit is refused.
@@ -162,8 +203,8 @@ def _check_pain(project: Project, p: e.Pain, *, existing: bool = False) -> None:
                 f"the customer base ({base:,} a year); raise the customer base in the project "
                 "settings first."
             )
-    _number(p.extra_contacts, "number of extra contacts")
-    _number(p.rework_cost, "rework and refund cost")
+    _number(p.extra_contacts, "number of extra contacts", 0.0, MAX_CONTACTS)
+    _number(p.rework_cost, "rework and refund cost", 0.0, MAX_MONEY)
     _number(p.extra_churn, "extra churn probability", 0.0, 1.0)
     if p.cost_band is not None and (
         isinstance(p.cost_band, bool) or p.cost_band not in range(1, 6)
@@ -196,35 +237,73 @@ def _check_action(project: Project, a: e.Action) -> None:
     _date(a.due_date, "due date")
     if a.start_date and a.due_date and a.due_date < a.start_date:
         raise ModelError("The due date cannot be before the start date.")
-    _number(a.investment, "investment")
+    _number(a.investment, "investment", 0.0, MAX_MONEY)
     _number(a.expected_reduction, "expected reduction", 0.0, 1.0)
 
 
 FOLLOW_UP_STATUSES = ("open", "contacted", "resolved")
 
 
-def check_stored_evidence(db: Any) -> None:
-    """Check the evidence-side rows the views read without loading all evidence: import
-    batches (their column mapping and counts) and close-the-loop statuses."""
-    import json
+def check_counts(counts: dict[type, int]) -> None:
+    """Refuse more items of a kind than a project may hold."""
+    for cls, count in counts.items():
+        if count > MAX_COUNTS[cls]:
+            raise ModelError(f"A project holds at most {MAX_COUNTS[cls]:,} {PLURALS[cls]}.")
 
-    for name, mapping, rows, sample in db.conn.execute(
-        "SELECT file_name, mapping, rows, sample_size FROM import_batch"
+
+def load_json(text: Any, what: str, limit: int) -> Any:
+    """A stored JSON value, refused when it is not text, longer than ``limit`` characters,
+    nested beyond what the parser can follow, or not JSON."""
+    if not isinstance(text, str) or len(text) > limit:
+        raise ModelError(f"{what} is damaged.")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise ModelError(f"{what} is damaged.") from None
+
+
+# Evidence rows that no import or edit writes: text fields that are not text, scores that are
+# not finite numbers of a sane size, dates that are not short text, unknown kinds.
+_BAD_EVIDENCE = f"""
+SELECT id FROM evidence WHERE
+    kind NOT IN ({", ".join(f"'{k}'" for k in e.EVIDENCE_KINDS)})
+    OR typeof(source) != 'text' OR typeof(external_id) != 'text'
+    OR typeof(customer_id) != 'text' OR typeof(score_scale) != 'text'
+    OR typeof(channel) != 'text' OR typeof(text) != 'text'
+    OR length(source) > 1000 OR length(external_id) > 1000 OR length(customer_id) > 1000
+    OR length(score_scale) > 40 OR length(channel) > 1000
+    OR (score IS NOT NULL AND (typeof(score) NOT IN ('integer', 'real')
+        OR abs(score) > {MAX_SCORE:g}))
+    OR (date IS NOT NULL AND (typeof(date) != 'text' OR length(date) > 32))
+LIMIT 1
+"""
+
+
+def check_stored_evidence(db: Any) -> None:
+    """Check the evidence-side rows the views read without loading all evidence: the items
+    themselves (one scan), import batches (their column mapping and counts) and
+    close-the-loop statuses."""
+    bad = db.conn.execute(_BAD_EVIDENCE).fetchone()
+    if bad is not None:
+        raise ModelError(f"Evidence item {bad[0]} holds values no import writes.")
+    for name, imported_at, fmt, mapping, rows, sample in db.conn.execute(
+        "SELECT file_name, imported_at, format, mapping, rows, sample_size FROM import_batch"
     ):
         _text(name, "import file name")
-        try:
-            parsed = json.loads(mapping or "{}")
-        except (TypeError, ValueError):
-            raise ModelError("An import's column mapping is damaged.") from None
+        _text(imported_at, "import date", limit=64)
+        _text(fmt, "import format", limit=40)
+        parsed = load_json(mapping or "{}", "An import's column mapping", MAX_MAPPING_CHARS)
         if not isinstance(parsed, dict) or not all(
             isinstance(k, str) and isinstance(v, str | int | float) for k, v in parsed.items()
         ):
             raise ModelError("An import's column mapping is damaged.")
-        _number(rows, "number of imported rows")
-        _number(sample, "sample size")
+        _number(rows, "number of imported rows", 0, MAX_IMPORT_ROWS)
+        _number(sample, "sample size", 0, MAX_IMPORT_ROWS)
     marks = ", ".join("?" for _ in FOLLOW_UP_STATUSES)
     bad = db.conn.execute(
-        f"SELECT count(*) FROM follow_up WHERE status NOT IN ({marks}) OR typeof(owner) != 'text'",
+        f"SELECT count(*) FROM follow_up WHERE status NOT IN ({marks})"
+        " OR typeof(owner) != 'text' OR length(owner) > 500"
+        " OR typeof(updated_at) != 'text' OR length(updated_at) > 64",
         FOLLOW_UP_STATUSES,
     ).fetchone()[0]
     if bad:

@@ -12,25 +12,11 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from cxmapper.model.project import Project
 from cxmapper.model.schema import SCHEMA_VERSION
+from tests.model import hostile_data, hostile_journals
+from tests.model.builders import _raw, sound_project
 
-
-def sound_project(path: Path, steps: int = 3) -> Path:
-    with Project.create(path) as p:
-        g = p.add_work_group("Support")
-        for i in range(steps):
-            p.add_step(g.id, f"Step {i}", description="d" * 200)
-        p.evidence.add([{"text": f"verbatim {i}"} for i in range(50)])
-    return path
-
-
-def _raw(path: Path, *sql: str) -> None:
-    conn = sqlite3.connect(path)
-    for statement in sql:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
+__all__ = ["CORPUS", "_raw", "fingerprint", "sound_project"]
 
 
 def random_bytes(p: Path) -> None:
@@ -262,6 +248,8 @@ CORPUS: dict[str, Callable[[Path], None]] = {
         read_only,
         directory,
         missing,
+        *hostile_journals.BUILDERS,
+        *hostile_data.BUILDERS,
     )
 }
 
