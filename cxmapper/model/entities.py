@@ -39,6 +39,14 @@ class PainKind(StrEnum):
     LOCAL = "local"
 
 
+class FollowUpStatus(StrEnum):
+    """Where the call-back to one detractor stands (close the loop)."""
+
+    OPEN = "open"
+    CONTACTED = "contacted"
+    RESOLVED = "resolved"
+
+
 EVIDENCE_KINDS = ("survey", "verbatim", "ticket", "interview", "metric")
 
 # The money each quick cost band (1-5) stands for, per affected customer, until the project

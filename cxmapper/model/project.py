@@ -17,13 +17,12 @@ from sqlite_utils import Database
 
 from cxmapper.model import entities as e
 from cxmapper.model import store
-from cxmapper.model.events import Change, Emitter, EntityName, Listener
+from cxmapper.model.events import Change, Emitter, Listener
 from cxmapper.model.evidence_store import EvidenceStore
+from cxmapper.model.kinds import KINDS, kind_of, removal_order
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.schema import SCHEMA_VERSION
 from cxmapper.model.validation import (
-    MAX_COUNTS,
-    PLURALS,
     ModelError,
     check_counts,
     check_customer_base,
@@ -44,15 +43,6 @@ PALETTE = (
     "#b07aa1",
     "#9c755f",
 )
-
-_NAMES: dict[type, EntityName] = {
-    e.WorkGroup: "work_group",
-    e.Stage: "stage",
-    e.Step: "step",
-    e.Flow: "flow",
-    e.Pain: "pain",
-    e.Action: "action",
-}
 
 
 @dataclass
@@ -93,7 +83,7 @@ class Project:
             self._actions: dict[int, e.Action] = store.load_all(db, e.Action)
             # Every entity a view will read is checked now, so a file from someone else with
             # a bad value is refused here, in one sentence, not by a crash in some panel.
-            check_counts({cls: len(self._table(cls)) for cls in _NAMES})
+            check_counts({kind: len(self._table(kind.cls)) for kind in KINDS})
             for kind in (
                 self._work_groups,
                 self._stages,
@@ -316,15 +306,9 @@ class Project:
         return id in self._table(cls)
 
     def counts(self) -> dict[str, int]:
-        return {
-            "work_groups": len(self._work_groups),
-            "stages": len(self._stages),
-            "steps": len(self._steps),
-            "flows": len(self._flows),
-            "evidence": self.evidence.count(),
-            "pains": len(self._pains),
-            "actions": len(self._actions),
-        }
+        counts = {kind.counted: len(self._table(kind.cls)) for kind in KINDS}
+        counts["evidence"] = self.evidence.count()
+        return counts
 
     # --- settings -------------------------------------------------------------------------------
 
@@ -353,26 +337,26 @@ class Project:
 
     def _next_id(self, cls: type) -> int:
         table = self._table(cls)
-        row = self._db.conn.execute(f"SELECT max(id) FROM {store.TABLES[cls]}").fetchone()
+        row = self._db.conn.execute(f"SELECT max(id) FROM {kind_of(cls).table}").fetchone()
         return max([row[0] or 0, *table]) + 1
 
     def _add(self, cls: type[T], id: int | None, **values: Any) -> T:
-        table = self._table(cls)
+        table, kind = self._table(cls), kind_of(cls)
         if id is not None and id in table:
-            raise ModelError(f"There is already a {_NAMES[cls].replace('_', ' ')} with id {id}.")
-        if len(table) >= MAX_COUNTS[cls]:
-            raise ModelError(f"A project holds at most {MAX_COUNTS[cls]:,} {PLURALS[cls]}.")
+            raise ModelError(f"There is already a {kind.label} with id {id}.")
+        if len(table) >= kind.limit:
+            raise ModelError(f"A project holds at most {kind.limit:,} {kind.plural}.")
         item = cls(id=id if id is not None else self._next_id(cls), **values)  # type: ignore[call-arg]
         check_entity(self, item)
         with self._db.atomic():
             store.write_entity(self._db, item)
         table[item.id] = item  # type: ignore[attr-defined]
-        self._emitter.emit(Change("added", _NAMES[cls], item.id))  # type: ignore[attr-defined]
+        self._emitter.emit(Change("added", kind.name, item.id))  # type: ignore[attr-defined]
         return replace(item)  # type: ignore[type-var]
 
     def _update(self, cls: type[T], id: int, changes: dict[str, Any]) -> T:
         table = self._table(cls)
-        old = _get(table, id, _NAMES[cls].replace("_", " "))
+        old = _get(table, id, kind_of(cls).label)
         unknown = set(changes) - {f.name for f in fields(old)} | ({"id"} & set(changes))
         if unknown:
             raise ModelError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
@@ -384,7 +368,7 @@ class Project:
             store.write_entity(self._db, new)
         table[id] = new
         changed = tuple(k for k in changes if getattr(old, k) != getattr(new, k))
-        self._emitter.emit(Change("changed", _NAMES[cls], id, changed))
+        self._emitter.emit(Change("changed", kind_of(cls).name, id, changed))
         return replace(new)
 
     # --- work groups and stages -----------------------------------------------------------------
@@ -428,7 +412,7 @@ class Project:
                 store.write_entity(self._db, item)
         for item in moved:
             table[item.id] = item
-            self._emitter.emit(Change("changed", _NAMES[cls], item.id, ("position",)))
+            self._emitter.emit(Change("changed", kind_of(cls).name, item.id, ("position",)))
 
     def remove_work_group(self, id: int, *, with_steps: bool = False) -> Removal:
         group = _get(self._work_groups, id, "work group")
@@ -548,23 +532,23 @@ class Project:
                 store.write_entity(self._db, item)
             self.evidence.unlink_steps(step_ids)
             # Flows before steps, steps before groups: the foreign keys stay satisfied.
-            for item in sorted(removal.removed, key=_removal_order):
+            for item in sorted(removal.removed, key=removal_order):
                 store.delete_entity(self._db, item)
         for item in after:
             self._table(type(item))[item.id] = item
         for item in removal.removed:
             del self._table(type(item))[item.id]
         for item in after:
-            self._emitter.emit(Change("changed", _NAMES[type(item)], item.id))
-        for item in sorted(removal.removed, key=_removal_order):
-            self._emitter.emit(Change("removed", _NAMES[type(item)], item.id))
+            self._emitter.emit(Change("changed", kind_of(item).name, item.id))
+        for item in sorted(removal.removed, key=removal_order):
+            self._emitter.emit(Change("removed", kind_of(item).name, item.id))
         if removal.evidence_links:
             self._emitter.emit(Change("changed", "evidence", 0, ("links",)))
         return removal
 
     def restore(self, removal: Removal) -> None:
         """Put back exactly what a removal took away (the undo of a removal)."""
-        added = sorted(removal.removed, key=_removal_order, reverse=True)
+        added = sorted(removal.removed, key=removal_order, reverse=True)
         with self._db.atomic():
             for item in added:
                 store.write_entity(self._db, item)
@@ -576,9 +560,9 @@ class Project:
         for item in removal.changed_before:
             self._table(type(item))[item.id] = item
         for item in added:
-            self._emitter.emit(Change("added", _NAMES[type(item)], item.id))
+            self._emitter.emit(Change("added", kind_of(item).name, item.id))
         for item in removal.changed_before:
-            self._emitter.emit(Change("changed", _NAMES[type(item)], item.id))
+            self._emitter.emit(Change("changed", kind_of(item).name, item.id))
         if removal.evidence_links:
             self._emitter.emit(Change("changed", "evidence", 0, ("links",)))
 
@@ -628,13 +612,6 @@ class Project:
         self._emitter.emit(Change("added", "evidence", 0, ("bulk",)))
         for pain in restored:
             self._emitter.emit(Change("changed", "pain", pain.id, ("evidence_ids",)))
-
-
-_ORDER = {e.Action: 0, e.Pain: 1, e.Flow: 2, e.Step: 3, e.Stage: 4, e.WorkGroup: 5}
-
-
-def _removal_order(item: Any) -> int:
-    return _ORDER[type(item)]
 
 
 def _by_position(item: Any) -> tuple[int, int]:

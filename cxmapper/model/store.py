@@ -19,9 +19,10 @@ from sqlite_utils import Database
 
 from cxmapper.model import entities as e
 from cxmapper.model.errors import ProjectFileError
+from cxmapper.model.kinds import ORDERED_LINKS, kind_of
 from cxmapper.model.schema import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
 from cxmapper.model.tempfiles import publish, temp_beside
-from cxmapper.model.validation import MAX_MAPPING_CHARS, MAX_SETTING_CHARS, load_json
+from cxmapper.model.validation import MAX_SETTING_CHARS, load_json
 
 try:
     import fcntl
@@ -145,33 +146,9 @@ def save_copy(db: Database, dest: Path) -> None:
 
 # --- rows <-> entities ------------------------------------------------------------------------
 
-TABLES: dict[type, str] = {
-    e.WorkGroup: "work_group",
-    e.Stage: "stage",
-    e.Step: "step",
-    e.Flow: "flow",
-    e.Pain: "pain",
-    e.Action: "action",
-    e.ImportBatch: "import_batch",
-}
-
-# Tuple fields of an entity that live in link tables: field -> (table, own key, other key).
-LINKS: dict[type, dict[str, tuple[str, str, str]]] = {
-    e.Pain: {
-        "step_ids": ("pain_step", "pain_id", "step_id"),
-        "evidence_ids": ("pain_evidence", "pain_id", "evidence_id"),
-    },
-    e.Action: {
-        "pain_ids": ("action_pain", "action_id", "pain_id"),
-        "involved_group_ids": ("action_group", "action_id", "work_group_id"),
-    },
-}
-
-_ORDERED_LINKS = {"pain_step", "action_pain", "action_group"}
-
 
 def columns(cls: type) -> list[str]:
-    links = LINKS.get(cls, {})
+    links = kind_of(cls).links
     return [f.name for f in fields(cls) if f.name not in links]
 
 
@@ -179,9 +156,7 @@ def to_row(entity: Any) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for name in columns(type(entity)):
         value = getattr(entity, name)
-        if isinstance(value, dict):
-            value = json.dumps(value)
-        elif hasattr(value, "value"):  # StrEnum
+        if hasattr(value, "value"):  # StrEnum
             value = value.value
         row[name] = value
     return row
@@ -189,18 +164,17 @@ def to_row(entity: Any) -> dict[str, Any]:
 
 def write_entity(db: Database, entity: Any) -> None:
     """Insert or replace one entity with its link rows (inside the caller's transaction)."""
-    cls = type(entity)
+    kind = kind_of(entity)
     row = to_row(entity)
-    table = TABLES[cls]
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     db.conn.execute(
-        f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", list(row.values())
+        f"INSERT OR REPLACE INTO {kind.table} ({names}) VALUES ({marks})", list(row.values())
     )
-    for field_name, (link, own, other) in LINKS.get(cls, {}).items():
+    for field_name, (link, own, other) in kind.links.items():
         db.conn.execute(f"DELETE FROM {link} WHERE {own} = ?", (entity.id,))
         ids = getattr(entity, field_name)
-        if link in _ORDERED_LINKS:
+        if link in ORDERED_LINKS:
             db.conn.executemany(
                 f"INSERT INTO {link} ({own}, {other}, position) VALUES (?, ?, ?)",
                 [(entity.id, i, n) for n, i in enumerate(ids)],
@@ -213,44 +187,30 @@ def write_entity(db: Database, entity: Any) -> None:
 
 
 def delete_entity(db: Database, entity: Any) -> None:
-    cls = type(entity)
-    for link, own, _other in LINKS.get(cls, {}).values():
+    kind = kind_of(entity)
+    for link, own, _other in kind.links.values():
         db.conn.execute(f"DELETE FROM {link} WHERE {own} = ?", (entity.id,))
-    db.conn.execute(f"DELETE FROM {TABLES[cls]} WHERE id = ?", (entity.id,))
-
-
-_ENUMS: dict[str, type] = {
-    "kind": e.ActionKind,
-    "status": e.ActionStatus,
-    "reach_source": e.ReachSource,
-    "cost_mode": e.CostMode,
-    "kind_override": e.PainKind,
-}
+    db.conn.execute(f"DELETE FROM {kind.table} WHERE id = ?", (entity.id,))
 
 
 def load_all(db: Database, cls: type) -> dict[int, Any]:
     """Read every entity of ``cls`` with its links, keyed by id."""
+    kind = kind_of(cls)
     cols = columns(cls)
-    table = TABLES[cls]
     found: dict[int, Any] = {}
-    links = LINKS.get(cls, {})
-    linked: dict[str, dict[int, list[int]]] = {name: {} for name in links}
-    for name, (link, own, other) in links.items():
-        order = "position" if link in _ORDERED_LINKS else "rowid"
+    linked: dict[str, dict[int, list[int]]] = {name: {} for name in kind.links}
+    for name, (link, own, other) in kind.links.items():
+        order = "position" if link in ORDERED_LINKS else "rowid"
         for own_id, other_id in db.conn.execute(
             f"SELECT {own}, {other} FROM {link} ORDER BY {own}, {order}"
         ):
             linked[name].setdefault(own_id, []).append(other_id)
-    for values in db.conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id"):
+    for values in db.conn.execute(f"SELECT {', '.join(cols)} FROM {kind.table} ORDER BY id"):
         kwargs = dict(zip(cols, values, strict=True))
-        for key, enum in _ENUMS.items():
-            if key in kwargs and kwargs[key] is not None and not (cls is e.Pain and key == "kind"):
+        for key, enum in kind.enums.items():
+            if kwargs[key] is not None:
                 kwargs[key] = enum(kwargs[key])
-        if cls is e.ImportBatch:
-            kwargs["mapping"] = load_json(
-                kwargs["mapping"] or "{}", "An import's column mapping", MAX_MAPPING_CHARS
-            )
-        for name in links:
+        for name in kind.links:
             kwargs[name] = tuple(linked[name].get(kwargs["id"], ()))
         found[kwargs["id"]] = cls(**kwargs)
     return found

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cxmapper.model import entities as e
+from cxmapper.model.kinds import KINDS
 from cxmapper.model.safety import committed_state, connect_readonly
 
+# Kinds held in memory, then evidence: the counts `info` prints, in the window's order.
 _COUNTED = {
-    "work_groups": "work_group",
-    "stages": "stage",
-    "steps": "step",
-    "flows": "flow",
+    **{kind.counted: kind.table for kind in KINDS if kind.cls not in (e.Pain, e.Action)},
     "evidence": "evidence",
-    "pains": "pain",
-    "actions": "action",
+    **{kind.counted: kind.table for kind in KINDS if kind.cls in (e.Pain, e.Action)},
 }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from cxmapper.model import entities as e
+from cxmapper.model.kinds import Kind
 
 if TYPE_CHECKING:
     from cxmapper.model.project import Project
@@ -29,22 +30,6 @@ MAX_SCORE = 1e9  # a survey score's size, whatever its scale
 MAX_IMPORT_ROWS = 1_000_000_000
 MAX_SETTING_CHARS = 10_000  # one stored setting, as JSON
 MAX_MAPPING_CHARS = 100_000  # an import's column mapping, as JSON
-MAX_COUNTS: dict[type, int] = {
-    e.WorkGroup: 1_000,
-    e.Stage: 200,
-    e.Step: 50_000,
-    e.Flow: 200_000,
-    e.Pain: 10_000,
-    e.Action: 10_000,
-}
-PLURALS: dict[type, str] = {
-    e.WorkGroup: "work groups",
-    e.Stage: "stages",
-    e.Step: "steps",
-    e.Flow: "flows",
-    e.Pain: "pains",
-    e.Action: "actions",
-}
 
 
 class ModelError(ValueError):
@@ -241,14 +226,14 @@ def _check_action(project: Project, a: e.Action) -> None:
     _number(a.expected_reduction, "expected reduction", 0.0, 1.0)
 
 
-FOLLOW_UP_STATUSES = ("open", "contacted", "resolved")
+FOLLOW_UP_STATUSES = tuple(s.value for s in e.FollowUpStatus)
 
 
-def check_counts(counts: dict[type, int]) -> None:
+def check_counts(counts: dict[Kind, int]) -> None:
     """Refuse more items of a kind than a project may hold."""
-    for cls, count in counts.items():
-        if count > MAX_COUNTS[cls]:
-            raise ModelError(f"A project holds at most {MAX_COUNTS[cls]:,} {PLURALS[cls]}.")
+    for kind, count in counts.items():
+        if count > kind.limit:
+            raise ModelError(f"A project holds at most {kind.limit:,} {kind.plural}.")
 
 
 def load_json(text: Any, what: str, limit: int) -> Any:
