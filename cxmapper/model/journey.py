@@ -9,7 +9,7 @@ bounded by :data:`MAX_REWORK_LOOP` levels.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -44,7 +44,12 @@ def build_graph(project: Project) -> nx.DiGraph:
 
 
 def journey_order(project: Project) -> list[int]:
-    """Steps in reading order: by stage, then left to right, then lane."""
+    """Steps in reading order: by stage, then left to right, then lane. (A copy: the order is
+    computed once per structure.)"""
+    return list(project.by_structure("journey_order", lambda: tuple(_journey_order(project))))
+
+
+def _journey_order(project: Project) -> list[int]:
     stage_pos = {s.id: s.position for s in project.stages()}
     group_pos = {g.id: g.position for g in project.work_groups()}
     steps = list(project.step_views())
@@ -62,17 +67,25 @@ def journey_order(project: Project) -> list[int]:
     ]
 
 
-def handoff_flow_ids(project: Project) -> set[int]:
+def handoff_flow_ids(project: Project) -> frozenset[int]:
     """Flows between two different work groups."""
+    return project.by_structure("handoffs", lambda: _handoff_flow_ids(project))
+
+
+def _handoff_flow_ids(project: Project) -> frozenset[int]:
     group = {s.id: s.work_group_id for s in project.step_views()}
-    return {f.id for f in project.flow_views() if group[f.source_id] != group[f.target_id]}
+    return frozenset(f.id for f in project.flow_views() if group[f.source_id] != group[f.target_id])
 
 
-def loop_flow_ids(project: Project) -> set[int]:
+def loop_flow_ids(project: Project) -> frozenset[int]:
     """Flows that point backwards in reading order and close a cycle (a loop).
 
     Every cycle holds at least one such flow, because ranks cannot rise all the way round;
     marking the backward ones matches what a facilitator sees: the arrow that goes back."""
+    return project.by_structure("loops", lambda: _loop_flow_ids(project))
+
+
+def _loop_flow_ids(project: Project) -> frozenset[int]:
     rank = {step_id: n for n, step_id in enumerate(journey_order(project))}
     flows = list(project.flow_views())
     graph = nx.DiGraph()
@@ -82,18 +95,18 @@ def loop_flow_ids(project: Project) -> set[int]:
     for n, members in enumerate(nx.strongly_connected_components(graph)):
         for step_id in members:
             component[step_id] = n
-    return {
+    return frozenset(
         f.id
         for f in flows
         if rank[f.target_id] <= rank[f.source_id]
         and component[f.source_id] == component[f.target_id]
-    }
+    )
 
 
 @dataclass
 class JourneyAnalysis:
     handoffs: dict[tuple[int, int], int] = field(default_factory=dict)
-    loop_flow_ids: set[int] = field(default_factory=set)
+    loop_flow_ids: frozenset[int] = frozenset()
     loops: list[list[int]] = field(default_factory=list)
     entry_steps: list[int] = field(default_factory=list)
     exit_steps: list[int] = field(default_factory=list)
@@ -104,7 +117,17 @@ class JourneyAnalysis:
 
 def analyse(project: Project, max_loops: int = MAX_LOOPS) -> JourneyAnalysis:
     """Hand-offs, loops, entries and exits, and map warnings. Linear in the map's size plus
-    one breadth-first search per loop (capped), so it can run on every edit."""
+    one breadth-first search per loop (capped); computed once per structure, so a rename
+    costs only the warnings' words."""
+    found = project.by_structure(("analysis", max_loops), lambda: _analyse(project, max_loops))
+    warnings = [
+        f"No flow leads to “{project.step(i).title}” from the journey's start."
+        for i in found.unreachable_steps
+    ] + [f"“{project.step(i).title}” is a dead end: no flow leaves it." for i in found.dead_ends]
+    return replace(found, warnings=warnings)
+
+
+def _analyse(project: Project, max_loops: int) -> JourneyAnalysis:
     steps = {s.id: s for s in project.step_views()}
     flows = list(project.flow_views())
     result = JourneyAnalysis()
@@ -153,10 +176,6 @@ def analyse(project: Project, max_loops: int = MAX_LOOPS) -> JourneyAnalysis:
         if full.in_degree(i) > 0
         and (last_stage is None or stage_pos.get(steps[i].stage_id or -1, -1) != last_stage)
     ]
-    for i in result.unreachable_steps:
-        result.warnings.append(f"No flow leads to “{steps[i].title}” from the journey's start.")
-    for i in result.dead_ends:
-        result.warnings.append(f"“{steps[i].title}” is a dead end: no flow leaves it.")
     return result
 
 

@@ -8,7 +8,7 @@ commit succeeded, then emits one :class:`Change` per entity touched. Removals re
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,6 +73,7 @@ class Project:
         self.path = path
         self._lock = lock
         self._emitter = Emitter()
+        self._by_structure: dict[Hashable, tuple[int, Any]] = {}
         try:
             self.settings = check_settings(store.load_settings(db))
             self._work_groups: dict[int, e.WorkGroup] = store.load_all(db, e.WorkGroup)
@@ -241,6 +242,21 @@ class Project:
         return self._db
 
     # --- listeners ------------------------------------------------------------------------------
+
+    @property
+    def structure_version(self) -> int:
+        """Grows with every change to the journey's structure (see ``Change.structural``)."""
+        return self._emitter.structure_version
+
+    def by_structure(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, computed again only after the structure changed: for results that
+        depend on nothing else (callers must not change what it returns)."""
+        hit = self._by_structure.get(key)
+        if hit is not None and hit[0] == self._emitter.structure_version:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        self._by_structure[key] = (self._emitter.structure_version, value)
+        return value
 
     def subscribe(self, listener: Listener) -> None:
         self._emitter.subscribe(listener)

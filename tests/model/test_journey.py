@@ -341,3 +341,28 @@ def test_critical_steps_are_the_ones_journeys_pass_through(project: Project) -> 
     )
     sampled = journey.critical_steps(project, k=5)
     assert max(sampled, key=sampled.__getitem__) == hub
+
+
+def test_analysis_is_computed_once_per_structure(project, monkeypatch) -> None:
+    """A rename leaves the structure alone: the analysis is not computed again, yet its
+    warnings name the step by its new title. A new flow, or a move that changes the reading
+    order, changes the structure."""
+    calls = []
+    compute = journey._analyse
+    monkeypatch.setattr(journey, "_analyse", lambda p, n: calls.append(n) or compute(p, n))
+    g = project.add_work_group("Customer")
+    a = project.add_step(g.id, "Start", x=40)
+    b = project.add_step(g.id, "Stuck", x=280)
+    project.add_flow(a.id, b.id)
+    assert journey.analyse(project).warnings == ["“Stuck” is a dead end: no flow leaves it."]
+    assert journey.analyse(project).dead_ends == [b.id]
+    assert len(calls) == 1
+    project.update_step(b.id, title="Still stuck", description="why")
+    assert journey.analyse(project).warnings == ["“Still stuck” is a dead end: no flow leaves it."]
+    assert len(calls) == 1
+    loop = project.add_flow(b.id, a.id)
+    assert journey.analyse(project).loop_flow_ids == {loop.id}
+    assert len(calls) == 2
+    project.update_step(b.id, x=20)  # now before its predecessor: the reading order changes
+    assert journey.analyse(project).loop_flow_ids != {loop.id}
+    assert len(calls) == 3
