@@ -1,4 +1,4 @@
-"""The domain entities, as plain dataclasses (glossary: DESIGN.md §3).
+"""The domain entities, as plain dataclasses (glossary: docs/ARCHITECTURE.md).
 
 Entities are values: the project document hands out copies through its API and changes them
 only through its own methods, so that every change is written to the file and announced.

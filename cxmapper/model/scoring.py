@@ -1,4 +1,5 @@
-"""Scoring pains and actions: the contract of DESIGN.md §4, per year, in the project currency.
+"""Scoring pains and actions: the contract in docs/ARCHITECTURE.md ("Scoring"), per year, in
+the project currency.
 
 Reach R = p·N from evidence (k of n sampled customers, 95 % Wilson interval) or an estimate;
 cost per affected customer C from components or a 1-5 band; impact I = R·C with low and high

@@ -1,4 +1,5 @@
-"""Scoring against the contract (DESIGN.md §4): hand-worked examples, Wilson, properties."""
+"""Scoring against the contract (docs/ARCHITECTURE.md, "Scoring"): hand-worked examples,
+Wilson, properties."""
 
 from __future__ import annotations
 
