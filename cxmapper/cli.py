@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.validation import ModelError
+from cxmapper.terminal import EscapingStream, escape_controls
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -27,8 +29,23 @@ class CommandError(Exception):
 
 
 def _fail(message: str) -> int:
-    print(f"cxmapper: {message}", file=sys.stderr)
+    # The message may quote a file name or a value from the project: one line, no controls.
+    print(f"cxmapper: {escape_controls(message)}", file=sys.stderr)
     return EXIT_FAILED
+
+
+def refuse_output_onto_project(project: str, out: Path, what: str) -> None:
+    """Refuse, before any work, to write ``what`` onto the project being read (whatever the
+    names) or onto any other CX Mapper project: one sentence, and the project is untouched."""
+    from cxmapper.model.tempfiles import refuse_project_destination
+
+    try:
+        same = os.path.samefile(project, out)
+    except OSError:
+        same = False  # one of them does not exist (yet): they cannot be the same file
+    if same:
+        raise CommandError(f"“{out.name}” is the project itself; choose another name for {what}.")
+    refuse_project_destination(out, what)
 
 
 # --- subcommands --------------------------------------------------------------------------------
@@ -56,7 +73,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     version = inspect(args.path, for_writing=False)
     counts = {"schema_version": version, **read_counts(Path(args.path))}
     if args.json:
-        print(json.dumps(counts, indent=2))
+        print(json.dumps(counts, indent=2, allow_nan=False))
     else:
         for key, value in counts.items():
             print(f"{key.replace('_', ' '):>16}: {value}")
@@ -65,11 +82,9 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from cxmapper.model.project import Project
-    from cxmapper.model.safety import inspect
 
-    version = inspect(args.path, for_writing=False)
-    # Every value too, as opening would see it (an older file upgraded in memory first).
-    Project.check_contents(args.path)
+    # The file, then every value as opening would see it (an older file upgraded in memory).
+    version = Project.check_file(args.path)
     if not args.quiet:
         print(f"{Path(args.path).name}: sound CX Mapper project (file version {version}).")
     return EXIT_OK
@@ -163,6 +178,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Whatever a command prints may come from a project or an import file, which anyone can
+    # craft: while it runs, stdout and stderr escape terminal controls (newline and tab kept).
+    # (A windowed build has no streams at all: None stays None, print ignores it.)
+    stdout, stderr = sys.stdout, sys.stderr
+    if stdout is not None:
+        sys.stdout = EscapingStream(stdout)  # type: ignore[assignment]
+    if stderr is not None:
+        sys.stderr = EscapingStream(stderr)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # `cxmapper` alone or `cxmapper FILE` opens the window.
     if not argv or (argv[0] not in _known_commands() and not argv[0].startswith("-")):

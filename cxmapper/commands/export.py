@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cxmapper.cli import CommandError, register
+from cxmapper.cli import CommandError, refuse_output_onto_project, register
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.validation import ModelError
 
@@ -29,6 +29,7 @@ def _run(args: argparse.Namespace) -> int:
         raise CommandError(f"“{out.name}”: the workbook name must end in .xlsx.")
     if not out.parent.is_dir():
         raise CommandError(f"“{out}” cannot be written: the folder “{out.parent}” does not exist.")
+    refuse_output_onto_project(args.path, out, "the workbook")
     try:
         with Project.open_for_reading(args.path) as project:
             _export(project, args, out)

@@ -6,7 +6,8 @@ import argparse
 import json
 from dataclasses import asdict
 
-from cxmapper.cli import register
+from cxmapper.cli import CommandError, register
+from cxmapper.terminal import escape_controls
 
 JSON_KEYS = (
     "rank",
@@ -40,19 +41,33 @@ def _run(args: argparse.Namespace) -> int:
         scores = score_pains(project)
         currency = project.settings.currency
     if args.json:
-        print(json.dumps([{k: asdict(s)[k] for k in JSON_KEYS} for s in scores], indent=2))
+        rows = [{k: asdict(s)[k] for k in JSON_KEYS} for s in scores]
+        try:
+            # Strict JSON: values are validated when the project loads, yet a reader must never
+            # be handed Infinity or NaN, which JSON does not have.
+            text = json.dumps(rows, indent=2, allow_nan=False)
+        except ValueError as exc:
+            raise CommandError(
+                f"“{args.path}” has a pain whose figures are not finite numbers; "
+                "it cannot be written as JSON."
+            ) from exc
+        print(text)
         return 0
     if not scores:
         print("No pains yet.")
         return 0
     print(f"{'#':>3}  {'impact/yr':>14}  {'reach':>16}  {'cost/cust':>10}  {'kind':<9}  pain")
+    # One row per pain: a title or group name cannot break the row or rewrite the terminal.
+    currency = escape_controls(currency)
     for s in scores:
+        title = escape_controls(s.title)
+        groups = escape_controls(", ".join(s.work_groups))
         reach = f"{s.reach:,.0f} ({s.reach_low:,.0f}-{s.reach_high:,.0f})"
         if s.reach_source == "estimate":
             reach = f"{s.reach:,.0f} est."
         print(
             f"{s.rank:>3}  {s.impact:>10,.0f} {currency:<3}  {reach:>16}  "
-            f"{s.cost_per_customer:>10,.0f}  {s.kind:<9}  {s.title}  [{', '.join(s.work_groups)}]"
+            f"{s.cost_per_customer:>10,.0f}  {s.kind:<9}  {title}  [{groups}]"
         )
     return 0
 

@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from cxmapper.cli import register
+from cxmapper.cli import CommandError, refuse_output_onto_project, register
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -19,9 +19,8 @@ def _run(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".svg", ".pdf"):
-        from cxmapper.cli import CommandError
-
         raise CommandError(f"“{out.name}”: the image must end in .png, .svg or .pdf.")
+    refuse_output_onto_project(args.path, out, "the image")
     # Rendering needs no screen.
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -138,7 +138,7 @@ def save_copy(db: Database, dest: Path) -> None:
                 check.commit()
         finally:
             check.close()
-        publish(tmp, dest)
+        publish(tmp, dest, project_copy=True)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

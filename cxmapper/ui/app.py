@@ -56,8 +56,13 @@ def run(path: str | None, *, exit_when_open: bool = False) -> int:
     """Open the main window (on ``path``, else the most recent project, else a start page).
 
     ``exit_when_open`` shows the project, prints what the map holds and quits: a check that
-    an installation can open a window and draw a project."""
+    an installation can open a window and draw a project. It never waits on a dialog (see
+    :mod:`cxmapper.ui.open_check`)."""
     app = make_application()
+    if exit_when_open:
+        from cxmapper.ui.open_check import open_and_report
+
+        return open_and_report(app, path)
     from cxmapper.ui.main_window import MainWindow
 
     window = MainWindow()
@@ -66,16 +71,4 @@ def run(path: str | None, *, exit_when_open: bool = False) -> int:
         window.open_path(Path(path))
     else:
         window.open_most_recent()
-    if exit_when_open:
-        app.processEvents()
-        if window.view is None:
-            print(f"cxmapper: “{path}” was not opened.", file=sys.stderr)
-            return 1
-        scene = window.view.journey_scene
-        print(
-            f"Opened {Path(path or '').name}: {len(scene.cards)} steps and "
-            f"{len(scene.arrows)} flows on the map, {len(window.panels)} panels."
-        )
-        window.close()
-        return 0
     return app.exec()

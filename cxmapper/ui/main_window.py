@@ -238,6 +238,9 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             QMessageBox.warning(self, "Save a copy", f"The copy could not be written: {exc}.")
             return False
+        except ProjectFileError as exc:  # a refusal is one sentence already
+            QMessageBox.warning(self, "Save a copy", str(exc))
+            return False
         self.statusBar().showMessage(f"Saved a copy as {path.name}.", 8000)
         return True
 
@@ -487,6 +490,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QApplication, QProgressDialog
 
         from cxmapper.exchange.workbook import export_workbook
+        from cxmapper.model.tempfiles import refuse_project_destination
         from cxmapper.ui.render import render_image
 
         assert self.ctx is not None
@@ -509,6 +513,8 @@ class MainWindow(QMainWindow):
             QApplication.processEvents()
 
         try:
+            # Known before any work: a workbook never replaces a project (publish checks again).
+            refuse_project_destination(path, "the workbook")
             progress("Map image")
             buffer = QBuffer()
             buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -516,6 +522,9 @@ class MainWindow(QMainWindow):
             export_workbook(
                 self.ctx.project, path, map_image=bytes(buffer.data().data()), progress=progress
             )
+        except ProjectFileError as exc:  # the destination is a project: its own sentence
+            QMessageBox.warning(self, "Export plan", str(exc))
+            return False
         except Exception as exc:  # nothing half-written is left: say why, keep working
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             QMessageBox.warning(

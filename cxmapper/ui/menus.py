@@ -302,6 +302,7 @@ def _export_image(w: MainWindow) -> None:
 
 def export_map_image(w: MainWindow, path: Path, chosen_filter: str = "") -> bool:
     """Render the map to ``path``; a name without a known ending takes the chosen type's."""
+    from cxmapper.model.safety import ProjectFileError
     from cxmapper.ui.render import render_to_file
 
     assert w.ctx is not None
@@ -310,7 +311,11 @@ def export_map_image(w: MainWindow, path: Path, chosen_filter: str = "") -> bool
         path = path.with_name(path.name + ending)
     try:
         render_to_file(w.ctx.project, path)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:  # names the image, never the temporary file beside it
+        reason = exc.strerror or str(exc)
+        QMessageBox.warning(w, "Export map image", f"“{path.name}” could not be written: {reason}.")
+        return False
+    except (ProjectFileError, ValueError) as exc:  # a project's name, or an unknown ending
         QMessageBox.warning(w, "Export map image", str(exc))
         return False
     w.statusBar().showMessage(f"Map exported to {path.name}.", 8000)

@@ -7,6 +7,7 @@ journey continues over further pages, each repeating the lane names.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from cxmapper.model.project import Project
-from cxmapper.model.tempfiles import publish, temp_beside
+from cxmapper.model.tempfiles import publish, refuse_project_destination, temp_beside
 from cxmapper.ui.canvas.items import font
 from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
 from cxmapper.ui.canvas.legend import legend_size, paint_legend
@@ -170,21 +171,39 @@ def _tiles(length: float, tile: float, header: float) -> list[float]:
 
 def render_to_file(project: Project, path: Path) -> None:
     """Write the map to ``path`` (.png, .svg or .pdf) via a temporary file and a rename, so
-    a failure leaves no half image behind."""
+    a failure leaves no half image behind.
+
+    An OSError names ``path``, never the hidden temporary file the user did not choose; a
+    destination that is a CX Mapper project is refused (ProjectFileError) before any drawing.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
         raise ValueError(f"“{path.name}”: choose a .png, .svg or .pdf file name.")
-    tmp = temp_beside(path, "map", suffix)
+    refuse_project_destination(path, "the image")  # publish checks again, at the rename
+    try:
+        tmp = temp_beside(path, "map", suffix)
+    except OSError as exc:
+        raise _about(exc, path) from exc
     try:
         if suffix == ".png":
             if not render_image(project).save(tmp, "PNG"):
-                raise OSError(f"the image could not be written to {path.parent}")
+                raise OSError(errno.EIO, "the image could not be written", str(path))
         elif suffix == ".svg":
             _render_svg(project, tmp)
         else:
             _render_pdf(project, tmp)
         publish(tmp, path)
+    except OSError as exc:
+        if tmp in (exc.filename, exc.filename2):
+            raise _about(exc, path) from exc
+        raise
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _about(exc: OSError, path: Path) -> OSError:
+    """The same error, about ``path``: OSError(errno, strerror, filename) builds the matching
+    subclass (PermissionError, FileNotFoundError...)."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))
