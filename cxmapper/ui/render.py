@@ -20,7 +20,6 @@ from cxmapper.ui.canvas.items import font
 from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
 from cxmapper.ui.canvas.legend import legend_size, paint_legend
 from cxmapper.ui.canvas.scene import JourneyScene
-from cxmapper.ui.context import DocumentContext
 
 TITLE_H = 56.0
 MAX_PNG_SIDE = 16000
@@ -58,9 +57,8 @@ def _paint_page(
 
 
 def render_image(project: Project, scale: float = 1.5) -> QImage:
-    ctx = DocumentContext(project)
+    scene = JourneyScene.picture(project)
     try:
-        scene = JourneyScene(ctx)
         scene.full_detail = True  # a very large map is scaled down, yet drawn in full
         rect = scene.sceneRect()
         lw, lh = legend_size()
@@ -76,18 +74,16 @@ def render_image(project: Project, scale: float = 1.5) -> QImage:
         _paint_page(painter, scene, rect, project)
         paint_legend(painter, QPointF(max(width - 16, lw + 16), height - 12))
         painter.end()
-        scene.detach()
         return image
     finally:
-        ctx.close()
+        scene.clear()
 
 
 def _render_svg(project: Project, path: str) -> None:
     from PySide6.QtSvg import QSvgGenerator
 
-    ctx = DocumentContext(project)
+    scene = JourneyScene.picture(project)
     try:
-        scene = JourneyScene(ctx)
         scene.set_vector_output()
         rect = scene.sceneRect()
         lw, lh = legend_size()
@@ -102,15 +98,13 @@ def _render_svg(project: Project, path: str) -> None:
         _paint_page(painter, scene, rect, project)
         paint_legend(painter, QPointF(max(rect.width() - 16, lw + 16), height - 12))
         painter.end()
-        scene.detach()
     finally:
-        ctx.close()
+        scene.clear()
 
 
 def _render_pdf(project: Project, path: str) -> None:
-    ctx = DocumentContext(project)
+    scene = JourneyScene.picture(project)
     try:
-        scene = JourneyScene(ctx)
         scene.set_vector_output()
         rect = scene.sceneRect()
         writer = QPdfWriter(path)
@@ -155,9 +149,8 @@ def _render_pdf(project: Project, path: str) -> None:
             paint_legend(painter, QPointF(tile_w - 32, content_h - 12 - rect.height() + tile_h))
             painter.restore()
         painter.end()
-        scene.detach()
     finally:
-        ctx.close()
+        scene.clear()
 
 
 def _tiles(length: float, tile: float, header: float) -> list[float]:

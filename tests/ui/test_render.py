@@ -71,3 +71,19 @@ def test_a_tall_map_continues_over_rows_of_pages(qapp, tmp_path: Path) -> None:
     out = tmp_path / "tall.pdf"
     assert cli(["render", str(path), str(out)]) == 0
     assert pdf_pages(out.read_bytes()) >= 3  # one column of pages, several rows
+
+
+def test_a_map_image_needs_no_document(qapp, demo: Path, monkeypatch) -> None:
+    """Drawing a picture of a project builds no undo stack and no window context."""
+    from cxmapper.model.project import Project
+    from cxmapper.ui import context
+    from cxmapper.ui.render import render_image
+
+    def no_document(*args, **kwargs):
+        raise AssertionError("a document context was built for a picture")
+
+    monkeypatch.setattr(context.DocumentContext, "__init__", no_document)
+    monkeypatch.setattr(context, "QUndoStack", no_document)
+    with Project.open_for_reading(demo) as project:
+        image = render_image(project, scale=0.25)
+    assert image.width() > 500

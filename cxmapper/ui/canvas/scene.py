@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.journey import loop_flow_ids
+from cxmapper.model.project import Project
 from cxmapper.ui.canvas.items import MUTED, FlowArrow, StepCard, font, wrap
 from cxmapper.ui.canvas.layout import (
     LANE_HEADER_W,
@@ -33,10 +34,13 @@ STAGE_FONT = font(11, bold=True)
 class JourneyScene(QGraphicsScene):
     layoutChanged = Signal()
 
-    def __init__(self, ctx: DocumentContext) -> None:
+    def __init__(self, ctx: DocumentContext | None, project: Project | None = None) -> None:
+        """A scene that follows the open document ``ctx`` (its changes and selection), or,
+        with ``ctx`` None, a still picture of ``project`` for map images: no undo stack, no
+        selection, nothing listened to."""
         super().__init__()
         self.ctx = ctx
-        self.project = ctx.project
+        self.project: Project = ctx.project if ctx is not None else project  # type: ignore[assignment]
         self.layout = MapLayout()
         self.cards: dict[int, StepCard] = {}
         self.arrows: dict[int, FlowArrow] = {}
@@ -49,13 +53,21 @@ class JourneyScene(QGraphicsScene):
         self._syncing = False
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._build()
-        ctx.changed.connect(self._on_change)
-        ctx.selectionChanged.connect(self._select_from_context)
-        self.selectionChanged.connect(self._select_to_context)
+        if ctx is not None:
+            ctx.changed.connect(self._on_change)
+            ctx.selectionChanged.connect(self._select_from_context)
+            self.selectionChanged.connect(self._select_to_context)
+
+    @classmethod
+    def picture(cls, project: Project) -> JourneyScene:
+        """A still scene of ``project``, for drawing map images."""
+        return cls(None, project)
 
     def detach(self) -> None:
-        self.ctx.changed.disconnect(self._on_change)
-        self.ctx.selectionChanged.disconnect(self._select_from_context)
+        if self.ctx is not None:
+            self.ctx.changed.disconnect(self._on_change)
+            self.ctx.selectionChanged.disconnect(self._select_from_context)
+            self.selectionChanged.disconnect(self._select_to_context)
 
     # --- building and updating --------------------------------------------------------------
 
@@ -272,7 +284,7 @@ class JourneyScene(QGraphicsScene):
     # --- selection ----------------------------------------------------------------------------
 
     def _select_to_context(self) -> None:
-        if self._syncing:
+        if self._syncing or self.ctx is None:
             return
         steps = [i.step_id for i in self.selectedItems() if isinstance(i, StepCard)]
         flows = [i.flow_id for i in self.selectedItems() if isinstance(i, FlowArrow)]
@@ -283,7 +295,7 @@ class JourneyScene(QGraphicsScene):
             self._syncing = False
 
     def _select_from_context(self) -> None:
-        if self._syncing:
+        if self._syncing or self.ctx is None:
             return
         steps = set(self.ctx.selected_step_ids())
         flows = set(self.ctx.selected_flow_ids())
