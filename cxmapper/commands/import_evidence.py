@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cxmapper.cli import CommandError, register
+from cxmapper.exchange.intake import DEFAULT_MAX_SIZE, MB
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -38,11 +39,29 @@ def _args(p: argparse.ArgumentParser) -> None:
         help="the scale of the scores (0-10, 1-5, 1-7, good-bad, ...) instead of the one the "
         "export states or its values suggest",
     )
+    p.add_argument(
+        "--max-size",
+        type=_megabytes,
+        default=DEFAULT_MAX_SIZE // MB,
+        metavar="MB",
+        help="the largest file to read, in megabytes (default %(default)s); a larger one is "
+        "refused unread",
+    )
+
+
+def _megabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"“{text}” is not a size in megabytes, e.g. 800")
+    return value
 
 
 def _run(args: argparse.Namespace) -> int:
     from cxmapper.exchange.importer import plan_import, run_import
-    from cxmapper.exchange.tabular import ImportFailure
+    from cxmapper.exchange.tabular import FileTooLarge, ImportFailure
     from cxmapper.model.project import Project
 
     overrides = {}
@@ -62,7 +81,12 @@ def _run(args: argparse.Namespace) -> int:
                 encoding=args.encoding,
                 date_order=args.date_order,
                 scale=args.scale,
+                max_size=int(args.max_size * MB),
             )
+        except FileTooLarge as exc:
+            raise CommandError(
+                exc.worded(f"to import it anyway, add --max-size {exc.needed_mb}")
+            ) from None
         except ImportFailure as exc:
             raise CommandError(str(exc)) from None
         for warning in plan.warnings:

@@ -20,7 +20,6 @@ command line's words, the import wizard its own (``Notice.worded``).
 
 from __future__ import annotations
 
-import difflib
 import enum
 import gc
 from collections import Counter
@@ -33,6 +32,9 @@ from pathlib import Path
 from typing import Any, overload
 
 from cxmapper.exchange.formats import FIELDS, FORMATS, Layout, detect
+from cxmapper.exchange.intake import DEFAULT_MAX_SIZE
+from cxmapper.exchange.steps import StepMatch as StepMatch
+from cxmapper.exchange.steps import match_steps as match_steps
 from cxmapper.exchange.tabular import ImportFailure, read_table
 from cxmapper.exchange.values import (
     DATE_ORDERS,
@@ -47,7 +49,6 @@ from cxmapper.model.entities import ImportBatch
 from cxmapper.model.evidence_store import IMPORT_COLUMNS
 from cxmapper.model.project import Project
 
-FUZZY_CUTOFF = 0.8
 PROGRESS_EVERY = 2000
 PREVIEW_ROWS = 200  # data rows a plan keeps as read, for the wizard's preview
 
@@ -121,15 +122,6 @@ class AdvisedFailure(ImportFailure):
 def notice_of(error: ImportFailure) -> Notice:
     """A refusal as a notice, for a front end to word."""
     return error.notice if isinstance(error, AdvisedFailure) else Notice(str(error))
-
-
-@dataclass
-class StepMatch:
-    value: str
-    rows: int
-    step_id: int | None = None  # exact (case-insensitive) or close match
-    exact: bool = False
-    suggestions: list[tuple[int, str]] = field(default_factory=list)
 
 
 class Items(Sequence[tuple[Any, ...]]):
@@ -227,8 +219,13 @@ def plan_import(
     date_order: str = "auto",
     scale: str | None = None,
     check_imported: bool = True,
+    max_size: int = DEFAULT_MAX_SIZE,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ImportPlan:
     """Read, detect, map and check the file; raise ImportFailure with one sentence.
+
+    A file larger than ``max_size`` bytes is refused before it is read (FileTooLarge);
+    ``cancelled()`` returning True stops the reading of a workbook.
 
     ``date_order`` reads slashed dates day-first ("dmy") or month-first ("mdy"); "auto"
     decides from the column's values. ``scale`` ("0-10", "1-5", "good-bad", ...) is the scale
@@ -250,7 +247,7 @@ def plan_import(
             raise ImportFailure(
                 f"“{scale}” is not a scale; write it as 0-10, 1-5, 1-7 or good-bad."
             ) from None
-    table = read_table(path, delimiter, encoding)
+    table = read_table(path, delimiter, encoding, max_size=max_size, cancelled=cancelled)
     try:
         layout = detect(table.rows, format)
     except ValueError as exc:
@@ -521,6 +518,17 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
         plan.step_values = list(compress(steps, keep))
         plan.skipped["no feedback text or score"] += n - len(plan.evidence)
     plan.step_matches = match_steps(project, Counter(filter(None, plan.step_values)))
+    uncompared = sum(not m.compared for m in plan.step_matches.values())
+    if uncompared:
+        different = len(plan.step_matches)
+        plan.warnings.append(
+            Notice(
+                f"“{name}”, column “{plan.column_of('step')}”: of its {different:,} different "
+                f"values, only the {different - uncompared:,} most frequent were compared with "
+                f"the step titles for close matches; {uncompared:,} that match no title "
+                "exactly are left unlinked."
+            )
+        )
 
 
 def _date_order(
@@ -554,29 +562,6 @@ def _date_order(
             )
         )
     return found.order
-
-
-def match_steps(project: Project, values: Counter[str]) -> dict[str, StepMatch]:
-    """Each step-column value matched to a step title: exact (ignoring case), else close
-    (difflib ratio ≥ 0.8), else unmatched with the nearest titles as suggestions."""
-    titles: dict[str, int] = {}
-    for step in sorted(project.steps(), key=lambda s: s.id):
-        titles.setdefault(step.title.casefold(), step.id)
-    originals = {s.id: s.title for s in project.steps()}
-    result: dict[str, StepMatch] = {}
-    for value, rows in values.items():
-        key = value.casefold()
-        match = StepMatch(value, rows)
-        if key in titles:
-            match.step_id, match.exact = titles[key], True
-        else:
-            close = difflib.get_close_matches(key, list(titles), n=3, cutoff=0.6)
-            match.suggestions = [(titles[c], originals[titles[c]]) for c in close]
-            best = difflib.get_close_matches(key, list(titles), n=1, cutoff=FUZZY_CUTOFF)
-            if best:
-                match.step_id = titles[best[0]]
-        result[value] = match
-    return result
 
 
 @_bulk()

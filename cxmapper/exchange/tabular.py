@@ -1,19 +1,25 @@
 """Reading CSV and XLSX exports into rows of text, with the file's encoding and delimiter.
 
+Any file is first opened as :mod:`intake` allows: a regular file within the size limit.
 CSV: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode Text", tab-separated),
 and cp1252 as a last resort (with a warning); the delimiter is sniffed among , ; tab | unless
 given; quoted fields may hold newlines; a field may be up to FIELD_LIMIT characters.
-XLSX: python-calamine (fast), openpyxl read-only as a fallback.
+XLSX: checked, then read in a separate, limited process (:mod:`xlsx`): python-calamine (fast),
+openpyxl read-only as a fallback.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from cxmapper.exchange import xlsx
+from cxmapper.exchange.intake import DEFAULT_MAX_SIZE, read_limited
+from cxmapper.exchange.intake import FileTooLarge as FileTooLarge
+from cxmapper.exchange.intake import ImportFailure as ImportFailure
 
 FIELD_LIMIT = 64 * 1024 * 1024  # characters in one field (verbatims can run to megabytes)
 DELIMITERS = (",", ";", "\t", "|")
@@ -26,11 +32,6 @@ csv.field_size_limit(FIELD_LIMIT)
 _OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 
-class ImportFailure(Exception):
-    """The file cannot be imported; ``str(error)`` is one sentence naming the file and, where
-    it can, the row and column."""
-
-
 @dataclass
 class Table:
     path: Path
@@ -40,18 +41,26 @@ class Table:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_table(path: Path, delimiter: str | None = None, encoding: str | None = None) -> Table:
+def read_table(
+    path: Path,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    *,
+    max_size: int = DEFAULT_MAX_SIZE,
+    cancelled: Callable[[], bool] | None = None,
+) -> Table:
+    """The rows of the export at ``path``, or ImportFailure with one sentence. A file larger
+    than ``max_size`` bytes is refused unread (FileTooLarge). ``cancelled()`` returning True
+    stops the reading of a workbook (its reader process is killed)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise ImportFailure(f"“{path.name}” is a folder, not an export file.") from None
-    except OSError as exc:
-        raise ImportFailure(f"“{path.name}” cannot be read ({exc.strerror}).") from None
+    data = read_limited(path, max_size)
     if not data or data.isspace():  # (isspace tests without copying a large file)
         raise ImportFailure(f"“{path.name}” is empty.")
     if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, data)
+        sheet = xlsx.read_rows(path, data, max_size=max_size, cancelled=cancelled)
+        if not sheet:
+            raise ImportFailure(f"“{path.name}”: the first sheet is empty.")
+        return Table(path, sheet, "xlsx", "", [])
     text, used, warnings = _decode(path, data, encoding)
     if delimiter is None:
         delimiter = sniff_delimiter(text)
@@ -176,63 +185,6 @@ def sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = candidate, score
     return best
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(path: Path, data: bytes) -> Table:
-    try:
-        from python_calamine import CalamineWorkbook
-
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = book.get_sheet_by_index(0)
-        rows = [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=True)]
-    except Exception:  # calamine cannot read it: let openpyxl try and report
-        rows = _read_xlsx_openpyxl(path, data)
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise ImportFailure(f"“{path.name}”: the first sheet is empty.")
-    # A sheet is a grid: a row a reader gives shorter (unknown sheet size) has blank cells.
-    width = max(map(len, rows))
-    for row in rows:
-        if len(row) < width:
-            row.extend([""] * (width - len(row)))
-    return Table(path, rows, "xlsx", "", [])
-
-
-def _read_xlsx_openpyxl(path: Path, data: bytes) -> list[list[str]]:
-
-    from openpyxl import load_workbook
-
-    unreadable = ImportFailure(
-        f"“{path.name}” is not a readable Excel workbook (damaged or truncated)."
-    )
-    # A damaged workbook can fail in the zip, XML or openpyxl layers alike; any failure of
-    # this untrusted parse means the same thing to the user.
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise unreadable from None
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    except Exception:
-        raise unreadable from None
-    finally:
-        book.close()
 
 
 def iter_data(rows: list[list[str]], start: int) -> Iterator[tuple[int, list[str]]]:

@@ -27,12 +27,13 @@ from cxmapper.exchange.importer import (
     notice_of,
     plan_import,
 )
-from cxmapper.exchange.tabular import ImportFailure, read_table
+from cxmapper.exchange.tabular import FileTooLarge, ImportFailure, read_table
 from cxmapper.model.entities import Step
 from cxmapper.model.project import Project
 from cxmapper.ui.import_pages import explain
 
 HEADER_ROWS = 3  # the most header rows a recognised export has (Qualtrics)
+Cancelled = Callable[[], bool]  # True once the job's result is no longer wanted
 
 
 @dataclass
@@ -47,9 +48,21 @@ class Source:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_head(path: Path, delimiter: str | None, encoding: str | None) -> Source:
-    """Read and check the whole file (on a worker thread); keep its first rows."""
-    table = read_table(path, delimiter, encoding)
+def read_head(
+    path: Path,
+    delimiter: str | None,
+    encoding: str | None,
+    *,
+    max_size: int,
+    cancelled: Cancelled | None = None,
+) -> Source | FileTooLarge:
+    """Read and check the whole file (on a worker thread); keep its first rows. A file over
+    ``max_size`` bytes is not read: its refusal is returned, for the wizard to offer to read
+    it anyway."""
+    try:
+        table = read_table(path, delimiter, encoding, max_size=max_size, cancelled=cancelled)
+    except FileTooLarge as exc:
+        return exc
     head = table.rows[: HEADER_ROWS + PREVIEW_ROWS]
     return Source(head, len(table.rows), table.encoding, table.delimiter, table.warnings)
 
@@ -91,7 +104,8 @@ class _StepsOnly:
 
 def full_plan(steps: list[Step], path: Path, **options: Any) -> ImportPlan:
     """``plan_import`` over the whole file (on a worker thread), without looking for the
-    rows already imported: the wizard does, on the UI thread (``drop_imported``)."""
+    rows already imported: the wizard does, on the UI thread (``drop_imported``). ``options``
+    may hold ``cancelled`` and ``max_size``, as plan_import takes them."""
     project = cast(Project, _StepsOnly(steps))
     return plan_import(project, path, check_imported=False, **options)
 
@@ -108,24 +122,32 @@ class Worker(QObject):
     """Runs one job at a time on a Python thread and reports on the UI thread: to ``done``
     with the job's value, or to ``failed`` with the importer's one-sentence refusal.
 
-    ``cancel`` forgets the job in flight: a parse cannot be interrupted, so its thread runs to
-    the end, but what it returns is dropped (as is anything a newer ``start`` replaces)."""
+    A job is called with a ``cancelled()`` function that turns True once its result is no
+    longer wanted. ``cancel`` forgets the job in flight, as does a newer ``start``: what it
+    returns is dropped. A workbook's reading process is killed at once (the importer asks
+    ``cancelled``); a CSV parse cannot be interrupted, so its thread runs to the end."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ticket = 0
         self._callbacks: tuple[Callable[[Any], None], Callable[[str], None]] | None = None
+        self._stop: threading.Event | None = None  # set to cancel the job in flight
 
     @property
     def busy(self) -> bool:
         return self._callbacks is not None
 
     def start(
-        self, job: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[str], None]
+        self,
+        job: Callable[[Cancelled], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[str], None],
     ) -> None:
+        self._halt()
         self._ticket += 1
         ticket = self._ticket
         self._callbacks = (done, failed)
+        stop = self._stop = threading.Event()
         relay = _Relay(QCoreApplication.instance())
         relay.done.connect(self._report)  # queued: this receiver lives on the UI thread
 
@@ -133,7 +155,7 @@ class Worker(QObject):
             value: Any = None
             error: str | None = None
             try:
-                value = job()
+                value = job(stop.is_set)
             except ImportFailure as exc:
                 error = explain(exc)
             except MemoryError:
@@ -149,8 +171,14 @@ class Worker(QObject):
         threading.Thread(target=run, name="cxmapper-import", daemon=True).start()
 
     def cancel(self) -> None:
+        self._halt()
         self._ticket += 1
         self._callbacks = None
+
+    def _halt(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+            self._stop = None
 
     def _report(self, ticket: int, value: Any, error: str | None) -> None:
         if ticket != self._ticket or self._callbacks is None:

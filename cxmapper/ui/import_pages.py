@@ -83,6 +83,7 @@ assert set(WIZARD_ADVICE) == set(Advice), "every advice needs the wizard's words
 NO_LINK = "(don't link)"
 RED, AMBER = "#c92a2a", "#8a5a00"
 PREVIEW_SHOWN = 30  # rows of the file shown on the first page
+STEPS_LISTED = 500  # step-column values the Steps page lists, each with a list of steps
 MAX_COLUMN_WIDTH = 260
 
 
@@ -163,12 +164,20 @@ class FilePage(QWizardPage):
         form.addRow("Encoding", self.encoding)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # Offered when the file is over the size limit: the message asks, this answers.
+        self.anyway = QPushButton("Read it anyway")
+        self.anyway.clicked.connect(self.w.read_anyway)
+        self.anyway.hide()
+        answer = QHBoxLayout()
+        answer.addWidget(self.anyway)
+        answer.addStretch(1)
         self.busy = BusyStrip()
         self.busy.cancelled.connect(self.w.cancel_job)
         self.preview = QTableWidget()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        layout.addLayout(answer)
         layout.addWidget(self.busy)
         layout.addWidget(self.preview, 1)
 
@@ -197,6 +206,7 @@ class FilePage(QWizardPage):
             self.busy.start(f"Reading {w.path.name} ({w.size_text()})…")
         else:
             self.busy.stop()
+        self.anyway.setVisible(w.oversize is not None and not w.reading)
         if w.file_error:
             self.message.setText(red(w.file_error))
         elif w.reading or source is None or layout is None:
@@ -374,16 +384,27 @@ class StepsPage(QWizardPage):
         plan = self.w.plan
         assert plan is not None
         matches = sorted(plan.step_matches.values(), key=lambda m: (m.exact, -m.rows, m.value))
+        # A row holds a list of every step: listing 100,000 values (a comment column mapped
+        # as steps) would take the window minutes. The values not listed keep their match.
+        hidden = len(matches) - STEPS_LISTED
+        del matches[STEPS_LISTED:]
         steps = sorted(self.w.ctx.project.steps(), key=lambda s: s.title.casefold())
         groups = self.w.ctx.project.work_groups()
         self.table.setRowCount(len(matches))
-        self.note.setText(
-            "No step column is mapped: evidence will not be linked (link it later "
-            "by dragging it onto a card)."
-            if not matches
-            else ""
-        )
-        self.note.setVisible(not matches)
+        if not matches:
+            note = (
+                "No step column is mapped: evidence will not be linked (link it later "
+                "by dragging it onto a card)."
+            )
+        elif hidden > 0:
+            note = (
+                f"The {STEPS_LISTED:,} values to check first are listed (unmatched, on most "
+                f"rows); the other {hidden:,} keep their match, or stay unlinked without one."
+            )
+        else:
+            note = ""
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
         for row, match in enumerate(matches):
             value = read_only(match.value)
             value.setData(VALUE_ROLE, match.value)  # what links by, whatever is shown

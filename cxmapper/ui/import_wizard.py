@@ -27,6 +27,7 @@ from cxmapper.exchange.importer import (
     drop_imported,
     run_import,
 )
+from cxmapper.exchange.intake import DEFAULT_MAX_SIZE, MB, FileTooLarge
 from cxmapper.exchange.tabular import ImportFailure
 from cxmapper.model.project import BatchRemoval, Project
 from cxmapper.model.validation import ModelError
@@ -79,6 +80,8 @@ class ImportWizard(QWizard):
         self.source: Source | None = None  # the first rows of the file, as read
         self.file_layout: Layout | None = None  # as detected: header and first mapping
         self.file_error: str | None = None
+        self.max_size = DEFAULT_MAX_SIZE  # raised when the user reads a larger file anyway
+        self.oversize: FileTooLarge | None = None  # the file, refused as over max_size
         self.preview: ImportPlan | None = None  # the first rows planned with the mapping
         self.mapping_error: str | None = None
         self.check_error: str | None = None
@@ -124,19 +127,36 @@ class ImportWizard(QWizard):
     def read_file(self) -> None:
         options = self.file_page.options()
         path, delimiter, encoding = self.path, options["delimiter"], options["encoding"]
+        max_size = self.max_size
         self.source, self.file_layout, self.file_error = None, None, None
+        self.oversize = None
         self._forget_plans()
         self.job = "read"
         self.worker.start(
-            lambda: read_head(path, delimiter, encoding), self._read_done, self._read_failed
+            lambda cancelled: read_head(
+                path, delimiter, encoding, max_size=max_size, cancelled=cancelled
+            ),
+            self._read_done,
+            self._read_failed,
         )
         self.file_page.refresh()
 
-    def _read_done(self, source: Source) -> None:
+    def _read_done(self, source: Source | FileTooLarge) -> None:
         self.job = None
-        self.source = source
-        self.detect_layout()
+        if isinstance(source, FileTooLarge):  # not read: the file page asks to read it anyway
+            self.oversize = source
+            self.file_error = source.worded("read it anyway?")
+        else:
+            self.source = source
+            self.detect_layout()
         self.file_page.refresh()
+
+    def read_anyway(self) -> None:
+        """Read the file refused as too large, with a limit it fits in."""
+        if self.oversize is None:
+            return
+        self.max_size = max(self.max_size, self.oversize.needed_mb * MB)
+        self.read_file()
 
     def _read_failed(self, message: str) -> None:
         self.job = None
@@ -202,6 +222,7 @@ class ImportWizard(QWizard):
             **self.plan_options(),
             "delimiter": file_options["delimiter"],
             "encoding": file_options["encoding"],
+            "max_size": self.max_size,
         }
 
     def plan_is_current(self) -> bool:
@@ -231,7 +252,9 @@ class ImportWizard(QWizard):
             self.columns_page.refresh()
 
         self.job = "check"
-        self.worker.start(lambda: full_plan(steps, path, **options), done, failed)
+        self.worker.start(
+            lambda cancelled: full_plan(steps, path, cancelled=cancelled, **options), done, failed
+        )
         self.columns_page.refresh()
 
     def cancel_job(self) -> None:

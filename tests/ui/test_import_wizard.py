@@ -4,7 +4,9 @@ on files written to a temporary folder."""
 from __future__ import annotations
 
 import csv
+import os
 import re
+import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,11 +16,14 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QProgressDialog, QWizard
 
 import cxmapper.exchange.importer as importer
+import cxmapper.exchange.xlsx as xlsx
 import cxmapper.ui.import_jobs as import_jobs
+import cxmapper.ui.import_pages as import_pages
 import cxmapper.ui.import_wizard as import_wizard
 from cxmapper.ui.import_wizard import ImportWizard
 from cxmapper.ui.main_window import MainWindow
 from tests.conftest import snapshot
+from tests.exchange.hostile import SOUND, sheet, workbook
 
 NEXT = QWizard.WizardButton.NextButton
 BACK = QWizard.WizardButton.BackButton
@@ -199,9 +204,9 @@ def test_a_mapping_change_previews_without_reading_the_file_again(
     reads: list[Path] = []
     real_read = import_jobs.read_table
 
-    def counting_read(path, *args):
+    def counting_read(path, *args, **kwargs):
         reads.append(Path(path))
-        return real_read(path, *args)
+        return real_read(path, *args, **kwargs)
 
     monkeypatch.setattr(import_jobs, "read_table", counting_read)
     monkeypatch.setattr(importer, "read_table", counting_read)
@@ -332,9 +337,9 @@ def test_the_window_keeps_working_while_a_large_file_is_parsed(
     waited: list[bool] = []
     real_read = import_jobs.read_table
 
-    def read_after_a_tick(*args):
+    def read_after_a_tick(*args, **kwargs):
         waited.append(ticked.wait(WAIT_MS / 1000))
-        return real_read(*args)
+        return real_read(*args, **kwargs)
 
     monkeypatch.setattr(import_jobs, "read_table", read_after_a_tick)
     ticks: list[bool] = []
@@ -546,3 +551,89 @@ def test_a_file_without_ids_imported_again_is_warned_of(
     ) in label
     click(qtbot, wizard, FINISH)  # a warning, not a refusal
     assert project.evidence.count() == before + 30
+
+
+# --- untrusted files ------------------------------------------------------------------------------
+
+
+def test_a_hostile_workbook_is_refused_and_the_window_stays_usable(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    project = window.ctx.project
+    before = project.evidence.count()
+    # Cells at A1 and XFD1048576: calamine reserves 550 GB and aborts its process (the reader's).
+    hostile = tmp_path / "hostile.xlsx"
+    hostile.write_bytes(workbook(sheet({"A1": "Comment", "XFD1048576": "x"})))
+    wizard = open_wizard(qtbot, window, hostile)
+    message = wizard.file_page.message.text()
+    assert "“hostile.xlsx”" in message  # refused (today: the reader ran out of memory)
+    assert not wizard.button(NEXT).isEnabled()
+    assert wizard.isVisible() and window.isVisible()
+    wizard.reject()
+    # The window goes on: another file imports.
+    import_through(qtbot, window, survey(tmp_path, 20))
+    assert project.evidence.count() == before + 20
+
+
+def test_a_file_over_the_limit_is_read_only_when_asked(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(import_wizard, "DEFAULT_MAX_SIZE", 1000)
+    export = survey(tmp_path, 300)
+    wizard = open_wizard(qtbot, window, export)
+    page = wizard.file_page
+    assert "“survey.csv” is 16 kB, more than the 1 kB an import reads; read it anyway?<" in (
+        page.message.text()
+    )
+    assert page.anyway.isVisible() and not wizard.button(NEXT).isEnabled()
+    qtbot.mouseClick(page.anyway, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not wizard.reading, timeout=WAIT_MS)
+    assert "300 data rows" in page.message.text() and not page.anyway.isVisible()
+    go_next(qtbot, wizard)  # columns
+    go_next(qtbot, wizard)  # steps: the whole file is read with the raised limit too
+    assert len(wizard.plan.evidence) == 300
+
+
+def test_cancelling_the_read_of_a_workbook_stops_its_reader(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    pid_file = tmp_path / "reader.pid"
+    code = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    monkeypatch.setattr(xlsx, "child_command", lambda: [sys.executable, "-c", code])
+    export = tmp_path / "slow.xlsx"
+    export.write_bytes(workbook(SOUND))
+    wizard = ImportWizard(window.ctx, export, window)
+    wizard.show()
+    qtbot.waitUntil(lambda: pid_file.exists() and bool(pid_file.read_text()), timeout=WAIT_MS)
+    pid = int(pid_file.read_text())
+    qtbot.mouseClick(wizard.file_page.busy.cancel, Qt.MouseButton.LeftButton)
+    assert "was cancelled" in wizard.file_page.message.text()
+
+    def reader_gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:  # killed and reaped
+            return True
+        return False
+
+    qtbot.waitUntil(reader_gone, timeout=WAIT_MS)
+
+
+def test_the_steps_page_lists_the_values_to_check_first(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(import_pages, "STEPS_LISTED", 3)
+    export = write_csv(
+        tmp_path / "many.csv",
+        ["Comment", "Touchpoint"],
+        [["Fine", "Receives invoice"]] * 5 + [["Fine", f"Place {i}"] for i in range(6)],
+    )
+    wizard = open_wizard(qtbot, window, export)
+    go_next(qtbot, wizard)  # columns
+    go_next(qtbot, wizard)  # steps
+    table = wizard.steps_page.table
+    assert table.rowCount() == 3
+    assert "the other 4 keep their match" in wizard.steps_page.note.text()
+    go_next(qtbot, wizard)
+    click(qtbot, wizard, FINISH)
+    assert wizard.result.linked == 5  # the exact matches not listed still link
