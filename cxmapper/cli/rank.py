@@ -6,7 +6,7 @@ import argparse
 import json
 from dataclasses import asdict
 
-from cxmapper.cli import CommandError, register
+from cxmapper.cli.base import CommandError, Subcommand
 from cxmapper.terminal import escape_controls
 
 JSON_KEYS = (
@@ -72,4 +72,4 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-register("rank", "rank the pains by impact (reach × cost per customer)", _args, _run)
+COMMAND = Subcommand("rank", "rank the pains by impact (reach × cost per customer)", _args, _run)

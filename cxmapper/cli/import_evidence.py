@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cxmapper.cli import CommandError, register
+from cxmapper.cli.base import CommandError, Subcommand
 from cxmapper.exchange.intake import DEFAULT_MAX_SIZE, MB
 
 
@@ -103,4 +103,4 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-register("import", "import a survey or ticket export as evidence", _args, _run)
+COMMAND = Subcommand("import", "import a survey or ticket export as evidence", _args, _run)

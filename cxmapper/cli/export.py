@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cxmapper.cli import CommandError, refuse_output_onto_project, register
+from cxmapper.cli.base import CommandError, Subcommand, refuse_output_onto_project
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.validation import ModelError
 
@@ -76,4 +76,6 @@ def map_png(project: object) -> bytes | None:
     return bytes(buffer.data().data())
 
 
-register("export", "write the macro-action plan workbook (.xlsx) for leadership", _args, _run)
+COMMAND = Subcommand(
+    "export", "write the macro-action plan workbook (.xlsx) for leadership", _args, _run
+)

@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from cxmapper.cli import CommandError, refuse_output_onto_project, register
+from cxmapper.cli.base import CommandError, Subcommand, refuse_output_onto_project
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -34,4 +34,4 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-register("render", "draw the journey map to a PNG, SVG or PDF file", _args, _run)
+COMMAND = Subcommand("render", "draw the journey map to a PNG, SVG or PDF file", _args, _run)
