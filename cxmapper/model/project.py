@@ -269,6 +269,11 @@ class Project:
     def work_groups(self) -> list[e.WorkGroup]:
         return sorted((replace(g) for g in self._work_groups.values()), key=_by_position)
 
+    def work_group_views(self) -> Iterable[e.WorkGroup]:
+        """The work groups themselves, unordered, for reading on a hot path (a view must not
+        change them; :meth:`work_groups` hands out copies)."""
+        return self._work_groups.values()
+
     def work_group(self, id: int) -> e.WorkGroup:
         return replace(_get(self._work_groups, id, "work group"))
 

@@ -129,7 +129,9 @@ class EvidencePanel(QWidget):
         self.ctx.changed.disconnect(self._on_change)
 
     def _on_change(self, change: Change) -> None:
-        if change.entity in ("evidence", "import_batch", "step"):
+        # A step's change matters only to the steps shown (a rename elsewhere re-reads nothing).
+        shown_step = change.entity == "step" and change.id in self._shown
+        if change.entity in ("evidence", "import_batch") or shown_step:
             self.refresh_steps()
         if change.entity == "import_batch":
             self.refresh_imports()

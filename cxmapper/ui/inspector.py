@@ -3,6 +3,7 @@ stages. Every change is one undoable command."""
 
 from __future__ import annotations
 
+import heapq
 import html
 import threading
 from typing import Any
@@ -67,6 +68,9 @@ class Inspector(QWidget):
         self.ctx = ctx
         self.project = ctx.project
         self._loading = False
+        # The lane and stage lists are built again only after a lane or stage changed: with
+        # hundreds of lanes that took most of an edit's time, after every rename of a step.
+        self._lists_stale = True
         self._refresh_soon = QTimer(self)
         self._refresh_soon.setSingleShot(True)
         self._refresh_soon.setInterval(0)
@@ -245,6 +249,13 @@ class Inspector(QWidget):
 
     def _show_map(self, selected: int) -> None:
         self.heading.setText(f"{selected} items selected" if selected else "Journey map")
+        if self._lists_stale:
+            self._show_lists()
+        self._show_checks()
+        self.pages.setCurrentWidget(self.map_page)
+
+    def _show_lists(self) -> None:
+        self._lists_stale = False
         for cls, widget in self.lists.items():
             current = widget.currentRow()
             widget.clear()
@@ -257,14 +268,14 @@ class Inspector(QWidget):
                     row.setData(Qt.ItemDataRole.DecorationRole, QColor(item.colour))
                 widget.addItem(row)
             widget.setCurrentRow(min(current, widget.count() - 1))
-        self._show_checks()
-        self.pages.setCurrentWidget(self.map_page)
 
     def _show_checks(self) -> None:
         """Hand-offs, loops and map warnings (unreachable steps, dead ends) from the graph."""
         a = analyse(self.project, max_loops=50)
-        names = {g.id: g.name for g in self.project.work_groups()}
-        busiest = sorted(a.handoffs.items(), key=lambda kv: -kv[1])[:3]
+        names = {g.id: g.name for g in self.project.work_group_views()}
+        busiest = self.project.by_structure(
+            "busiest hand-offs", lambda: heapq.nlargest(3, a.handoffs.items(), key=lambda kv: kv[1])
+        )
         lines = [
             f"{sum(a.handoffs.values())} hand-offs, {len(a.loop_flow_ids)} loops.",
             *(
@@ -312,6 +323,8 @@ class Inspector(QWidget):
     def _on_change(self, change: Change) -> None:
         # One edit may announce several changes (a deletion with its flows): refresh once,
         # after the edit, rather than once per announcement.
+        if change.entity in ("work_group", "stage"):
+            self._lists_stale = True
         if change.entity in ("step", "flow", "work_group", "stage", "evidence"):
             self._refresh_soon.start()
 

@@ -72,7 +72,9 @@ class JourneyScene(QGraphicsScene):
     # --- building and updating --------------------------------------------------------------
 
     def _groups(self) -> dict[int, e.WorkGroup]:
-        return {g.id: g for g in self.project.work_groups()}
+        # In lane order; the groups themselves, not copies (this runs on every edit).
+        ordered = sorted(self.project.work_group_views(), key=lambda g: (g.position, g.id))
+        return {g.id: g for g in ordered}
 
     def _build(self) -> None:
         groups = self._groups()
