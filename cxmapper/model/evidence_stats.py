@@ -3,6 +3,7 @@ spots; the close-the-loop list. All computed in SQLite, never by loading all evi
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -198,25 +199,33 @@ class Detractor:
 
 
 def detractors(project: Project) -> Iterator[Detractor]:
-    """The close-the-loop list, newest first, streamed from SQLite."""
-    titles = {s.id: s.title for s in project.steps()}
-    steps_of: dict[int, list[str]] = {}
-    for evidence_id, step_id in project.db.conn.execute(
-        "SELECT evidence_id, step_id FROM evidence_step WHERE evidence_id IN"
-        " (SELECT id FROM evidence WHERE " + DETRACTOR_SQL + ")"
-    ):
-        steps_of.setdefault(evidence_id, []).append(titles.get(step_id, ""))
-    cursor = project.db.conn.execute(
+    """The close-the-loop list, newest first, streamed from SQLite. The steps of each item
+    are read a page at a time, for the items of that page only: a list that shows its first
+    2,000 reads the steps of 2,000, not of every detractor."""
+    titles = {s.id: s.title for s in project.step_views()}
+    conn = project.db.conn
+    cursor = conn.execute(
         "SELECT e.id, e.customer_id, e.date, e.score, e.score_scale, e.source, e.text,"
         " coalesce(f.status, 'open'), coalesce(f.owner, '') FROM evidence e"
         " LEFT JOIN follow_up f ON f.evidence_id = e.id"
         " WHERE " + DETRACTOR_SQL + " ORDER BY e.date DESC, e.id"
     )
-    for evidence_id, customer, date, score, scale, source, text, status, owner in cursor:
-        steps = "; ".join(steps_of.get(evidence_id, []))
-        yield Detractor(
-            evidence_id, customer, date, score, scale, source, text, steps, status, owner
-        )
+    while page := cursor.fetchmany(_DETRACTOR_PAGE):
+        steps_of: dict[int, list[str]] = {}
+        for evidence_id, step_id in conn.execute(
+            "SELECT evidence_id, step_id FROM evidence_step WHERE evidence_id IN"
+            " (SELECT value FROM json_each(?)) ORDER BY evidence_id, step_id",
+            (json.dumps([row[0] for row in page]),),
+        ):
+            steps_of.setdefault(evidence_id, []).append(titles.get(step_id, ""))
+        for evidence_id, customer, date, score, scale, source, text, status, owner in page:
+            steps = "; ".join(steps_of.get(evidence_id, []))
+            yield Detractor(
+                evidence_id, customer, date, score, scale, source, text, steps, status, owner
+            )
+
+
+_DETRACTOR_PAGE = 1000
 
 
 def detractor_ids_at(project: Project, step_ids: Iterable[int]) -> list[int]:

@@ -254,6 +254,7 @@ class FlowArrow(QGraphicsPathItem):
         self.label = ""
         self._head = QPolygonF()
         self._label_pos = QPointF()
+        self._bounds = QRectF()
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(5)
 
@@ -280,6 +281,10 @@ class FlowArrow(QGraphicsPathItem):
         )
         self._label_pos = _label_position(points, kind == "loop")
         self._style()
+        # Asked for many times per paint and index update: computed once per route.
+        self._bounds = (
+            super().boundingRect().united(self._head.boundingRect()).adjusted(-60, -12, 60, 12)
+        )
 
     def _style(self) -> None:
         colour = {"loop": LOOP_COLOUR, "handoff": HANDOFF_COLOUR}.get(self.kind, FLOW_COLOUR)
@@ -290,7 +295,7 @@ class FlowArrow(QGraphicsPathItem):
         self.setPen(pen)
 
     def boundingRect(self) -> QRectF:
-        return super().boundingRect().united(self._head.boundingRect()).adjusted(-60, -12, 60, 12)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()

@@ -90,11 +90,13 @@ class JourneyScene(QGraphicsScene):
             self.addItem(card)
             self.cards[step.id] = card
         self.loops = loop_flow_ids(self.project)
-        for flow in self.project.flows():
+        # Routed before they join the scene: an arrow added first would move in the scene's
+        # index once for its route and again for its style (thousands of arrows on open).
+        for flow in self.project.flow_views():
             arrow = FlowArrow(flow.id)
-            self.addItem(arrow)
             self.arrows[flow.id] = arrow
             self._route(flow)
+            self.addItem(arrow)
         self.setSceneRect(self.layout.scene_rect())
 
     def _count_lanes(self, steps: list[e.Step]) -> None:
