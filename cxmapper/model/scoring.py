@@ -104,23 +104,22 @@ def evidence_sample(project: Project, pain: e.Pain) -> tuple[int, int]:
         return 0, 0
     conn = project.db.conn
     # The ids go in as one JSON array: a query, never a write, so no transaction is opened.
-    chosen = "SELECT value FROM json_each(?)"
-    payload = json.dumps(ids)
-    k = conn.execute(
+    # One pass over the pain's evidence gives k, its import batches and the items entered by
+    # hand; the batches' sample sizes are a small table.
+    k, batches, by_hand = conn.execute(
         "SELECT count(DISTINCT CASE WHEN customer_id != '' THEN 'c:' || customer_id"
-        f" ELSE 'e:' || id END) FROM evidence WHERE id IN ({chosen})",
-        (payload,),
-    ).fetchone()[0]
-    n = conn.execute(
-        "SELECT coalesce(sum(sample_size), 0) FROM import_batch WHERE id IN"
-        f" (SELECT DISTINCT batch_id FROM evidence WHERE id IN ({chosen}))",
-        (payload,),
-    ).fetchone()[0]
-    n += conn.execute(
-        f"SELECT count(*) FROM evidence WHERE batch_id IS NULL AND id IN ({chosen})",
-        (payload,),
-    ).fetchone()[0]
-    return int(k), int(n)
+        " ELSE 'e:' || id END), group_concat(DISTINCT batch_id), sum(batch_id IS NULL)"
+        " FROM evidence WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),),
+    ).fetchone()
+    n = int(by_hand or 0)
+    if batches:
+        n += conn.execute(
+            "SELECT coalesce(sum(sample_size), 0) FROM import_batch WHERE id IN"
+            " (SELECT value FROM json_each(?))",
+            (json.dumps([int(b) for b in str(batches).split(",")]),),
+        ).fetchone()[0]
+    return int(k), n
 
 
 def score_pain(project: Project, pain: e.Pain, groups: dict[int, e.WorkGroup]) -> PainScore:
