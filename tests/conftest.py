@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ import pytest
 from cxmapper.model.project import Project
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# What CX Mapper remembers between runs (verified projects, the log) goes to a folder of the
+# test run's own, never the user's.
+os.environ["CXMAPPER_DATA_DIR"] = tempfile.mkdtemp(prefix="cxmapper-data-")
 
 
 @pytest.fixture
@@ -64,8 +68,6 @@ def snapshot(project: Project) -> dict[str, Any]:
 def _clear_clipboard_at_exit():
     """Qt crashes at exit if the clipboard still owns data from a destroyed application."""
     yield
-    import gc
-
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
@@ -73,7 +75,3 @@ def _clear_clipboard_at_exit():
     if app is not None:
         app.clipboard().clear()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    # Wrappers of Qt objects the tests' windows already deleted may sit in reference cycles;
-    # a final collection after the run (pytest makes one) can touch a deleted one and crash
-    # the interpreter once every test has passed. They are freed by the process exit instead.
-    gc.freeze()

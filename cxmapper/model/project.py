@@ -22,6 +22,7 @@ from cxmapper.model.evidence_store import EvidenceStore
 from cxmapper.model.kinds import KINDS, kind_of, removal_order
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.schema import SCHEMA_VERSION
+from cxmapper.model.trust import remember_verified, unchanged_since_verified
 from cxmapper.model.validation import (
     ModelError,
     check_counts,
@@ -68,7 +69,16 @@ class BatchRemoval:
 class Project:
     """One open .cxmap project (or an in-memory one, for tests and scratch work)."""
 
-    def __init__(self, db: Database, path: Path | None, lock: store.FileLock | None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        path: Path | None,
+        lock: store.FileLock | None,
+        *,
+        thorough: bool = True,
+    ) -> None:
+        """Load and validate a project. ``thorough=False`` (a file unchanged since it was
+        verified here) skips the scan of every evidence item; entities are always checked."""
         self._db = db
         self.path = path
         self._lock = lock
@@ -95,7 +105,8 @@ class Project:
             ):
                 for item in kind.values():
                     check_entity(self, item, existing=True)
-            check_stored_evidence(db)
+            if thorough:
+                check_stored_evidence(db)
         except (
             ValueError,
             TypeError,
@@ -131,7 +142,9 @@ class Project:
         from cxmapper.model.safety import inspected
 
         p = Path(path).resolve()  # one name per file, wherever it was opened from
-        with inspected(p, for_writing=True) as found:
+        # Reopening a project closed here unchanged skips the slowest checks (trust.py).
+        thorough = not unchanged_since_verified(p)
+        with inspected(p, for_writing=True, thorough=thorough) as found:
             if found.recovered or found.version < SCHEMA_VERSION:
                 # Every value is judged first, in memory: a file refused for them is never
                 # written, not even upgraded and rolled back, nor replaced by its recovered
@@ -139,10 +152,12 @@ class Project:
                 cls._check_state(found.state, p)
             found.adopt()
         db, lock = store.open_database(p, create=False)
-        return cls._upgrade_and_load(db, p, lock)
+        return cls._upgrade_and_load(db, p, lock, thorough=thorough)
 
     @classmethod
-    def _upgrade_and_load(cls, db: Database, p: Path, lock: store.FileLock | None) -> Project:
+    def _upgrade_and_load(
+        cls, db: Database, p: Path, lock: store.FileLock | None, *, thorough: bool = True
+    ) -> Project:
         """One transaction: a file upgraded and then found unreadable is rolled back. A file
         of this version has its search index checked first (an older one's is rebuilt by
         the upgrade); the check writes nothing."""
@@ -150,10 +165,11 @@ class Project:
 
         try:
             with db.atomic():
-                if db.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                version = db.conn.execute("PRAGMA user_version").fetchone()[0]
+                if thorough and version == SCHEMA_VERSION:
                     check_search_index(db.conn, p.name)
                 store.upgrade(db)
-                return cls(db, p, lock)
+                return cls(db, p, lock, thorough=thorough)
         except BaseException:
             db.close()
             if lock is not None:
@@ -226,6 +242,9 @@ class Project:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+            if self.path is not None:
+                # Verified when opened, written since only by this project's own edits.
+                remember_verified(self.path)
 
     def __enter__(self) -> Project:
         return self

@@ -119,9 +119,15 @@ def inspect(path: str | os.PathLike[str], *, for_writing: bool = True) -> int:
 
 
 @contextmanager
-def inspected(path: str | os.PathLike[str], *, for_writing: bool = False) -> Iterator[Inspected]:
+def inspected(
+    path: str | os.PathLike[str], *, for_writing: bool = False, thorough: bool = True
+) -> Iterator[Inspected]:
     """Inspect ``path`` (see :func:`inspect`) and yield what was inspected. A recovered copy
-    lives until the block ends, unless :meth:`Inspected.adopt` makes it the project."""
+    lives until the block ends, unless :meth:`Inspected.adopt` makes it the project.
+
+    ``thorough=False`` (a file unchanged since this CX Mapper verified and closed it, see
+    :mod:`cxmapper.model.trust`) skips the scans of every page and link; the header, the
+    journal and the schema are still checked."""
     name = Path(path).name or str(path)
     # SQLite names the journal after the file's real path: look where it will look.
     p = Path(path).resolve()
@@ -131,7 +137,7 @@ def inspected(path: str | os.PathLike[str], *, for_writing: bool = False) -> Ite
     with _committed(p, name, size, page_size) as (state, recovered):
         if recovered:
             version = _check_header(state, name, recovered=True)[0]
-        _inspect_database(state, name, version)
+        _inspect_database(state, name, version, thorough=thorough or recovered)
         found = Inspected(p, state, version, recovered)
         yield found
 
@@ -305,22 +311,21 @@ def _busy(name: str) -> ProjectFileError:
     )
 
 
-def _inspect_database(p: Path, name: str, version: int) -> None:
+def _inspect_database(p: Path, name: str, version: int, *, thorough: bool = True) -> None:
     """Integrity, exactly our schema (as SQLite parsed it), and links that point at existing
     rows. Read under a shared lock (not immutably): another CX Mapper may be committing an
     edit to the file right now, and the check must see it whole or not at all."""
     try:
         conn = connect_readonly(p)
         try:
-            result = conn.execute("PRAGMA quick_check").fetchall()
-            if result != [("ok",)]:
+            if thorough and conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
                 raise ProjectFileError(f"“{name}” is damaged (its integrity check failed).")
             if not schema_matches(conn, reference_schema(version)):
                 raise ProjectFileError(
                     f"“{name}” holds database objects CX Mapper did not create, so it is not "
                     "opened for safety."
                 )
-            if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            if thorough and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
                 raise ProjectFileError(
                     f"“{name}” is damaged (some of its links point at items that do not exist)."
                 )

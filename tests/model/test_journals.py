@@ -171,3 +171,31 @@ def test_schema_is_compared_as_sqlite_reads_it(
     assert inspect(same, for_writing=False) == 4
     with pytest.raises(ProjectFileError, match=r"did not create|malformed database schema"):
         inspect(other, for_writing=False)
+
+
+def test_reopening_ones_own_project_skips_only_the_slow_checks(tmp_path: Path, monkeypatch) -> None:
+    """A project closed here and unchanged since is not scanned again; a file whose bytes
+    changed, or one with a journal beside it, is inspected in full."""
+    from cxmapper.model import project as project_module
+
+    path = sound_project(tmp_path / "own.cxmap")
+    other = sound_project(tmp_path / "other.cxmap")
+    scans: list[str] = []
+    real = project_module.check_stored_evidence
+    monkeypatch.setattr(
+        project_module, "check_stored_evidence", lambda db: scans.append("evidence") or real(db)
+    )
+    with Project.open(path):
+        pass
+    assert scans == []  # closed here unchanged: verified already
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE evidence SET score = 'high' WHERE id = 2")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ProjectFileError, match="evidence item 2"):
+        Project.open(path)
+    assert scans == ["evidence"]
+    journal_of(other).write_bytes(b"\x00" * 512)  # (a zeroed journal: nothing to replay)
+    with Project.open(other):
+        pass
+    assert scans == ["evidence", "evidence"]
