@@ -1,9 +1,12 @@
-"""Floors for the window figures: the least the same work could take with nothing of CX Mapper
-in the way, measured on the same file in the same run."""
+"""Floors: the least the same work could take with nothing of CX Mapper in the way, measured
+on the same files in the same run. Floors that hold a whole sheet in memory run in a process of
+their own (:func:`apart`), so that the bench's peak memory is CX Mapper's, not theirs."""
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -78,4 +81,51 @@ def analysis_floor(path: Path) -> float:
     graph.add_nodes_from(s[0] for s in steps)
     graph.add_edges_from(flows)
     list(nx.strongly_connected_components(graph))
+    return time.perf_counter() - start
+
+
+def apart(name: str, *args: str) -> float:
+    """Run floor ``name`` of this module in a separate Python process; its seconds."""
+    code = f"import sys; from bench import floors; print(floors.{name}(*sys.argv[1:]))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def calamine_floor(xlsx: str) -> float:
+    """calamine reading the first sheet to Python values, alone."""
+    from python_calamine import CalamineWorkbook
+
+    start = time.perf_counter()
+    CalamineWorkbook.from_path(xlsx).get_sheet_by_index(0).to_python()
+    return time.perf_counter() - start
+
+
+def export_floor(project: str, out: str) -> float:
+    """openpyxl write-only of the cells of the two large sheets (Evidence and Close the
+    loop), as plain values, with nothing else: no tables, styles or other sheets."""
+    from openpyxl import Workbook
+
+    from cxmapper.model.evidence_stats import detractors
+    from cxmapper.model.project import Project
+
+    with Project.open_for_reading(project) as p:
+        evidence = list(
+            p.db.conn.execute(
+                "SELECT id, date, kind, source, customer_id, score, score_scale, channel, '', text"
+                " FROM evidence"
+            )
+        )
+        loop = [
+            (d.customer_id, d.steps, d.date, d.score, d.score_scale, d.source, d.text, "Open", "")
+            for d in detractors(p)
+        ]
+    start = time.perf_counter()
+    book = Workbook(write_only=True)
+    for title, rows in (("Evidence", evidence), ("Close the loop", loop)):
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(out)
     return time.perf_counter() - start

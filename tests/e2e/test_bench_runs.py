@@ -22,7 +22,8 @@ def test_bench_prints_every_figure() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     for figure in (
-        "open large project in the window",
+        "open large project, first time",
+        "open large project again",
         "full render",
         "one edit",
         "journey analysis",
