@@ -59,7 +59,7 @@ def _reason(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-def map_png(project: object) -> bytes | None:
+def map_png(project: Project) -> bytes | None:
     """The journey map as PNG bytes, drawn offscreen by the canvas's renderer."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -69,10 +69,10 @@ def map_png(project: object) -> bytes | None:
     from cxmapper.ui.render import render_image
 
     make_application()
-    image = render_image(project, scale=1.0)  # type: ignore[arg-type]
+    image = render_image(project, scale=1.0)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, b"PNG")
     return bytes(buffer.data().data())
 
 
