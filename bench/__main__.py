@@ -150,7 +150,7 @@ def main() -> None:
     from cxmapper.model import entities as e
     from cxmapper.model import journey
     from cxmapper.ui.app import make_application
-    from cxmapper.ui.commands import UpdateItem, push
+    from cxmapper.ui.commands import UpdateItem
     from cxmapper.ui.main_window import MainWindow
     from cxmapper.ui.render import render_image
 
@@ -192,8 +192,8 @@ def main() -> None:
     step = project.steps()[len(project.steps()) // 2]
 
     def rename(title: str) -> None:
-        command = UpdateItem(project, e.Step, step.id, "Rename step", title=title)
-        push(window.ctx.undo_stack, command)
+        assert window.ctx is not None
+        window.ctx.edit(lambda: UpdateItem(project, e.Step, step.id, "Rename step", title=title))
         app.processEvents()  # every panel's update, including the deferred ones
 
     rename("Warm-up")  # the first edit fills caches no later edit needs

@@ -3,6 +3,7 @@ the journey graph), micro and cultural actions; ranked by ROI; every edit undoab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.journey import groups_to_involve
 from cxmapper.model.scoring import ActionScore
-from cxmapper.ui.commands import AddAction, RemoveItem, push
+from cxmapper.ui.commands import AddAction, RemoveItem
 from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.dialogs import form_footer
 from cxmapper.ui.plan_commands import cancel_new, save_form
@@ -264,9 +265,7 @@ class ActionEditor(QDialog):
             super().reject()
             return
         changes = {k: v for k, v in self.values().items() if getattr(self.action, k) != v}
-        error = save_form(
-            self.ctx.undo_stack, self.ctx.project, e.Action, self.action.id, changes, self.added
-        )
+        error = save_form(self.ctx, e.Action, self.action.id, changes, self.added, origin=self)
         if error:
             self.error.setText(error)
             return
@@ -398,34 +397,37 @@ class ActionPanel(TablePanel):
                 "give them a micro action, or mark them universal in the pain's form.",
             )
             return None
-        groups = groups_to_involve(project, pains)
-        title = f"Fix: {project.pain(pains[0]).title}"
-        command = AddAction(
-            project,
-            title,
-            kind=e.ActionKind.MACRO,
-            pain_ids=tuple(pains),
-            involved_group_ids=tuple(groups),
-            owner_group_id=groups[0] if groups else None,
-        )
-        return self._open_new(command)
+
+        def build() -> AddAction:
+            groups = groups_to_involve(project, pains)
+            return AddAction(
+                project,
+                f"Fix: {project.pain(pains[0]).title}",
+                kind=e.ActionKind.MACRO,
+                pain_ids=tuple(pains),
+                involved_group_ids=tuple(groups),
+                owner_group_id=groups[0] if groups else None,
+            )
+
+        return self._open_new(build)
 
     def new_action(self) -> int | None:
         kinds = {s.pain_id: s.kind for s in self.plan.pains()}
         pains = tuple(p for p in self.ctx.selected_pain_ids() if kinds.get(p) == "local")
-        command = AddAction(
-            self.ctx.project,
-            f"Follow up: {self.ctx.project.pain(pains[0]).title}" if pains else "New action",
-            kind=e.ActionKind.MICRO,
-            pain_ids=pains,
+        project = self.ctx.project
+        return self._open_new(
+            lambda: AddAction(
+                project,
+                f"Follow up: {project.pain(pains[0]).title}" if pains else "New action",
+                kind=e.ActionKind.MICRO,
+                pain_ids=pains,
+            )
         )
-        return self._open_new(command)
 
-    def _open_new(self, command: AddAction) -> int | None:
-        error = push(self.ctx.undo_stack, command)
-        if error or command.action_id is None:
-            QMessageBox.warning(self, "New action", error or "The action could not be added.")
-            return None
+    def _open_new(self, build: Callable[[], AddAction]) -> int | None:
+        command = self.ctx.edit(build, origin=self)
+        if command is None or command.action_id is None:
+            return None  # refused, and reported by the edit path
         action = self.ctx.project.action(command.action_id)
         ActionEditor(self.ctx, action, self, added=command).open()
         return command.action_id
@@ -438,4 +440,5 @@ class ActionPanel(TablePanel):
     def delete_selected(self) -> None:
         action_id = self.selected_action_id()
         if action_id is not None:
-            push(self.ctx.undo_stack, RemoveItem(self.ctx.project, e.Action, action_id))
+            project = self.ctx.project
+            self.ctx.edit(lambda: RemoveItem(project, e.Action, action_id), origin=self)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from cxmapper import RESOURCES, __version__
+from cxmapper.ui import errors
 
 ORGANISATION = "CX Mapper"
 APPLICATION = "CX Mapper"
@@ -23,6 +24,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(argv if argv is not None else sys.argv[:1])
+    # An exception escaping a slot, an event handler or a worker is logged and shown in one
+    # sentence; the window carries on (see cxmapper.ui.errors).
+    errors.install(app)
     app.setStyle("Fusion")
     palette = app.palette()
     palette.setColor(QPalette.ColorRole.Window, QColor("#f3f4f7"))
@@ -35,8 +39,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     base = QFont(app.font())
     base.setPointSizeF(max(base.pointSizeF(), 10.0))
     app.setFont(base)
-    # Qt crashes on exit if the clipboard still holds data this process put there.
-    app.aboutToQuit.connect(lambda: app.clipboard().clear())
+    # Qt crashes on exit if the clipboard still holds data this process put there. (The
+    # clipboard's own bound slot: a lambda holding the application would keep it in a cycle.)
+    app.aboutToQuit.connect(app.clipboard().clear)
     icon = RESOURCES / "icons" / "cxmapper.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))

@@ -6,13 +6,13 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHeaderView, QInputDialog, QLabel
 
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import Detractor, detractors
-from cxmapper.ui.commands import SetFollowUp, push
+from cxmapper.ui.commands import SetFollowUp
 from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.tables import ColumnsModel, TablePanel
 
@@ -64,7 +64,7 @@ class CloseLoopPanel(TablePanel):
         self.note = QLabel()
         self.layout().insertWidget(0, self.note)
         ctx.changed.connect(self._on_change)
-        self.refresh()
+        # Filled when first shown (showEvent): behind another tab it costs nothing on open.
 
     def detach(self) -> None:
         self.ctx.changed.disconnect(self._on_change)
@@ -106,7 +106,25 @@ class CloseLoopPanel(TablePanel):
         else:
             text = f"{len(shown):,} detractors to call back, {done:,} followed up."
         self.note.setText(text)
+        # The list is read again after every follow-up: the rows the team is working through
+        # stay selected, so "Assign owner" can follow "Mark contacted".
+        selected = set(self.selected_ids())
         self.model.set_items(shown)
+        if selected:
+            self._select(selected)
+
+    def _select(self, evidence_ids: set[int]) -> None:
+        chosen = QItemSelection()
+        last = self.model.columnCount() - 1
+        for row, d in enumerate(self.model.items):
+            if d.evidence_id in evidence_ids:
+                chosen.select(self.model.index(row, 0), self.model.index(row, last))
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        shown = self.proxy.mapSelectionFromSource(chosen)
+        selection.select(shown, flags.ClearAndSelect)
+        if not shown.isEmpty():  # the keyboard carries on from the first of them
+            selection.setCurrentIndex(shown.indexes()[0], flags.NoUpdate)
 
     def selected_ids(self) -> list[int]:
         rows = [self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()]
@@ -115,13 +133,14 @@ class CloseLoopPanel(TablePanel):
     def mark(self, status: str) -> None:
         ids = self.selected_ids()
         if ids:
-            push(self.ctx.undo_stack, SetFollowUp(self.ctx.project, ids, status, None))
+            project = self.ctx.project
+            self.ctx.edit(lambda: SetFollowUp(project, ids, status=status), origin=self)
 
     def assign(self) -> None:
         ids = self.selected_ids()
         if not ids:
             return
         owner, ok = QInputDialog.getText(self, "Assign owner", "Who calls these customers back?")
-        if ok:
-            status = self.ctx.project.evidence.follow_up(ids[0])[0]
-            push(self.ctx.undo_stack, SetFollowUp(self.ctx.project, ids, status, owner.strip()))
+        if ok:  # each keeps its own status: only the owner changes
+            project, name = self.ctx.project, owner.strip()
+            self.ctx.edit(lambda: SetFollowUp(project, ids, owner=name), origin=self)

@@ -3,6 +3,9 @@
 Each command calls the project's API (which commits the edit to the file at once). Added
 items keep their ids on redo, so later commands on the stack still refer to the right ones;
 removals keep the model's :class:`Removal` and undo with ``project.restore``.
+
+Widgets never push these themselves: they hand a builder to ``DocumentContext.edit``, which
+builds, pushes and reports a refusal once.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand
 
 from cxmapper.model import entities as e
 from cxmapper.model.project import Project, Removal
@@ -34,28 +37,53 @@ class Command(QUndoCommand):
     def redo(self) -> None:
         try:
             self.do()
-        except ModelError as exc:
-            self.error = str(exc)
-            self.setObsolete(True)
-        except sqlite3.Error as exc:  # e.g. the disk is full: the edit was rolled back
-            self.error = f"The change could not be saved ({exc}); nothing was changed."
+        except (ModelError, sqlite3.Error) as exc:
+            self.error = refusal_of(exc)
             self.setObsolete(True)
 
     def undo(self) -> None:
         self.revert()
 
 
-def push(stack: QUndoStack, command: Command) -> str | None:
-    """Push ``command``; return the refusal message if the model refused it."""
-    stack.push(command)
-    return command.error
+def refusal_of(exc: ModelError | sqlite3.Error) -> str:
+    """The sentence shown for an edit the model refused or the file could not take."""
+    if isinstance(exc, ModelError):
+        return str(exc)
+    # e.g. the disk is full: the transaction was rolled back, the model kept its state
+    return f"The change could not be saved ({exc}); nothing was changed."
+
+
+# The QUndoCommand.id() an "add" shares with the edit that completes it (the title typed into a
+# new step, a new pain's or action's first form): QUndoStack then offers that edit to the add's
+# mergeWith, and the two become one undo step. Any other command keeps the default id -1.
+COMPLETES_ADD = 1
+
+
+class AddsItem(Command):
+    """An edit that adds an item the user completes at once; :class:`UpdateItem` with
+    ``completes=`` this command merges into it (and only into it), so undo takes back the item
+    as completed and redo adds it as completed."""
+
+    def id(self) -> int:
+        return COMPLETES_ADD
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        # Qt offers a refused edit too (it merges before dropping obsolete commands).
+        if not isinstance(other, UpdateItem) or other.completes is not self or other.error:
+            return False
+        self.absorb(dict(other.after))
+        return True
+
+    def absorb(self, changes: dict[str, Any]) -> None:
+        """Take ``changes`` (already made in the model) into what redo adds."""
+        raise NotImplementedError
 
 
 def _quote(text: str, limit: int = 40) -> str:
     return f"'{text if len(text) <= limit else text[: limit - 1] + '…'}'"
 
 
-class AddStep(Command):
+class AddStep(AddsItem):
     """Add a step, optionally connected from another step (Enter / Shift+Enter)."""
 
     def __init__(
@@ -95,25 +123,36 @@ class AddStep(Command):
         assert self.step_id is not None
         self.project.remove_step(self.step_id)
 
-    def retitle(self, title: str) -> None:
-        """The title typed right after adding belongs to the same undo step."""
-        assert self.step_id is not None
-        self.values["title"] = title
-        self.project.update_step(self.step_id, title=title)
-        self.setText(f"Add step {_quote(title)}")
+    def absorb(self, changes: dict[str, Any]) -> None:
+        self.values.update(changes)
+        self.setText(f"Add step {_quote(self.values['title'])}")
 
 
 class UpdateItem(Command):
-    """Change fields of a work group, stage, step, flow, pain or action."""
+    """Change fields of a work group, stage, step, flow, pain or action.
+
+    ``completes``: the add that created the item just before, when this edit finishes it (the
+    typed title, the first form); if that add is still the latest edit the two merge."""
 
     def __init__(
-        self, project: Project, cls: type, item_id: int, text: str, **changes: Any
+        self,
+        project: Project,
+        cls: type,
+        item_id: int,
+        text: str,
+        *,
+        completes: AddsItem | None = None,
+        **changes: Any,
     ) -> None:
         super().__init__(text)
         self.project, self.cls, self.item_id = project, cls, item_id
+        self.completes = completes
         current = _get(project, cls, item_id)
         self.before = {k: getattr(current, k) for k in changes}
         self.after = changes
+
+    def id(self) -> int:
+        return -1 if self.completes is None else COMPLETES_ADD
 
     def do(self) -> None:
         _update(self.project, self.cls, self.item_id, self.after)
@@ -315,7 +354,7 @@ def _update(project: Project, cls: type, item_id: int, changes: dict[str, Any]) 
     updaters[cls](item_id, **changes)
 
 
-class AddPain(Command):
+class AddPain(AddsItem):
     def __init__(self, project: Project, title: str, **values: Any) -> None:
         super().__init__(f"Add pain {_quote(title)}")
         self.project, self.title, self.values = project, title, values
@@ -328,8 +367,13 @@ class AddPain(Command):
         assert self.pain_id is not None
         self.project.remove_pain(self.pain_id)
 
+    def absorb(self, changes: dict[str, Any]) -> None:
+        self.title = changes.pop("title", self.title)
+        self.values.update(changes)
+        self.setText(f"Add pain {_quote(self.title)}")
 
-class AddAction(Command):
+
+class AddAction(AddsItem):
     def __init__(self, project: Project, title: str, **values: Any) -> None:
         super().__init__(f"Add action {_quote(title)}")
         self.project, self.title, self.values = project, title, values
@@ -341,6 +385,11 @@ class AddAction(Command):
     def revert(self) -> None:
         assert self.action_id is not None
         self.project.remove_action(self.action_id)
+
+    def absorb(self, changes: dict[str, Any]) -> None:
+        self.title = changes.pop("title", self.title)
+        self.values.update(changes)
+        self.setText(f"Add action {_quote(self.title)}")
 
 
 class LinkEvidence(Command):
@@ -361,22 +410,35 @@ class LinkEvidence(Command):
 
 
 class SetFollowUp(Command):
-    """Tick the close-the-loop status (and owner) of detractors."""
+    """Tick the close-the-loop status of detractors, or assign their owner; what is not given
+    stays as each detractor has it. Named for what it does ("Assign owner …", "Mark …")."""
 
     def __init__(
-        self, project: Project, evidence_ids: list[int], status: str, owner: str | None
+        self,
+        project: Project,
+        evidence_ids: list[int],
+        *,
+        status: str | None = None,
+        owner: str | None = None,
     ) -> None:
         n = len(evidence_ids)
-        super().__init__(f"Mark {n} detractor{'s' * (n != 1)} {status}")
+        who = f"{n} detractor{'s' * (n != 1)}"
+        if owner is not None:
+            text = f"Assign owner {_quote(owner)} to {who}" if owner else f"Clear owner of {who}"
+        else:
+            text = f"Reopen {who}" if status == "open" else f"Mark {who} {status}"
+        super().__init__(text)
         self.project, self.status, self.owner = project, status, owner
         self.before = {i: project.evidence.follow_up(i) for i in evidence_ids}
 
     def do(self) -> None:
-        owner = self.owner
         self.project.evidence.set_follow_up(
             {
-                i: (self.status, old if owner is None else owner)
-                for i, (_s, old) in self.before.items()
+                i: (
+                    old_status if self.status is None else self.status,
+                    old_owner if self.owner is None else self.owner,
+                )
+                for i, (old_status, old_owner) in self.before.items()
             }
         )
 

@@ -2,18 +2,44 @@
 
 Views (canvas, inspector, panels, dialogs) take a :class:`DocumentContext`; they listen to
 ``changed`` for model changes (re-emitted from the model's plain-Python events) and to
-``selectionChanged`` for the shared selection, and they push every edit onto ``undo_stack``.
-A view disconnects when it closes; :meth:`close` detaches the context from the project.
+``selectionChanged`` for the shared selection. Every edit goes through :meth:`edit` (one
+command) or :meth:`compound` (several as one undo step): nothing else pushes on ``undo_stack``,
+so no widget can drop a refusal; each refusal is announced once on ``refused`` and the window
+shows it. A view disconnects when it closes; :meth:`close` detaches the context from the project.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.project import Project
+from cxmapper.model.validation import ModelError
+from cxmapper.ui.commands import Command, refusal_of
+
+C = TypeVar("C", bound=Command)
+
+
+@dataclass
+class Compound:
+    """One compound edit in progress (see :meth:`DocumentContext.compound`)."""
+
+    text: str
+    begun: bool = False  # the macro is opened at the first part, so an empty one never is
+    refused: str | None = None  # after the block: why nothing of it was done
+
+
+class _PartRefused(Exception):
+    """A part of a compound edit was refused: ends the block; the compound is taken back."""
 
 
 class DocumentContext(QObject):
@@ -23,6 +49,8 @@ class DocumentContext(QObject):
     selectionChanged = Signal()
     # A view asks the others to bring an item into view ("step", id) / ("pain", id) / ...
     focusRequested = Signal(str, int)
+    # An edit was refused (message, the widget that asked or None); emitted once per edit.
+    refused = Signal(str, object)
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -33,6 +61,9 @@ class DocumentContext(QObject):
         self._pains: tuple[int, ...] = ()
         self._evidence: tuple[int, ...] = ()
         self._actions: tuple[int, ...] = ()
+        self._compound: Compound | None = None
+        # The message of the last refused edit, for a form that keeps it beside its fields.
+        self.last_refusal: str | None = None
         project.subscribe(self._on_change)
 
     def _on_change(self, change: Change) -> None:
@@ -64,6 +95,77 @@ class DocumentContext(QObject):
     def close(self) -> None:
         self.project.unsubscribe(self._on_change)
         self.undo_stack.clear()
+
+    # --- the one edit path ------------------------------------------------------------------
+
+    def edit(self, build: Callable[[], C], *, origin: QWidget | None = None) -> C | None:
+        """Build a command, push it, and return it; ``None`` when it was refused.
+
+        ``build`` runs inside the guard because several commands read the model in their
+        constructor (a step deleted meanwhile raises there). A refusal (ModelError, or an
+        sqlite error the command turned into ``error``) is emitted once on ``refused`` with
+        ``origin``, the widget that asked, and kept in ``last_refusal``. Inside
+        :meth:`compound` a refusal ends the block instead, and the compound reports it.
+        """
+        self.last_refusal = None
+        try:
+            command = build()
+        except (ModelError, sqlite3.Error) as exc:
+            self._refuse(refusal_of(exc), origin)
+            return None
+        compound = self._compound
+        if compound is not None and not compound.begun:
+            self.undo_stack.beginMacro(compound.text)
+            compound.begun = True
+        self.undo_stack.push(command)  # the only push in the window
+        if command.error is not None:  # Command.redo caught it; the stack dropped the command
+            self._refuse(command.error, origin)
+            return None
+        return command
+
+    def _refuse(self, message: str, origin: QWidget | None) -> None:
+        self.last_refusal = message
+        if self._compound is not None:
+            raise _PartRefused(message)
+        self.refused.emit(message, origin)
+
+    @contextmanager
+    def compound(self, text: str, *, origin: QWidget | None = None) -> Iterator[Compound]:
+        """Edits made with :meth:`edit` inside the block are one undo step named ``text``.
+
+        All or nothing: the first refused part (or a ModelError / sqlite error raised by the
+        block itself) ends the block, the parts already done are taken back, and the refusal
+        is reported once; the yielded :class:`Compound` then holds it in ``refused``. A block
+        that edits nothing leaves no empty step on the stack. Nested blocks join the outer one.
+        """
+        if self._compound is not None:
+            yield self._compound
+            return
+        compound = self._compound = Compound(text)
+        try:
+            yield compound
+        except (_PartRefused, ModelError, sqlite3.Error) as exc:
+            self._end_compound(compound, take_back=True)
+            message = str(exc) if isinstance(exc, _PartRefused) else refusal_of(exc)
+            compound.refused = self.last_refusal = message
+            self.refused.emit(message, origin)
+        except BaseException:
+            self._end_compound(compound, take_back=True)  # a bug: still nothing half-done
+            raise
+        else:
+            self._end_compound(compound, take_back=False)
+
+    def _end_compound(self, compound: Compound, *, take_back: bool) -> None:
+        self._compound = None
+        if not compound.begun:
+            return
+        stack = self.undo_stack
+        stack.endMacro()
+        if take_back:
+            stack.undo()
+            # An obsolete command is dropped instead of redone: the compound leaves no trace.
+            stack.command(stack.index()).setObsolete(True)
+            stack.redo()
 
     # --- selection --------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxmapper.ui.commands import UpdateSettings, push
+from cxmapper.ui.commands import UpdateSettings
 from cxmapper.ui.context import DocumentContext
 
 
@@ -89,10 +89,11 @@ class ProjectSettingsDialog(QDialog):
         }
         s = self.ctx.project.settings
         changes = {k: v for k, v in values.items() if getattr(s, k) != v}
+        project = self.ctx.project
         if changes:
-            error = push(self.ctx.undo_stack, UpdateSettings(self.ctx.project, **changes))
-            if error:
-                self.error.setText(error)
+            edited = self.ctx.edit(lambda: UpdateSettings(project, **changes), origin=self)
+            if edited is None:
+                self.error.setText(self.ctx.last_refusal or "")  # beside the fields to correct
                 return
         super().accept()
 

@@ -10,7 +10,7 @@ import html
 import json
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QMimeData, QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,13 +34,14 @@ from cxmapper.model.entities import ActionKind, Evidence
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import bright_spots, named_praise, step_stats
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
-from cxmapper.ui.commands import AddAction, LinkEvidence, RemoveImportBatch, push
+from cxmapper.ui.commands import AddAction, LinkEvidence, RemoveImportBatch
 from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.tables import ColumnsModel, sorted_table
 
 PAGE = 500
 SEARCH_SHOWN = 5000  # listed; "Link all results" links every item found
 COLUMNS = ("Date", "Score", "Customer", "Source", "Verbatim")
+DELETED = " (deleted step)"  # how a keyword rule shows a step that is gone
 
 
 class EvidenceModel(ColumnsModel):
@@ -135,6 +136,10 @@ class EvidencePanel(QWidget):
             self.refresh_steps()
         if change.entity == "import_batch":
             self.refresh_imports()
+        # The rules' step lists follow the map: new steps, new titles, deleted steps marked.
+        step_list = change.kind != "changed" or "title" in change.fields
+        if change.entity == "step" and step_list and self.rules.rowCount():
+            self._rules_soon.start()  # once after a deletion of many steps, not per step
 
     # --- at the selected steps ----------------------------------------------------------------
 
@@ -251,7 +256,7 @@ class EvidencePanel(QWidget):
             return
         ids = list(self._found_ids)  # every item found, not only those listed
         if ids:
-            push(self.ctx.undo_stack, LinkEvidence(self.project, ids, steps[0]))
+            self.ctx.edit(lambda: LinkEvidence(self.project, ids, steps[0]), origin=self)
 
     # --- keyword rules -----------------------------------------------------------------------
 
@@ -278,6 +283,11 @@ class EvidencePanel(QWidget):
             button.clicked.connect(slot)
             row.addWidget(button)
         self.rules_note = QLabel()
+        self.rules_note.setWordWrap(True)
+        self._rules_soon = QTimer(self)
+        self._rules_soon.setSingleShot(True)
+        self._rules_soon.setInterval(0)
+        self._rules_soon.timeout.connect(self.refresh_rule_steps)
         layout.addWidget(self.rules)
         layout.addLayout(row)
         layout.addWidget(self.rules_note)
@@ -288,35 +298,69 @@ class EvidencePanel(QWidget):
         self.rules.insertRow(n)
         self.rules.setItem(n, 0, QTableWidgetItem(words))
         combo = QComboBox()
+        self._fill_rule_steps(combo, step_id, "")
+        self.rules.setCellWidget(n, 1, combo)
+
+    def _rule_combos(self) -> list[QComboBox]:
+        combos = (self.rules.cellWidget(n, 1) for n in range(self.rules.rowCount()))
+        return [c for c in combos if isinstance(c, QComboBox)]
+
+    def refresh_rule_steps(self) -> None:
+        """The map changed: each rule lists the steps as they are now, keeping its choice."""
+        for combo in self._rule_combos():
+            step_id = combo.currentData()
+            self._fill_rule_steps(combo, step_id, combo.currentText().removesuffix(DELETED))
+
+    def _fill_rule_steps(self, combo: QComboBox, step_id: int | None, title: str) -> None:
+        """A rule's step choices, by title. A rule whose step was deleted keeps it, marked
+        (Apply skips it), so undoing the deletion brings the rule back as it was."""
+        combo.clear()
         for s in sorted(self.project.steps(), key=lambda s: s.title.casefold()):
             combo.addItem(s.title, s.id)
-        if step_id is not None:
-            combo.setCurrentIndex(combo.findData(step_id))
-        self.rules.setCellWidget(n, 1, combo)
+        if step_id is None:
+            return
+        index = combo.findData(step_id)
+        if index < 0:
+            combo.insertItem(0, f"{title or 'A step'}{DELETED}", step_id)
+            index = 0
+        combo.setCurrentIndex(index)
 
     def remove_rule(self) -> None:
         if self.rules.currentRow() >= 0:
             self.rules.removeRow(self.rules.currentRow())
 
     def apply_rules(self) -> int:
-        """Apply every rule as one undoable edit; returns the number of new links."""
-        stack = self.ctx.undo_stack
+        """Apply every rule as one undoable edit; returns the number of new links.
+
+        A rule whose step was deleted is skipped (its row says so). Anything refused takes
+        the whole apply back and is reported by the edit path; nothing raises from here."""
+        project, rules, skipped = self.project, [], 0
+        for n in range(self.rules.rowCount()):
+            item, combo = self.rules.item(n, 0), self.rules.cellWidget(n, 1)
+            words = item.text().strip() if item else ""
+            if not words or not isinstance(combo, QComboBox) or combo.currentData() is None:
+                continue
+            step_id = int(combo.currentData())
+            if project.has_step(step_id):
+                rules.append((words, step_id))
+            else:
+                skipped += 1
         total = 0
-        stack.beginMacro(f"Apply {self.rules.rowCount()} keyword rule(s)")
-        try:
-            for n in range(self.rules.rowCount()):
-                item, combo = self.rules.item(n, 0), self.rules.cellWidget(n, 1)
-                words = item.text().strip() if item else ""
-                if not words or combo is None or combo.currentData() is None:
-                    continue
-                ids = [ev.id for ev in self.project.evidence.search(words, limit=1_000_000)]
-                command = LinkEvidence(self.project, ids, int(combo.currentData()))
-                total += len(command.new)
+        with self.ctx.compound(f"Apply {len(rules)} keyword rule(s)", origin=self) as apply:
+            for words, step_id in rules:
+                # Built here, not in edit(): a rule with nothing new to link adds no step.
+                # A ModelError or sqlite error here is the compound's refusal too.
+                command = LinkEvidence(project, project.evidence.search_ids(words), step_id)
                 if command.new:
-                    push(stack, command)
-        finally:
-            stack.endMacro()
-        self.rules_note.setText(f"{total:,} new link(s) made.")
+                    self.ctx.edit(lambda c=command: c)
+                    total += len(command.new)
+        if apply.refused is not None:
+            self.rules_note.setText("No links made: the rules were not applied.")
+            return 0
+        note = f"{total:,} new link(s) made."
+        if skipped:
+            note += f" {skipped} rule(s) skipped: their step was deleted."
+        self.rules_note.setText(note)
         return total
 
     # --- bright spots and imports -------------------------------------------------------------
@@ -361,20 +405,24 @@ class EvidencePanel(QWidget):
         item = self.bright.currentItem()
         if item is None:
             return None
-        step = self.project.step(int(item.data(Qt.ItemDataRole.UserRole)))
-        spot = next((s for s in bright_spots(self.project) if s.step_id == step.id), None)
-        people = sorted({n for t in (spot.praise if spot else []) if (n := named_praise(t))})
-        who = f" and {', '.join(people)}" if people else ""
-        command = AddAction(
-            self.project,
-            f"Celebrate “{step.title}”{who}: share what customers praise",
-            kind=ActionKind.CULTURAL,
-            owner_group_id=step.work_group_id,
-            involved_group_ids=(step.work_group_id,),
-        )
-        if push(self.ctx.undo_stack, command) is None:
-            return command.action_id
-        return None
+        step_id = int(item.data(Qt.ItemDataRole.UserRole))
+
+        def build() -> AddAction:
+            # Read in the guard: the list is not refreshed when its step is deleted.
+            step = self.project.step(step_id)
+            spot = next((s for s in bright_spots(self.project) if s.step_id == step.id), None)
+            people = sorted({n for t in (spot.praise if spot else []) if (n := named_praise(t))})
+            who = f" and {', '.join(people)}" if people else ""
+            return AddAction(
+                self.project,
+                f"Celebrate “{step.title}”{who}: share what customers praise",
+                kind=ActionKind.CULTURAL,
+                owner_group_id=step.work_group_id,
+                involved_group_ids=(step.work_group_id,),
+            )
+
+        command = self.ctx.edit(build, origin=self)
+        return None if command is None else command.action_id
 
     def _build_imports_tab(self) -> None:
         page = QWidget()
@@ -406,8 +454,7 @@ class EvidencePanel(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        command = RemoveImportBatch(self.project, int(item.data(Qt.ItemDataRole.UserRole)))
-        error = push(self.ctx.undo_stack, command)
-        if error:
-            QMessageBox.warning(self, "Remove import", error)
-        return error
+        batch_id = int(item.data(Qt.ItemDataRole.UserRole))
+        if self.ctx.edit(lambda: RemoveImportBatch(self.project, batch_id), origin=self) is None:
+            return self.ctx.last_refusal  # reported by the edit path
+        return None

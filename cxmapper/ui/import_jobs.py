@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject
 
 from cxmapper.exchange.importer import (
     PREVIEW_ROWS,
@@ -31,6 +31,8 @@ from cxmapper.exchange.tabular import FileTooLarge, ImportFailure, read_table
 from cxmapper.model.entities import Step
 from cxmapper.model.project import Project
 from cxmapper.ui.import_pages import explain
+from cxmapper.ui.workers import Relay, disconnect
+from cxmapper.ui.workers import start as start_thread
 
 HEADER_ROWS = 3  # the most header rows a recognised export has (Qualtrics)
 Cancelled = Callable[[], bool]  # True once the job's result is no longer wanted
@@ -110,14 +112,6 @@ def full_plan(steps: list[Step], path: Path, **options: Any) -> ImportPlan:
     return plan_import(project, path, check_imported=False, **options)
 
 
-class _Relay(QObject):
-    """Carries one job's outcome from its thread to the UI thread. It belongs to the
-    application, not to the wizard, so a wizard closed mid-job leaves it valid; the worker
-    deletes it (later, on the UI thread) once it has reported."""
-
-    done = Signal(int, object, object)  # ticket, value, refusal (str) or None
-
-
 class Worker(QObject):
     """Runs one job at a time on a Python thread and reports on the UI thread: to ``done``
     with the job's value, or to ``failed`` with the importer's one-sentence refusal.
@@ -132,6 +126,7 @@ class Worker(QObject):
         self._ticket = 0
         self._callbacks: tuple[Callable[[Any], None], Callable[[str], None]] | None = None
         self._stop: threading.Event | None = None  # set to cancel the job in flight
+        self._job: Relay | None = None  # brings the answer of the job in flight
 
     @property
     def busy(self) -> bool:
@@ -148,10 +143,8 @@ class Worker(QObject):
         ticket = self._ticket
         self._callbacks = (done, failed)
         stop = self._stop = threading.Event()
-        relay = _Relay(QCoreApplication.instance())
-        relay.done.connect(self._report)  # queued: this receiver lives on the UI thread
 
-        def run() -> None:
+        def run() -> tuple[int, Any, str | None]:
             value: Any = None
             error: str | None = None
             try:
@@ -162,13 +155,9 @@ class Worker(QObject):
                 error = "The file is too large to import on this computer; nothing was imported."
             except Exception as exc:  # a bug or an odd file: say so rather than wait forever
                 error = f"The file could not be read ({type(exc).__name__}: {exc})."
-            try:
-                relay.done.emit(ticket, value, error)
-                relay.deleteLater()
-            except RuntimeError:  # the application has quit meanwhile
-                pass
+            return ticket, value, error
 
-        threading.Thread(target=run, name="cxmapper-import", daemon=True).start()
+        self._job = start_thread("cxmapper-import", run, self._report)
 
     def cancel(self) -> None:
         self._halt()
@@ -179,12 +168,15 @@ class Worker(QObject):
         if self._stop is not None:
             self._stop.set()
             self._stop = None
+        disconnect(self._job, self._report)  # what the old job finds is not wanted
+        self._job = None
 
-    def _report(self, ticket: int, value: Any, error: str | None) -> None:
+    def _report(self, outcome: tuple[int, Any, str | None]) -> None:
+        ticket, value, error = outcome
         if ticket != self._ticket or self._callbacks is None:
             return  # cancelled, or replaced by a newer job
         done, failed = self._callbacks
-        self._callbacks = None
+        self._callbacks, self._job = None, None
         if error is None:
             done(value)
         else:

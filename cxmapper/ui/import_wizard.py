@@ -331,7 +331,8 @@ class ImportWizard(QWizard):
             for step in reversed(made):
                 step.revert()
             return error
-        self.ctx.undo_stack.push(ImportEvidence(project, self.path.name, result.batch.id, made))
+        batch_id = result.batch.id
+        self.ctx.edit(lambda: ImportEvidence(project, self.path.name, batch_id, made), origin=self)
         self.result = result
         return None
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import heapq
 import html
-import threading
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.journey import analyse, betweenness, build_graph
-from cxmapper.ui.commands import RemoveItem, Reorder, UpdateItem, push
+from cxmapper.ui.commands import Command, RemoveItem, Reorder, UpdateItem
 from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.workers import Relay, disconnect, start
 
 EMOTIONS = (
     (-2, "−2  Very negative"),
@@ -56,12 +57,6 @@ class _CommitEdit(QPlainTextEdit):
         super().focusOutEvent(event)
 
 
-class _Found(QObject):
-    """Carries a worker thread's answer to the UI thread (a queued signal)."""
-
-    found = Signal(int, object)
-
-
 class Inspector(QWidget):
     def __init__(self, ctx: DocumentContext) -> None:
         super().__init__()
@@ -81,9 +76,7 @@ class Inspector(QWidget):
         self._find_critical_soon.timeout.connect(self._find_critical)
         self._generation = 0
         self._critical_line = ""
-        # Not a child of the inspector: the worker may still hold it after the panel closes.
-        self._critical_found = _Found()
-        self._critical_found.found.connect(self._show_critical)
+        self._critical_job: Relay | None = None  # the critical steps being computed
         self.pages = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -101,7 +94,9 @@ class Inspector(QWidget):
     def detach(self) -> None:
         self._refresh_soon.stop()
         self._find_critical_soon.stop()
-        self._generation += 1  # an answer still on its way is dropped
+        self._generation += 1  # an answer already queued is dropped
+        disconnect(self._critical_job, self._show_critical)  # one still computed never comes
+        self._critical_job = None
         self.ctx.selectionChanged.disconnect(self.refresh)
         self.ctx.changed.disconnect(self._on_change)
 
@@ -297,16 +292,16 @@ class Inspector(QWidget):
             return
         self._generation += 1
         generation, graph = self._generation, build_graph(self.project)
-        found = self._critical_found
+        disconnect(self._critical_job, self._show_critical)  # superseded: not wanted
+        self._critical_job = start(
+            "critical-steps", lambda: (generation, betweenness(graph)), self._show_critical
+        )
 
-        def work() -> None:
-            found.found.emit(generation, betweenness(graph))
-
-        threading.Thread(target=work, name="critical-steps", daemon=True).start()
-
-    def _show_critical(self, generation: int, scores: object) -> None:
-        if generation != self._generation or not isinstance(scores, dict):
+    def _show_critical(self, answer: tuple[int, dict[int, float]]) -> None:
+        generation, scores = answer
+        if generation != self._generation:
             return
+        self._critical_job = None
         top = [i for i, v in sorted(scores.items(), key=lambda kv: -kv[1]) if v > 0][:3]
         titles = [self.project.step(i).title for i in top if self.project.has_step(i)]
         line = (
@@ -330,11 +325,15 @@ class Inspector(QWidget):
 
     # --- editing ------------------------------------------------------------------------------
 
-    def _push(self, command: Any) -> None:
-        error = push(self.ctx.undo_stack, command)
-        if error:
-            QMessageBox.warning(self, "Not changed", error)
-            self.refresh()
+    def _edit(self, build: Callable[[], Command]) -> bool:
+        """One edit through the edit path (which reports a refusal); after a refusal the
+        fields show the model again. Returns whether the edit was made."""
+        if self.ctx.edit(build, origin=self) is None:
+            self._lists_stale = True  # a refused rename is still typed into its list
+            # After this slot: a list is not rebuilt inside its own itemChanged signal.
+            self._refresh_soon.start()
+            return False
+        return True
 
     def _set_step(self, field: str, value: Any) -> None:
         steps = self.ctx.selected_step_ids()
@@ -352,7 +351,7 @@ class Inspector(QWidget):
             text = f"Move '{step.title}' to {stage}"
         else:
             text = f"Change {field.replace('_', ' ')} of '{step.title}'"
-        self._push(UpdateItem(self.project, e.Step, step.id, text, **{field: value}))
+        self._edit(lambda: UpdateItem(self.project, e.Step, step.id, text, **{field: value}))
 
     def _set_flow_label(self) -> None:
         flows = self.ctx.selected_flow_ids()
@@ -360,7 +359,8 @@ class Inspector(QWidget):
             return
         label = self.flow_label.text().strip()
         if self.project.flow(flows[0]).label != label:
-            self._push(UpdateItem(self.project, e.Flow, flows[0], "Label flow", label=label))
+            flow = flows[0]
+            self._edit(lambda: UpdateItem(self.project, e.Flow, flow, "Label flow", label=label))
 
     def _selected_id(self, cls: type) -> int | None:
         item = self.lists[cls].currentItem()
@@ -376,7 +376,8 @@ class Inspector(QWidget):
         )
         if name and name != current.name:
             what = "work group" if cls is e.WorkGroup else "stage"
-            self._push(UpdateItem(self.project, cls, item_id, f"Rename {what} '{name}'", name=name))
+            text = f"Rename {what} '{name}'"
+            self._edit(lambda: UpdateItem(self.project, cls, item_id, text, name=name))
 
     def _recolour(self, cls: type, item: QListWidgetItem) -> None:
         if cls is not e.WorkGroup:
@@ -385,11 +386,8 @@ class Inspector(QWidget):
         group = self.project.work_group(item_id)
         colour = QColorDialog.getColor(QColor(group.colour), self, f"Colour of {group.name}")
         if colour.isValid() and colour.name() != group.colour:
-            self._push(
-                UpdateItem(
-                    self.project, cls, item_id, f"Recolour '{group.name}'", colour=colour.name()
-                )
-            )
+            text, value = f"Recolour '{group.name}'", colour.name()
+            self._edit(lambda: UpdateItem(self.project, cls, item_id, text, colour=value))
 
     def _move(self, cls: type, delta: int) -> None:
         item_id = self._selected_id(cls)
@@ -401,8 +399,8 @@ class Inspector(QWidget):
         target = index + delta
         if 0 <= target < len(order):
             order[index], order[target] = order[target], order[index]
-            self._push(Reorder(self.project, cls, order))
-            self.lists[cls].setCurrentRow(target)
+            if self._edit(lambda: Reorder(self.project, cls, order)):
+                self.lists[cls].setCurrentRow(target)
 
     def _delete(self, cls: type) -> None:
         item_id = self._selected_id(cls)
@@ -422,4 +420,4 @@ class Inspector(QWidget):
                 != QMessageBox.StandardButton.Yes
             ):
                 return
-        self._push(RemoveItem(self.project, cls, item_id))
+        self._edit(lambda: RemoveItem(self.project, cls, item_id))

@@ -7,9 +7,10 @@ As" writes a clean copy. Features plug in their panels with :meth:`MainWindow.ad
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,15 +26,20 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStackedWidget,
     QTextEdit,
+    QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from cxmapper.model.entities import ProjectSettings
 from cxmapper.model.project import Project
 from cxmapper.model.safety import ProjectFileError
+from cxmapper.ui import errors
 from cxmapper.ui.canvas.view import JourneyView
 from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.errors import ErrorBanner
 from cxmapper.ui.menus import build_menus, set_presentation
+from cxmapper.ui.notice import Notice
 from cxmapper.ui.start_page import StartPage
 
 FILE_FILTER = "CX Mapper projects (*.cxmap);;All files (*)"
@@ -52,6 +58,8 @@ class MainWindow(QMainWindow):
         self.was_maximized = False
         self.geometry_before_presentation = QByteArray()
         self.shown_before_presentation: list[QWidget] = []
+        # The open project's connections to the window (see _project_links).
+        self._links: list[tuple[SignalInstance, Callable[..., object]]] = []
         self.setWindowTitle("CX Mapper")
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
@@ -59,15 +67,28 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.start_page = StartPage(self)
         self.stack.addWidget(self.start_page)
-        self.setCentralWidget(self.stack)
+        # Above the map (or the start page), so an unforeseen error is seen even in
+        # presentation mode, where the status bar is hidden.
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.error_banner = ErrorBanner(central)
+        column.addWidget(self.error_banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self._status_selection = QLabel()
         self._status_counts = QLabel()
         self._status_zoom = QLabel()
         for label in (self._status_selection, self._status_counts, self._status_zoom):
             label.setTextFormat(Qt.TextFormat.PlainText)  # a step title is never markup
             self.statusBar().addPermanentWidget(label)
+        self.notice = Notice(self)  # refused edits, beside the panel that asked
         build_menus(self)
         self._update_enabled()
+        reporter = errors.reporter()
+        if reporter is not None:  # a bound slot: Qt drops it with the window
+            reporter.reported.connect(self.show_error)
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -166,16 +187,10 @@ class MainWindow(QMainWindow):
         self.view = JourneyView(self.ctx)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
-        self.view.zoomChanged.connect(self._show_zoom)
-        self.view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.view.leavePresentation.connect(lambda: set_presentation(self, False))
-        self.ctx.changed.connect(self._show_counts)
-        self.ctx.changed.connect(lambda *_: self._show_selection())  # a renamed step
-        self.ctx.selectionChanged.connect(self._show_selection)
-        self.ctx.focusRequested.connect(self._focus)
-        self.ctx.undo_stack.cleanChanged.connect(self._update_enabled)
-        self.ctx.undo_stack.indexChanged.connect(self._update_enabled)
-        self._connect_undo()
+        self._links = self._project_links()
+        for signal, slot in self._links:
+            signal.connect(slot)
+        self._show_undo_state()
         self._install_panels()
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
@@ -185,8 +200,9 @@ class MainWindow(QMainWindow):
         if project.path:
             self.setWindowFilePath(str(project.path))
             self._remember_recent(str(project.path))
-        # Fit once the docks have taken their room, so every lane is in view.
-        QTimer.singleShot(0, lambda: self.view and self.view.fit_height())
+        # Fit once the docks have taken their room, so every lane is in view (unless the
+        # view is gone by then: the view is the timer's context).
+        QTimer.singleShot(0, self.view, self.view.fit_height)
         self.view.setFocus()
         self._show_counts()
         self._show_selection()
@@ -194,27 +210,42 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("All changes are saved to the file as you make them.", 8000)
 
     def close_project(self) -> None:
+        """Close the open project and everything that showed it.
+
+        Lifetimes are explicit, never left to the garbage collector: the map's interaction
+        ends first (a title being typed is saved), every panel and the window disconnect
+        from the context, then the views, the context (with its undo stack) and the project
+        are deleted or closed, in that order."""
         if self.ctx is None:
             return
+        ctx = self.ctx
+        self.notice.dismiss()
         set_presentation(self, False)  # the saved layout is the working one, not the projector's
         self.settings.setValue("window/state", self.saveState())
+        if self.view is not None:
+            self.view.close_view()
         for dock in list(self.panels.values()):
             widget = dock.widget()
             if isinstance(widget, QScrollArea):
                 widget = widget.widget()
             if hasattr(widget, "detach"):
                 widget.detach()
+            self.panels_menu.removeAction(dock.toggleViewAction())  # now, not when deleted
             self.removeDockWidget(dock)
             dock.deleteLater()
         self.panels.clear()
+        for signal, slot in self._links:
+            signal.disconnect(slot)
+        self._links = []
         if self.view is not None:
-            self.view.close_view()
             self.stack.removeWidget(self.view)
             self.view.deleteLater()
             self.view = None
-        self.ctx.close()
-        self.ctx.project.close()
         self.ctx = None
+        ctx.close()
+        ctx.project.close()
+        ctx.deleteLater()  # with its undo stack and commands; it was the window's child
+        self._show_undo_state()
         self.stack.setCurrentWidget(self.start_page)
         self.start_page.refresh()
         self.setWindowTitle("CX Mapper")
@@ -355,27 +386,70 @@ class MainWindow(QMainWindow):
         else:
             self.view.ensure_visible(kind, item_id)
 
+    def _show_refusal(self, message: str, origin: object) -> None:
+        """An edit was refused: say why in the status bar and beside the widget that asked
+        (the map when it did not say, or is gone or hidden by now)."""
+        self.statusBar().showMessage(message, 12000)
+        anchor: QWidget = self.view or self
+        if isinstance(origin, QWidget) and isValid(origin) and origin.isVisible():
+            anchor = origin
+        self.notice.show_near(anchor, message)
+
     def _show_zoom(self, factor: float) -> None:
         self._status_zoom.setText(f"Zoom {factor * 100:.0f} %")
 
-    def _connect_undo(self) -> None:
-        assert self.ctx is not None
-        stack = self.ctx.undo_stack
-        undo, redo = self.action("undo"), self.action("redo")
-        for action, can, _text in (
-            (undo, stack.canUndo, stack.undoText),
-            (redo, stack.canRedo, stack.redoText),
-        ):
-            action.setEnabled(can())
-        stack.canUndoChanged.connect(undo.setEnabled)
-        stack.canRedoChanged.connect(redo.setEnabled)
+    def _project_links(self) -> list[tuple[SignalInstance, Callable[..., object]]]:
+        """Every connection from the open project's view, context and undo stack to the
+        window: made when the project opens and undone when it closes. Bound methods of the
+        window or of its actions, never lambdas: a lambda holding an action outlived it and
+        was called on the deleted action when the window closed after an edit."""
+        assert self.ctx is not None and self.view is not None
+        ctx, stack, view = self.ctx, self.ctx.undo_stack, self.view
+        return [
+            (view.zoomChanged, self._show_zoom),
+            (view.message, self._show_message),
+            (view.leavePresentation, self._leave_presentation),
+            (ctx.changed, self._show_counts),
+            (ctx.changed, self._show_change),
+            (ctx.selectionChanged, self._show_selection),
+            (ctx.focusRequested, self._focus),
+            (ctx.refused, self._show_refusal),
+            (stack.cleanChanged, self._update_enabled),
+            (stack.indexChanged, self._update_enabled),
+            (stack.canUndoChanged, self.action("undo").setEnabled),
+            (stack.canRedoChanged, self.action("redo").setEnabled),
+            (stack.undoTextChanged, self._show_undo_text),
+            (stack.redoTextChanged, self._show_redo_text),
+        ]
+
+    def _show_undo_state(self) -> None:
+        stack = self.ctx.undo_stack if self.ctx is not None else None
+        self.action("undo").setEnabled(stack is not None and stack.canUndo())
+        self.action("redo").setEnabled(stack is not None and stack.canRedo())
+        self._show_undo_text(stack.undoText() if stack is not None else "")
+        self._show_redo_text(stack.redoText() if stack is not None else "")
+
+    def _show_undo_text(self, text: str) -> None:
         # A title's "&" would be read as a menu accelerator: doubled, it shows as itself.
-        stack.undoTextChanged.connect(
-            lambda t: undo.setText(f"&Undo {t.replace('&', '&&')}".strip())
-        )
-        stack.redoTextChanged.connect(
-            lambda t: redo.setText(f"&Redo {t.replace('&', '&&')}".strip())
-        )
+        self.action("undo").setText(f"&Undo {text.replace('&', '&&')}".strip())
+
+    def _show_redo_text(self, text: str) -> None:
+        self.action("redo").setText(f"&Redo {text.replace('&', '&&')}".strip())
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _show_change(self, _change: object) -> None:
+        self._show_selection()  # a renamed step
+
+    def _leave_presentation(self) -> None:
+        set_presentation(self, False)
+
+    def show_error(self, text: str) -> None:
+        """An unforeseen error (see :mod:`cxmapper.ui.errors`): one sentence on the banner
+        above the map and in the status bar; the window carries on."""
+        self.error_banner.show_error(text)
+        self.statusBar().showMessage(text, 20000)
 
     def _update_enabled(self, *_: object) -> None:
         has_project = self.ctx is not None
@@ -467,8 +541,12 @@ class MainWindow(QMainWindow):
 
         assert self.ctx is not None
         wizard = ImportWizard(self.ctx, path, self)
-        if wizard.exec() and wizard.result is not None:
-            r = wizard.result
+        accepted = wizard.exec()
+        r = wizard.result
+        # It holds the project's context and the file's rows: deleted now, not kept as the
+        # window's child (its worker's answer, if any is still coming, is dropped with it).
+        wizard.deleteLater()
+        if accepted and r is not None:
             self.statusBar().showMessage(
                 f"Imported {r.imported:,} items from {path.name}; {r.linked:,} linked to steps.",
                 10000,

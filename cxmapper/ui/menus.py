@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QToolBar
 
-from cxmapper.ui.commands import AddStage, AddWorkGroup, push
+from cxmapper.ui.commands import AddStage, AddWorkGroup
+from cxmapper.ui.errors import show_log
 
 if TYPE_CHECKING:
     from cxmapper.ui.main_window import MainWindow
@@ -158,6 +159,7 @@ def build_menus(w: MainWindow) -> None:
 
     help_menu = bar.addMenu("&Help")
     act("shortcuts", "&Keyboard Shortcuts", lambda: _shortcuts(w), Std.HelpContents, help_menu)
+    act("show_log", "Show &Log", lambda: show_log(w), None, help_menu, "What went wrong, if so")
     act("about", "&About CX Mapper", lambda: _about(w), None, help_menu)
 
     tools = QToolBar("Main toolbar", w)
@@ -206,15 +208,11 @@ def _add_named(w: MainWindow, what: str) -> None:
     name, ok = QInputDialog.getText(w, f"Add {what}", f"Name of the new {what}:")
     if not ok or not name.strip():
         return
-    project = w.ctx.project
-    command = (
-        AddWorkGroup(project, name.strip())
-        if what == "work group"
-        else AddStage(project, name.strip())
-    )
-    error = push(w.ctx.undo_stack, command)
-    if error:
-        QMessageBox.warning(w, f"Add {what}", error)
+    project, name = w.ctx.project, name.strip()
+    if what == "work group":
+        w.ctx.edit(lambda: AddWorkGroup(project, name), origin=w.view)
+    else:
+        w.ctx.edit(lambda: AddStage(project, name), origin=w.view)
 
 
 def _legend(w: MainWindow) -> None:
@@ -263,7 +261,9 @@ def set_presentation(w: MainWindow, on: bool) -> None:
 def _shortcuts(w: MainWindow) -> None:
     from cxmapper.ui.dialogs import ShortcutsDialog
 
-    ShortcutsDialog(w, CANVAS_KEYS).exec()
+    dialog = ShortcutsDialog(w, CANVAS_KEYS)
+    dialog.exec()
+    dialog.deleteLater()  # not kept as the window's child until the window closes
 
 
 def _about(w: MainWindow) -> None:
@@ -283,7 +283,9 @@ def _project_settings(w: MainWindow) -> None:
         return
     from cxmapper.ui.dialogs import ProjectSettingsDialog
 
-    ProjectSettingsDialog(w.ctx, w).exec()
+    dialog = ProjectSettingsDialog(w.ctx, w)
+    dialog.exec()
+    dialog.deleteLater()  # it holds the project's context: gone before the project closes
 
 
 def _export_image(w: MainWindow) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -26,7 +25,7 @@ from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import detractor_ids_at
 from cxmapper.model.scoring import PainScore, score_pain
-from cxmapper.ui.commands import AddPain, RemoveItem, push
+from cxmapper.ui.commands import AddPain, RemoveItem
 from cxmapper.ui.context import DocumentContext
 from cxmapper.ui.dialogs import form_footer
 from cxmapper.ui.plan_commands import cancel_new, save_form
@@ -265,9 +264,7 @@ class PainEditor(QDialog):
             super().reject()
             return
         changes = {k: v for k, v in self.values().items() if getattr(self.pain, k) != v}
-        error = save_form(
-            self.ctx.undo_stack, self.ctx.project, e.Pain, self.pain.id, changes, self.added
-        )
+        error = save_form(self.ctx, e.Pain, self.pain.id, changes, self.added, origin=self)
         if error:
             self.error.setText(error)
             return
@@ -355,12 +352,14 @@ class PainPanel(TablePanel):
         steps = list(self.ctx.selected_step_ids())
         evidence = list(self.ctx.selected_evidence_ids())
         project = self.ctx.project
-        title = "New pain" if not steps else f"Pain at {project.step(steps[0]).title}"
-        command = AddPain(project, title, step_ids=tuple(steps), evidence_ids=tuple(evidence))
-        error = push(self.ctx.undo_stack, command)
-        if error or command.pain_id is None:
-            QMessageBox.warning(self, "New pain", error or "The pain could not be added.")
-            return None
+
+        def build() -> AddPain:
+            title = "New pain" if not steps else f"Pain at {project.step(steps[0]).title}"
+            return AddPain(project, title, step_ids=tuple(steps), evidence_ids=tuple(evidence))
+
+        command = self.ctx.edit(build, origin=self)
+        if command is None or command.pain_id is None:
+            return None  # refused, and reported by the edit path
         PainEditor(self.ctx, project.pain(command.pain_id), self, added=command).open()
         return command.pain_id
 
@@ -372,4 +371,5 @@ class PainPanel(TablePanel):
     def delete_selected(self) -> None:
         pain_id = self.selected_pain_id()
         if pain_id is not None:
-            push(self.ctx.undo_stack, RemoveItem(self.ctx.project, e.Pain, pain_id))
+            project = self.ctx.project
+            self.ctx.edit(lambda: RemoveItem(project, e.Pain, pain_id), origin=self)

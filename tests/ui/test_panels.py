@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from cxmapper.model.entities import Pain, Step
 from cxmapper.model.scoring import score_pains
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
-from cxmapper.ui.commands import UpdateItem, push
+from cxmapper.ui.commands import UpdateItem
 from cxmapper.ui.main_window import MainWindow
 from tests.conftest import snapshot
 
@@ -259,7 +259,7 @@ def test_removing_an_import_is_undoable_and_keeps_the_history(
     step = step_id(window, "Receives invoice")
     window.ctx.set_selection(steps=[step])
     # An earlier edit: removing an import used to clear the whole history.
-    assert push(stack, UpdateItem(project, Step, step, "Rename", title="Invoice")) is None
+    assert window.ctx.edit(lambda: UpdateItem(project, Step, step, "Rename", title="Invoice"))
     batch = project.evidence.batches()[0]
     batch_ids = set(project.evidence.batch_evidence_ids(batch.id))
     cited = next(p for p in project.pains() if batch_ids & set(p.evidence_ids))
@@ -280,7 +280,7 @@ def test_removing_an_import_is_undoable_and_keeps_the_history(
     scores = {s.pain_id: s for s in score_pains(project)}
     assert scores[pain.id].evidence_count == len(pain.evidence_ids)
     # The pain can still be edited (it used to fail: "FOREIGN KEY constraint failed").
-    assert push(stack, UpdateItem(project, Pain, pain.id, "Edit", extra_contacts=1.5)) is None
+    assert window.ctx.edit(lambda: UpdateItem(project, Pain, pain.id, "Edit", extra_contacts=1.5))
     stack.undo()
 
     window.action("undo").trigger()

@@ -24,7 +24,6 @@ from cxmapper.ui.commands import (
     MoveSteps,
     RemoveItem,
     UpdateItem,
-    push,
 )
 from cxmapper.ui.context import DocumentContext
 from tests.conftest import snapshot
@@ -51,7 +50,7 @@ class UndoMachine(RuleBasedStateMachine):
         self.project.close()
 
     def push(self, command) -> None:
-        push(self.ctx.undo_stack, command)
+        self.ctx.edit(lambda: command)  # the window's one edit path
         # Any push, even a refused one, drops the redo history: this is now the newest state.
         self.newest = snapshot(self.project)
 

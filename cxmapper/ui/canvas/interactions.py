@@ -13,9 +13,10 @@ from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPen, QTextCursor
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsTextItem
 
 from cxmapper.model.entities import Step
+from cxmapper.model.validation import ModelError
 from cxmapper.ui.canvas.items import SELECTION, StepCard, font
 from cxmapper.ui.canvas.layout import CARD_W, PITCH_Y
-from cxmapper.ui.commands import AddStep, MoveSteps, UpdateItem, push
+from cxmapper.ui.commands import AddStep, MoveSteps, UpdateItem
 
 if TYPE_CHECKING:
     from cxmapper.ui.canvas.view import JourneyView
@@ -100,7 +101,12 @@ class SelectMove(Interaction):
             else:
                 card.setPos(before)  # snapped back where it was
         if moves:
-            push(self.view.ctx.undo_stack, MoveSteps(self.view.project, moves))
+            project = self.view.project
+            if self.view.ctx.edit(lambda: MoveSteps(project, moves), origin=self.view) is None:
+                # Refused: the cards go back to where the model has them.
+                for step_id, before in start.items():
+                    if step_id in scene.cards:
+                        scene.cards[step_id].setPos(before)
         return False
 
 
@@ -161,7 +167,7 @@ class TitleEditor(QGraphicsTextItem):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.owner.commit()
+            self.owner.commit(keep_open=True)
         elif event.key() == Qt.Key.Key_Escape:
             self.owner.cancel()
         else:
@@ -174,13 +180,13 @@ class TitleEditor(QGraphicsTextItem):
 
 class EditTitle(Interaction):
     """In-place title editing over the card. After Enter adds a step, the typed title
-    belongs to that same undo step ("Add step 'Kick-off'")."""
+    belongs to that same undo step ("Add step 'Kick-off'"): the rename says it completes
+    ``adding`` and the undo stack merges it into the add, if nothing came in between."""
 
     def __init__(self, view: JourneyView, step_id: int, adding: AddStep | None = None) -> None:
         super().__init__(view)
         self.step_id = step_id
         self.adding = adding
-        self.adding_index = view.ctx.undo_stack.index()
         self.done = False
         card = view.journey_scene.cards[step_id]
         self.editor = TitleEditor(self)
@@ -200,26 +206,37 @@ class EditTitle(Interaction):
     def text(self) -> str:
         return self.editor.toPlainText().strip()
 
-    def commit(self) -> None:
+    def commit(self, *, keep_open: bool = False) -> None:
+        """Save the typed title. A refused title (too long, the step gone) is reported; with
+        ``keep_open`` (Enter) the editor stays, holding what was typed, to be corrected."""
         if self.done:
             return
-        self.done = True
         title = self.text()
-        self._close()
-        if not title or title == self.view.project.step(self.step_id).title:
+        project = self.view.project
+        exists = project.has_step(self.step_id)
+        if not title or (exists and title == project.step(self.step_id).title):
+            self.cancel()
             return
-        stack = self.view.ctx.undo_stack
-        if self.adding is not None and stack.index() == self.adding_index == stack.count():
-            self.adding.retitle(title)
-            # QUndoStack does not notice a command renamed in place; tell the Edit menu.
-            stack.undoTextChanged.emit(stack.undoText())
-        else:
-            push(
-                self.view.ctx.undo_stack,
-                UpdateItem(
-                    self.view.project, Step, self.step_id, f"Rename step '{title}'", title=title
-                ),
+
+        def rename() -> UpdateItem:
+            if not project.has_step(self.step_id):  # undone or deleted while typing
+                raise ModelError("The step was deleted before its new title was saved.")
+            return UpdateItem(
+                project,
+                Step,
+                self.step_id,
+                f"Rename step '{title}'",
+                completes=self.adding,
+                title=title,
             )
+
+        self.done = True  # a focus change while saving must not save twice
+        renamed = self.view.ctx.edit(rename, origin=self.view)
+        if renamed is None and keep_open and exists and self.editor.scene() is not None:
+            self.done = False
+            self.editor.setFocus()
+            return
+        self._close()
 
     def cancel(self) -> None:
         if self.done:

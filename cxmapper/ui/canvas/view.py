@@ -15,6 +15,8 @@ dot on its right edge) onto another card connects them; Ctrl+wheel zooms.
 from __future__ import annotations
 
 import json
+from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -45,7 +47,7 @@ from cxmapper.ui.canvas.layout import (
 )
 from cxmapper.ui.canvas.legend import STRIP_H, paint_legend_strip
 from cxmapper.ui.canvas.scene import JourneyScene
-from cxmapper.ui.commands import AddFlow, AddStep, DeleteItems, LinkEvidence, push
+from cxmapper.ui.commands import AddFlow, AddStep, DeleteItems, LinkEvidence
 from cxmapper.ui.context import DocumentContext
 
 MIME = "application/x-cxmapper-steps"
@@ -54,12 +56,15 @@ EVIDENCE_MIME = "application/x-cxmapper-evidence"  # rows dragged from the evide
 
 class JourneyView(QGraphicsView):
     zoomChanged = Signal(float)
-    message = Signal(str)  # a refusal or hint for the status bar
+    message = Signal(str)  # a hint for the status bar (refusals go through ctx.refused)
     leavePresentation = Signal()  # Esc with nothing selected, in presentation mode
 
     def __init__(self, ctx: DocumentContext, parent: QWidget | None = None) -> None:
         self.journey_scene = JourneyScene(ctx)
         super().__init__(self.journey_scene, parent)
+        # A view does not own its scene: this one is deleted with the view, by Qt, rather
+        # than with its cards by a garbage collection of the view's Python wrapper.
+        self.journey_scene.setParent(self)
         self.ctx = ctx
         self.project = ctx.project
         self.presentation = False
@@ -77,6 +82,12 @@ class JourneyView(QGraphicsView):
         self.setAcceptDrops(True)
 
     def close_view(self) -> None:
+        """Before the project closes: a title being typed is saved (never dropped), another
+        interaction is cancelled, and the scene stops following the document."""
+        if isinstance(self._interaction, EditTitle):
+            self._interaction.commit()
+        elif self._interaction is not self._default:
+            self._interaction.cancel()
         self.journey_scene.detach()
 
     # --- interactions ------------------------------------------------------------------------
@@ -150,10 +161,10 @@ class JourneyView(QGraphicsView):
         event.acceptProposedAction()
 
     def link_evidence(self, evidence_ids: list[int], step_id: int) -> None:
-        push(self.ctx.undo_stack, LinkEvidence(self.project, list(evidence_ids), step_id))
-        self.message.emit(
-            f"Linked {len(evidence_ids)} evidence item(s) to “{self.project.step(step_id).title}”."
-        )
+        ids = list(evidence_ids)
+        if self.ctx.edit(lambda: LinkEvidence(self.project, ids, step_id), origin=self):
+            title = self.project.step(step_id).title
+            self.message.emit(f"Linked {len(ids)} evidence item(s) to “{title}”.")
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -329,19 +340,21 @@ class JourneyView(QGraphicsView):
     ) -> int | None:
         if stage is None:
             stage = self.journey_scene.layout.stage_near(LANE_HEADER_W + x + CARD_W / 2)
-        command = AddStep(
-            self.project,
-            group,
-            "New step",
-            x=x,
-            y=self._free_slot(group, x) if y is None else y,
-            stage_id=stage,
-            connect_from=connect_from,
+        row = self._free_slot(group, x) if y is None else y
+        command = self.ctx.edit(
+            lambda: AddStep(
+                self.project,
+                group,
+                "New step",
+                x=x,
+                y=row,
+                stage_id=stage,
+                connect_from=connect_from,
+            ),
+            origin=self,
         )
-        error = push(self.ctx.undo_stack, command)
-        if error or command.step_id is None:
-            self.message.emit(error or "The step could not be added.")
-            return None
+        if command is None or command.step_id is None:
+            return None  # refused, and reported by the edit path
         self.select_step(command.step_id)
         self.edit_title(command.step_id, adding=command)
         return command.step_id
@@ -388,11 +401,8 @@ class JourneyView(QGraphicsView):
         ):
             self.message.emit("These steps are already connected.")
             return None
-        command = AddFlow(self.project, source_id, target_id)
-        error = push(self.ctx.undo_stack, command)
-        if error:
-            self.message.emit(error)
-        return command.flow_id
+        command = self.ctx.edit(lambda: AddFlow(self.project, source_id, target_id), origin=self)
+        return None if command is None else command.flow_id
 
     def add_flow_mode(self) -> None:
         """Insert → Flow: the next click on a card connects the selected step to it."""
@@ -407,7 +417,7 @@ class JourneyView(QGraphicsView):
         steps = list(self.ctx.selected_step_ids())
         flows = list(self.ctx.selected_flow_ids())
         if steps or flows:
-            push(self.ctx.undo_stack, DeleteItems(self.project, steps, flows, verb))
+            self.ctx.edit(lambda: DeleteItems(self.project, steps, flows, verb), origin=self)
 
     def select_all(self) -> None:
         self.ctx.set_selection(steps=sorted(self.journey_scene.cards), flows=[])
@@ -437,32 +447,37 @@ class JourneyView(QGraphicsView):
             return []
         payload = json.loads(bytes(data.data(MIME)).decode())
         groups = {g.id for g in self.project.work_groups()}
+        if not groups:
+            self.message.emit("Add a work group first (Insert → Work group).")
+            return []
         stages = {s.id for s in self.project.stages()}
-        stack = self.ctx.undo_stack
-        stack.beginMacro(f"Paste {len(payload['steps'])} step(s)")
         new_ids: dict[int, int] = {}
-        try:
+
+        def add_step(s: dict[str, Any]) -> AddStep:
+            group = s["work_group_id"] if s["work_group_id"] in groups else min(groups)
+            return AddStep(
+                self.project,
+                group,
+                s["title"],
+                x=s["x"],
+                y=max(self._free_slot(group, s["x"]), s["y"] + PITCH_Y),
+                stage_id=s["stage_id"] if s["stage_id"] in stages else None,
+                description=s["description"],
+                channel=s["channel"],
+                emotion=s["emotion"],
+            )
+
+        # All or nothing: a refused step takes back the steps and flows pasted before it.
+        with self.ctx.compound(f"Paste {len(payload['steps'])} step(s)", origin=self) as paste:
             for s in payload["steps"]:
-                group = s["work_group_id"] if s["work_group_id"] in groups else min(groups)
-                y = self._free_slot(group, s["x"])
-                command = AddStep(
-                    self.project,
-                    group,
-                    s["title"],
-                    x=s["x"],
-                    y=max(y, s["y"] + PITCH_Y),
-                    stage_id=s["stage_id"] if s["stage_id"] in stages else None,
-                    description=s["description"],
-                    channel=s["channel"],
-                    emotion=s["emotion"],
-                )
-                if push(stack, command) is None and command.step_id is not None:
+                command = self.ctx.edit(partial(add_step, s))
+                if command is not None and command.step_id is not None:
                     new_ids[s["id"]] = command.step_id
             for a, b, label in payload["flows"]:
                 if a in new_ids and b in new_ids:
-                    push(stack, AddFlow(self.project, new_ids[a], new_ids[b], label))
-        finally:
-            stack.endMacro()
+                    self.ctx.edit(partial(AddFlow, self.project, new_ids[a], new_ids[b], label))
+        if paste.refused is not None:
+            return []
         self.ctx.set_selection(steps=sorted(new_ids.values()), flows=[])
         return sorted(new_ids.values())
 
