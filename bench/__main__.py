@@ -150,9 +150,9 @@ def main() -> None:
     from cxmapper.model import entities as e
     from cxmapper.model import journey
     from cxmapper.ui.app import make_application
-    from cxmapper.ui.commands import UpdateItem
-    from cxmapper.ui.main_window import MainWindow
-    from cxmapper.ui.render import render_image
+    from cxmapper.ui.canvas.render import render_image
+    from cxmapper.ui.document.commands import UpdateItem
+    from cxmapper.ui.window.main_window import MainWindow
 
     app = make_application()
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

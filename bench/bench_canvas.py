@@ -33,10 +33,10 @@ def main() -> None:
     from cxmapper.model.project import Project
     from cxmapper.ui.app import make_application
     from cxmapper.ui.canvas.layout import PITCH_X
+    from cxmapper.ui.canvas.render import render_to_file
     from cxmapper.ui.canvas.view import JourneyView
-    from cxmapper.ui.commands import AddStep, MoveSteps, UpdateItem
-    from cxmapper.ui.context import DocumentContext
-    from cxmapper.ui.render import render_to_file
+    from cxmapper.ui.document.commands import AddStep, MoveSteps, UpdateItem
+    from cxmapper.ui.document.context import DocumentContext
 
     folder = Path(tempfile.mkdtemp(prefix="cxmap-bench-canvas-"))
     path = folder / "big.cxmap"

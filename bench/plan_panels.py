@@ -32,11 +32,11 @@ def main() -> None:
     from cxmapper.model.demo import write_demo
     from cxmapper.model.project import Project
     from cxmapper.model.scoring import score_pains
-    from cxmapper.ui.actions_panel import ActionPanel
-    from cxmapper.ui.context import DocumentContext
-    from cxmapper.ui.matrix import PriorityMatrix
-    from cxmapper.ui.pains_panel import PainPanel
-    from cxmapper.ui.plan_scores import PlanScores
+    from cxmapper.ui.document.context import DocumentContext
+    from cxmapper.ui.panels.actions import ActionPanel
+    from cxmapper.ui.panels.matrix import PriorityMatrix
+    from cxmapper.ui.panels.pains import PainPanel
+    from cxmapper.ui.panels.plan_scores import PlanScores
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:

@@ -66,7 +66,7 @@ def map_png(project: Project) -> bytes | None:
     from PySide6.QtCore import QBuffer, QIODevice
 
     from cxmapper.ui.app import make_application
-    from cxmapper.ui.render import render_image
+    from cxmapper.ui.canvas.render import render_image
 
     make_application()
     image = render_image(project, scale=1.0)

@@ -25,7 +25,7 @@ def _run(args: argparse.Namespace) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from cxmapper.ui.app import make_application
-    from cxmapper.ui.render import render_to_file
+    from cxmapper.ui.canvas.render import render_to_file
 
     make_application()
     with Project.open_for_reading(args.path) as project:

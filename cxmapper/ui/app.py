@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from cxmapper import RESOURCES, __version__
-from cxmapper.ui import errors
+from cxmapper.ui.window import errors
 
 ORGANISATION = "CX Mapper"
 APPLICATION = "CX Mapper"
@@ -25,7 +25,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     # An exception escaping a slot, an event handler or a worker is logged and shown in one
-    # sentence; the window carries on (see cxmapper.ui.errors).
+    # sentence; the window carries on (see cxmapper.ui.window.errors).
     errors.install(app)
     app.setStyle("Fusion")
     palette = app.palette()
@@ -62,13 +62,13 @@ def run(path: str | None, *, exit_when_open: bool = False) -> int:
 
     ``exit_when_open`` shows the project, prints what the map holds and quits: a check that
     an installation can open a window and draw a project. It never waits on a dialog (see
-    :mod:`cxmapper.ui.open_check`)."""
+    :mod:`cxmapper.ui.window.open_check`)."""
     app = make_application()
     if exit_when_open:
-        from cxmapper.ui.open_check import open_and_report
+        from cxmapper.ui.window.open_check import open_and_report
 
         return open_and_report(app, path)
-    from cxmapper.ui.main_window import MainWindow
+    from cxmapper.ui.window.main_window import MainWindow
 
     window = MainWindow()
     window.show_on_screen()

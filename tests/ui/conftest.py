@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from cxmapper.model.demo import write_demo
-from cxmapper.ui.main_window import MainWindow
+from cxmapper.ui.window.main_window import MainWindow
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 from cxmapper.model import entities as e
 from cxmapper.model.journey import groups_to_involve
 from cxmapper.model.project import Project
-from cxmapper.ui.actions_panel import ActionEditor, ActionPanel
-from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.panels.actions import ActionEditor, ActionPanel
 from tests.conftest import snapshot
 
 

@@ -12,7 +12,7 @@ from cxmapper.model.journey import handoff_flow_ids, loop_flow_ids
 from cxmapper.model.project import Project
 from cxmapper.ui.canvas.layout import CARD_H, LANE_HEADER_W, MAP_LEFT, PITCH_X, ROW_TOP
 from cxmapper.ui.canvas.view import JourneyView
-from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.document.context import DocumentContext
 from tests.conftest import snapshot
 
 LANES = ("Customer", "Support", "Billing", "Engineering")

@@ -16,8 +16,8 @@ from cxmapper.model import entities as e
 from cxmapper.model.project import Project
 from cxmapper.model.validation import ModelError
 from cxmapper.ui.canvas.interactions import EditTitle
-from cxmapper.ui.commands import AddStep
-from cxmapper.ui.main_window import MainWindow
+from cxmapper.ui.document.commands import AddStep
+from cxmapper.ui.window.main_window import MainWindow
 from tests.conftest import snapshot
 from tests.ui.conftest import open_window
 
@@ -160,7 +160,7 @@ def test_the_typed_title_merges_into_the_add_but_a_later_rename_does_not(
 def test_a_completing_edit_merges_only_into_its_own_add_while_it_is_the_latest(
     window: MainWindow,
 ) -> None:
-    from cxmapper.ui.commands import UpdateItem
+    from cxmapper.ui.document.commands import UpdateItem
 
     ctx, p = window.ctx, window.ctx.project
     stack, group = ctx.undo_stack, p.work_groups()[0].id
@@ -463,10 +463,10 @@ def test_only_the_document_context_pushes_on_the_undo_stack() -> None:
     offenders = [
         f"{path.relative_to(ui)}:{n}: {line.strip()}"
         for path in sorted(ui.rglob("*.py"))
-        if path.name not in {"context.py", "commands.py"}
+        if path.relative_to(ui).as_posix() not in {"document/context.py", "document/commands.py"}
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if pushing.search(line)
     ]
     assert offenders == []
-    commands = (ui / "commands.py").read_text(encoding="utf-8")
+    commands = (ui / "document" / "commands.py").read_text(encoding="utf-8")
     assert commands.count(".push(") == 0

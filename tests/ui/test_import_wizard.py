@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QComboBox, QProgressDialog, QWizard
 
 import cxmapper.exchange.importer as importer
 import cxmapper.exchange.xlsx as xlsx
-import cxmapper.ui.import_jobs as import_jobs
-import cxmapper.ui.import_pages as import_pages
-import cxmapper.ui.import_wizard as import_wizard
-from cxmapper.ui.import_wizard import ImportWizard
-from cxmapper.ui.main_window import MainWindow
+import cxmapper.ui.importing.jobs as import_jobs
+import cxmapper.ui.importing.pages as import_pages
+import cxmapper.ui.importing.wizard as import_wizard
+from cxmapper.ui.importing.wizard import ImportWizard
+from cxmapper.ui.window.main_window import MainWindow
 from tests.conftest import snapshot
 from tests.exchange.hostile import SOUND, sheet, workbook
 

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QMessageBox, QTableWidget
 
 from cxmapper.cli import main as cli
 from cxmapper.model.demo import write_demo
-from cxmapper.ui.dialogs import ShortcutsDialog
-from cxmapper.ui.main_window import MainWindow
-from cxmapper.ui.menus import CANVAS_KEYS
+from cxmapper.ui.window.actions import CANVAS_KEYS
+from cxmapper.ui.window.dialogs import ShortcutsDialog
+from cxmapper.ui.window.main_window import MainWindow
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_a_view_that_fails_on_a_file_leaves_the_window_usable(
     def broken(*args, **kwargs):
         raise ValueError("unexpected value")
 
-    monkeypatch.setattr("cxmapper.ui.matrix.PriorityMatrix.__init__", broken)
+    monkeypatch.setattr("cxmapper.ui.panels.matrix.PriorityMatrix.__init__", broken)
     before = fingerprint(demo)
     assert not window.open_path(demo)
     assert warnings == [
@@ -175,7 +175,7 @@ def test_a_new_project_is_named_after_its_file_and_asks_for_its_numbers(
 ) -> None:
     from PySide6.QtWidgets import QFileDialog
 
-    from cxmapper.ui.dialogs import ProjectSettingsDialog
+    from cxmapper.ui.window.dialogs import ProjectSettingsDialog
 
     asked: list[str] = []
     monkeypatch.setattr(
@@ -194,7 +194,7 @@ def test_a_new_project_is_named_after_its_file_and_asks_for_its_numbers(
 def test_closing_the_window_during_an_import_keeps_the_project_open(
     qtbot, window: MainWindow, demo: Path, tmp_path: Path
 ) -> None:
-    from cxmapper.ui.import_wizard import ImportWizard
+    from cxmapper.ui.importing.wizard import ImportWizard
 
     window.open_path(demo)
     survey = tmp_path / "survey.csv"

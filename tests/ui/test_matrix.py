@@ -10,8 +10,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from cxmapper.model import entities as e
 from cxmapper.model.project import Project
-from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.matrix import Axis, PriorityMatrix
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.panels.matrix import Axis, PriorityMatrix
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QMessageBox
 
-import cxmapper.ui.main_window as main_window
+import cxmapper.ui.window.main_window as main_window
 from cxmapper.model.demo import write_demo
 from cxmapper.model.project import Project
 from cxmapper.ui.app import run
@@ -93,7 +93,7 @@ def test_the_hard_timeout_ends_a_window_that_never_gets_back_to_its_event_loop(
     project = sound_project(tmp_path / "p.cxmap")
     script = (
         "import sys, time\n"
-        "import cxmapper.ui.open_check as check, cxmapper.ui.main_window as mw\n"
+        "import cxmapper.ui.window.open_check as check, cxmapper.ui.window.main_window as mw\n"
         "check.HARD_TIMEOUT_S = 1.0\n"
         "mw.MainWindow.open_path = lambda self, path: time.sleep(60)\n"
         "from cxmapper.cli import main\n"
@@ -111,7 +111,7 @@ def test_a_dialog_that_will_not_close_ends_the_process(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from PySide6.QtWidgets import QDialog\n"
-        "import cxmapper.ui.open_check as check, cxmapper.ui.main_window as mw\n"
+        "import cxmapper.ui.window.open_check as check, cxmapper.ui.window.main_window as mw\n"
         "check.STUCK_S = 0.5\n"
         "class Stubborn(QDialog):\n"
         "    def done(self, result): pass\n"

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from cxmapper.cli import main as cli
 from cxmapper.model.project import Project
-from cxmapper.ui.main_window import MainWindow
-from cxmapper.ui.menus import export_map_image
+from cxmapper.ui.window.actions import export_map_image
+from cxmapper.ui.window.main_window import MainWindow
 from tests.ui.conftest import open_window
 
 

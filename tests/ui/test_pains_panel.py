@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from cxmapper.model import entities as e
 from cxmapper.model.project import Project
-from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.pains_panel import PainEditor, PainPanel
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.panels.pains import PainEditor, PainPanel
 from tests.conftest import snapshot
 
 
@@ -275,9 +275,9 @@ def test_edits_rescore_once_for_all_views_and_only_what_they_can_move(
     qtbot, ctx: DocumentContext, panel: PainPanel
 ) -> None:
     from cxmapper.model.scoring import score_pains
-    from cxmapper.ui.actions_panel import ActionPanel
-    from cxmapper.ui.matrix import PriorityMatrix
-    from cxmapper.ui.plan_scores import PlanScores
+    from cxmapper.ui.panels.actions import ActionPanel
+    from cxmapper.ui.panels.matrix import PriorityMatrix
+    from cxmapper.ui.panels.plan_scores import PlanScores
 
     others = [PriorityMatrix(ctx), ActionPanel(ctx)]
     for widget in others:

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from cxmapper.model.entities import Pain, Step
 from cxmapper.model.scoring import score_pains
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
-from cxmapper.ui.commands import UpdateItem
-from cxmapper.ui.main_window import MainWindow
+from cxmapper.ui.document.commands import UpdateItem
+from cxmapper.ui.window.main_window import MainWindow
 from tests.conftest import snapshot
 
 
@@ -63,7 +63,7 @@ def test_search_and_link_all_results_with_undo(qtbot, window: MainWindow) -> Non
 def test_link_all_links_every_item_found_not_only_those_listed(
     qtbot, window: MainWindow, monkeypatch
 ) -> None:
-    import cxmapper.ui.evidence_panel as evidence_panel
+    import cxmapper.ui.panels.evidence as evidence_panel
 
     monkeypatch.setattr(evidence_panel, "SEARCH_SHOWN", 5)
     ev = panel(window, "evidence")
@@ -114,7 +114,9 @@ def test_pain_from_selection_then_edit_reranks(qtbot, window: MainWindow, monkey
     steps = [step_id(window, "Receives invoice"), step_id(window, "Invoice correction")]
     window.ctx.set_selection(steps=steps)
     opened = []
-    monkeypatch.setattr("cxmapper.ui.pains_panel.PainEditor.open", lambda self: opened.append(self))
+    monkeypatch.setattr(
+        "cxmapper.ui.panels.pains.PainEditor.open", lambda self: opened.append(self)
+    )
     pain_id = pains.new_pain()
     editor = opened[0]
     editor.title.setText("Seat changes are billed wrongly")
@@ -152,7 +154,7 @@ def test_macro_action_from_selected_pains(qtbot, window: MainWindow, monkeypatch
     window.ctx.set_selection(pains=[pain.id])
     opened = []
     monkeypatch.setattr(
-        "cxmapper.ui.actions_panel.ActionEditor.open", lambda self: opened.append(self)
+        "cxmapper.ui.panels.actions.ActionEditor.open", lambda self: opened.append(self)
     )
     action_id = actions.new_macro()
     names = {project.work_group(g).name for g in project.action(action_id).involved_group_ids}
@@ -189,7 +191,7 @@ def test_selected_verbatims_back_a_new_pain(qtbot, window: MainWindow, monkeypat
     )
     chosen = window.ctx.selected_evidence_ids()
     assert len(chosen) == 2 and ev.step_model.rowCount() > 2  # the list stayed
-    monkeypatch.setattr("cxmapper.ui.pains_panel.PainEditor.open", lambda self: None)
+    monkeypatch.setattr("cxmapper.ui.panels.pains.PainEditor.open", lambda self: None)
     pain_id = panel(window, "pains").new_pain()
     pain = window.ctx.project.pain(pain_id)
     assert pain.evidence_ids == chosen and pain.step_ids == (step,)

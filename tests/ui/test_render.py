@@ -76,8 +76,8 @@ def test_a_tall_map_continues_over_rows_of_pages(qapp, tmp_path: Path) -> None:
 def test_a_map_image_needs_no_document(qapp, demo: Path, monkeypatch) -> None:
     """Drawing a picture of a project builds no undo stack and no window context."""
     from cxmapper.model.project import Project
-    from cxmapper.ui import context
-    from cxmapper.ui.render import render_image
+    from cxmapper.ui.canvas.render import render_image
+    from cxmapper.ui.document import context
 
     def no_document(*args, **kwargs):
         raise AssertionError("a document context was built for a picture")

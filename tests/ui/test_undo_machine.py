@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from cxmapper.model import entities as e
 from cxmapper.model.project import Project
-from cxmapper.ui.commands import (
+from cxmapper.ui.document.commands import (
     AddFlow,
     AddPain,
     AddStage,
@@ -25,7 +25,7 @@ from cxmapper.ui.commands import (
     RemoveItem,
     UpdateItem,
 )
-from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.document.context import DocumentContext
 from tests.conftest import snapshot
 
 names = st.text(alphabet="abcdefgh ", min_size=1, max_size=8).filter(lambda s: s.strip())

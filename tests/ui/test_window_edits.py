@@ -16,8 +16,8 @@ from cxmapper.model.demo import write_demo
 from cxmapper.model.project import Project
 from cxmapper.ui.canvas.layout import CARD_H
 from cxmapper.ui.canvas.scene import JourneyScene
-from cxmapper.ui.main_window import MainWindow
-from cxmapper.ui.menus import export_map_image
+from cxmapper.ui.window.actions import export_map_image
+from cxmapper.ui.window.main_window import MainWindow
 from tests.conftest import snapshot
 from tests.ui.conftest import open_window
 
@@ -236,7 +236,7 @@ def test_export_map_image_adds_the_chosen_ending(window: MainWindow, tmp_path: P
 
 
 def test_no_arrow_crosses_a_card_on_the_demo(qtbot, tmp_path: Path) -> None:
-    from cxmapper.ui.context import DocumentContext
+    from cxmapper.ui.document.context import DocumentContext
 
     path = tmp_path / "demo.cxmap"
     write_demo(path)

@@ -16,7 +16,7 @@ from cxmapper.model.entities import Step
 from cxmapper.model.validation import ModelError
 from cxmapper.ui.canvas.items import SELECTION, StepCard, font
 from cxmapper.ui.canvas.layout import CARD_W, PITCH_Y
-from cxmapper.ui.commands import AddStep, MoveSteps, UpdateItem
+from cxmapper.ui.document.commands import AddStep, MoveSteps, UpdateItem
 
 if TYPE_CHECKING:
     from cxmapper.ui.canvas.view import JourneyView

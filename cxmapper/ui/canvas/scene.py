@@ -23,7 +23,7 @@ from cxmapper.ui.canvas.layout import (
     MapLayout,
     route,
 )
-from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.document.context import DocumentContext
 
 LANE_FILLS = (QColor("#f6f7f9"), QColor("#ffffff"))
 HEADER_FONT = font(12, bold=True)

@@ -47,8 +47,8 @@ from cxmapper.ui.canvas.layout import (
 )
 from cxmapper.ui.canvas.legend import STRIP_H, paint_legend_strip
 from cxmapper.ui.canvas.scene import JourneyScene
-from cxmapper.ui.commands import AddFlow, AddStep, DeleteItems, LinkEvidence
-from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.document.commands import AddFlow, AddStep, DeleteItems, LinkEvidence
+from cxmapper.ui.document.context import DocumentContext
 
 MIME = "application/x-cxmapper-steps"
 EVIDENCE_MIME = "application/x-cxmapper-evidence"  # rows dragged from the evidence panel

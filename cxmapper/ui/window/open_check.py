@@ -91,7 +91,7 @@ def dialog_text(widget: QWidget) -> str:
 def open_and_report(app: QApplication, path: str | None) -> int:
     """Open ``path`` (else the most recent project) in the window, print what the map shows
     and return 0; or 1 with one line per dialog that would have waited for a person."""
-    from cxmapper.ui.main_window import MainWindow
+    from cxmapper.ui.window.main_window import MainWindow
 
     watchdog = threading.Timer(HARD_TIMEOUT_S, _give_up)
     watchdog.daemon = True  # never keeps the process alive by itself

@@ -56,7 +56,7 @@ def start(name: str, job: Callable[[], Any], slot: Callable[[Any], None]) -> Rel
     on the UI thread, unless ``slot``'s object was deleted or disconnected meanwhile.
 
     An exception raised by ``job`` is not delivered: it reaches ``threading.excepthook``,
-    which the application reports (:mod:`cxmapper.ui.errors`)."""
+    which the application reports (:mod:`cxmapper.ui.window.errors`)."""
     app = QCoreApplication.instance()
     assert app is not None, "a worker needs the application"
     _watch(app)

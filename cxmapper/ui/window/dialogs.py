@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxmapper.ui.commands import UpdateSettings
-from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.document.commands import UpdateSettings
+from cxmapper.ui.document.context import DocumentContext
 
 
 class ShortcutsDialog(QDialog):

@@ -21,7 +21,7 @@ from cxmapper.model.scoring import (
     score_pain,
     score_pains,
 )
-from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.document.context import DocumentContext
 
 
 def affects_pain_scores(change: Change) -> bool:

@@ -34,9 +34,9 @@ from cxmapper.model.entities import ActionKind, Evidence
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import bright_spots, named_praise, step_stats
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
-from cxmapper.ui.commands import AddAction, LinkEvidence, RemoveImportBatch
-from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.tables import ColumnsModel, sorted_table
+from cxmapper.ui.document.commands import AddAction, LinkEvidence, RemoveImportBatch
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.panels.tables import ColumnsModel, sorted_table
 
 PAGE = 500
 SEARCH_SHOWN = 5000  # listed; "Link all results" links every item found

@@ -15,8 +15,8 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from cxmapper.model import entities as e
-from cxmapper.ui.commands import AddAction, AddPain, UpdateItem, _quote
-from cxmapper.ui.context import DocumentContext
+from cxmapper.ui.document.commands import AddAction, AddPain, UpdateItem, _quote
+from cxmapper.ui.document.context import DocumentContext
 
 WHAT = {e.Pain: "pain", e.Action: "action"}
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from cxmapper.model.events import Change
 from cxmapper.model.scoring import PainScore
-from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.plan_scores import PlanScores
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.panels.plan_scores import PlanScores
 
 UNIVERSAL = QColor(201, 42, 42, 170)
 LOCAL = QColor(59, 91, 219, 150)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
-    from cxmapper.ui.main_window import MainWindow
+    from cxmapper.ui.window.main_window import MainWindow
 
 
 class StartPage(QWidget):

@@ -1,6 +1,6 @@
 """File → Import Evidence…: file and format, columns and values, step matching, summary.
 
-The file is parsed on a worker thread (``import_jobs``): when the wizard opens, and once more,
+The file is parsed on a worker thread (``jobs``): when the wizard opens, and once more,
 over the whole file, when the mapping is finished; a mapping change re-plans only the first
 rows, for the preview. Finish writes the planned evidence on the UI thread in one transaction,
 with a progress dialog that can cancel it. Only a finished import goes on the undo stack (with
@@ -32,10 +32,10 @@ from cxmapper.exchange.tabular import ImportFailure
 from cxmapper.model.project import BatchRemoval, Project
 from cxmapper.model.validation import ModelError
 from cxmapper.ui.canvas.layout import MAP_LEFT, PITCH_X, ROW_TOP
-from cxmapper.ui.commands import AddStep, Command
-from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.import_jobs import Source, Worker, full_plan, preview_plan, read_head
-from cxmapper.ui.import_pages import ColumnsPage, FilePage, StepsPage, SummaryPage, explain
+from cxmapper.ui.document.commands import AddStep, Command
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.importing.jobs import Source, Worker, full_plan, preview_plan, read_head
+from cxmapper.ui.importing.pages import ColumnsPage, FilePage, StepsPage, SummaryPage, explain
 
 
 class ImportEvidence(Command):

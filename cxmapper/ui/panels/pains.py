@@ -25,12 +25,12 @@ from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import detractor_ids_at
 from cxmapper.model.scoring import PainScore, score_pain
-from cxmapper.ui.commands import AddPain, RemoveItem
-from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.dialogs import form_footer
-from cxmapper.ui.plan_commands import cancel_new, save_form
-from cxmapper.ui.plan_scores import PlanScores
-from cxmapper.ui.tables import KeyedColumnsModel, TablePanel
+from cxmapper.ui.document.commands import AddPain, RemoveItem
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.document.plan_commands import cancel_new, save_form
+from cxmapper.ui.panels.plan_scores import PlanScores
+from cxmapper.ui.panels.tables import KeyedColumnsModel, TablePanel
+from cxmapper.ui.window.dialogs import form_footer
 
 COLUMNS = (
     "Rank",

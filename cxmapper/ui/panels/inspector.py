@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.journey import analyse, betweenness, build_graph
-from cxmapper.ui.commands import Command, RemoveItem, Reorder, UpdateItem
-from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.workers import Relay, disconnect, start
+from cxmapper.ui.document.commands import Command, RemoveItem, Reorder, UpdateItem
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.document.workers import Relay, disconnect, start
 
 EMOTIONS = (
     (-2, "−2  Very negative"),

@@ -24,7 +24,7 @@ from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.project import Project
 from cxmapper.model.validation import ModelError
-from cxmapper.ui.commands import Command, refusal_of
+from cxmapper.ui.document.commands import Command, refusal_of
 
 C = TypeVar("C", bound=Command)
 

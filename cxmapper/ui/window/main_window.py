@@ -34,13 +34,13 @@ from shiboken6 import isValid
 from cxmapper.model.entities import ProjectSettings
 from cxmapper.model.project import Project
 from cxmapper.model.safety import ProjectFileError
-from cxmapper.ui import errors
 from cxmapper.ui.canvas.view import JourneyView
-from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.errors import ErrorBanner
-from cxmapper.ui.menus import build_menus, set_presentation
-from cxmapper.ui.notice import Notice
-from cxmapper.ui.start_page import StartPage
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.window import errors
+from cxmapper.ui.window.actions import build_menus, set_presentation
+from cxmapper.ui.window.errors import ErrorBanner
+from cxmapper.ui.window.notice import Notice
+from cxmapper.ui.window.start_page import StartPage
 
 FILE_FILTER = "CX Mapper projects (*.cxmap);;All files (*)"
 MAX_RECENT = 10
@@ -299,12 +299,12 @@ class MainWindow(QMainWindow):
 
     def _install_panels(self) -> None:
         assert self.ctx is not None
-        from cxmapper.ui.actions_panel import ActionPanel
-        from cxmapper.ui.close_loop_panel import CloseLoopPanel
-        from cxmapper.ui.evidence_panel import EvidencePanel
-        from cxmapper.ui.inspector import Inspector
-        from cxmapper.ui.matrix import PriorityMatrix
-        from cxmapper.ui.pains_panel import PainPanel
+        from cxmapper.ui.panels.actions import ActionPanel
+        from cxmapper.ui.panels.close_loop import CloseLoopPanel
+        from cxmapper.ui.panels.evidence import EvidencePanel
+        from cxmapper.ui.panels.inspector import Inspector
+        from cxmapper.ui.panels.matrix import PriorityMatrix
+        from cxmapper.ui.panels.pains import PainPanel
 
         right, bottom = (
             Qt.DockWidgetArea.RightDockWidgetArea,
@@ -446,7 +446,7 @@ class MainWindow(QMainWindow):
         set_presentation(self, False)
 
     def show_error(self, text: str) -> None:
-        """An unforeseen error (see :mod:`cxmapper.ui.errors`): one sentence on the banner
+        """An unforeseen error (see :mod:`cxmapper.ui.window.errors`): one sentence on the banner
         above the map and in the status bar; the window carries on."""
         self.error_banner.show_error(text)
         self.statusBar().showMessage(text, 20000)
@@ -537,7 +537,7 @@ class MainWindow(QMainWindow):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> None:
-        from cxmapper.ui.import_wizard import ImportWizard
+        from cxmapper.ui.importing.wizard import ImportWizard
 
         assert self.ctx is not None
         wizard = ImportWizard(self.ctx, path, self)
@@ -569,7 +569,7 @@ class MainWindow(QMainWindow):
 
         from cxmapper.exchange.workbook import export_workbook
         from cxmapper.model.tempfiles import refuse_project_destination
-        from cxmapper.ui.render import render_image
+        from cxmapper.ui.canvas.render import render_image
 
         assert self.ctx is not None
         steps = [
@@ -623,7 +623,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{len(found)} step(s) found for “{text}”.", 8000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        from cxmapper.ui.import_wizard import ImportWizard
+        from cxmapper.ui.importing.wizard import ImportWizard
 
         wizards = [w for w in self.findChildren(ImportWizard) if w.isVisible()]
         if wizards:

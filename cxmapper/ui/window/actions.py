@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QToolBar
 
-from cxmapper.ui.commands import AddStage, AddWorkGroup
-from cxmapper.ui.errors import show_log
+from cxmapper.ui.document.commands import AddStage, AddWorkGroup
+from cxmapper.ui.window.errors import show_log
 
 if TYPE_CHECKING:
-    from cxmapper.ui.main_window import MainWindow
+    from cxmapper.ui.window.main_window import MainWindow
 
 Std = QKeySequence.StandardKey
 
@@ -259,7 +259,7 @@ def set_presentation(w: MainWindow, on: bool) -> None:
 
 
 def _shortcuts(w: MainWindow) -> None:
-    from cxmapper.ui.dialogs import ShortcutsDialog
+    from cxmapper.ui.window.dialogs import ShortcutsDialog
 
     dialog = ShortcutsDialog(w, CANVAS_KEYS)
     dialog.exec()
@@ -281,7 +281,7 @@ def _about(w: MainWindow) -> None:
 def _project_settings(w: MainWindow) -> None:
     if w.ctx is None:
         return
-    from cxmapper.ui.dialogs import ProjectSettingsDialog
+    from cxmapper.ui.window.dialogs import ProjectSettingsDialog
 
     dialog = ProjectSettingsDialog(w.ctx, w)
     dialog.exec()
@@ -305,7 +305,7 @@ def _export_image(w: MainWindow) -> None:
 def export_map_image(w: MainWindow, path: Path, chosen_filter: str = "") -> bool:
     """Render the map to ``path``; a name without a known ending takes the chosen type's."""
     from cxmapper.model.safety import ProjectFileError
-    from cxmapper.ui.render import render_to_file
+    from cxmapper.ui.canvas.render import render_to_file
 
     assert w.ctx is not None
     if path.suffix.lower() not in (".png", ".svg", ".pdf"):

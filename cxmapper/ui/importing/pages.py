@@ -1,6 +1,6 @@
 """The pages of File → Import Evidence…: file and format, columns and values, steps, summary.
 
-The pages show and collect; the wizard (``import_wizard.ImportWizard``) reads, plans and
+The pages show and collect; the wizard (``wizard.ImportWizard``) reads, plans and
 imports. Every page is drawn from the wizard's state by ``refresh``.
 """
 
@@ -32,7 +32,7 @@ from cxmapper.exchange.tabular import ImportFailure
 
 if TYPE_CHECKING:
     from cxmapper.exchange.importer import ImportPlan
-    from cxmapper.ui.import_wizard import ImportWizard
+    from cxmapper.ui.importing.wizard import ImportWizard
 
 COLUMNS_PAGE = "Columns and values"  # the title of the page that maps columns and values
 

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QHeaderView, QInputDialog, QLabel
 
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import Detractor, detractors
-from cxmapper.ui.commands import SetFollowUp
-from cxmapper.ui.context import DocumentContext
-from cxmapper.ui.tables import ColumnsModel, TablePanel
+from cxmapper.ui.document.commands import SetFollowUp
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.panels.tables import ColumnsModel, TablePanel
 
 SHOWN = 2000  # the newest; the workbook carries them all
 
