@@ -2,28 +2,63 @@
 
 ``SelectMove`` (the default: click, rubber band, drag with snapping), ``Connect`` (drag from
 a card's handle, or pick a target after Insert → Flow) and ``EditTitle`` (F2 / double-click).
+
+The modes know the view only as an :class:`InteractionHost`, so this module never imports the
+view that imports it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
-from PySide6.QtCore import QLineF, QPointF, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPen, QTextCursor
-from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsTextItem
+from PySide6.QtCore import QLineF, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPen, QTextCursor
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsTextItem, QWidget
 
 from cxmapper.model.entities import Step
+from cxmapper.model.project import Project
 from cxmapper.model.validation import ModelError
 from cxmapper.ui.canvas.items import SELECTION, StepCard, font
 from cxmapper.ui.canvas.layout import CARD_W, PITCH_Y
-from cxmapper.ui.document.commands import AddStep, MoveSteps, UpdateItem
+from cxmapper.ui.canvas.scene import JourneyScene
+from cxmapper.ui.document.commands import AddStep, Command, MoveSteps, UpdateItem
+from cxmapper.ui.document.context import DocumentContext
 
-if TYPE_CHECKING:
-    from cxmapper.ui.canvas.view import JourneyView
+C = TypeVar("C", bound=Command)
+
+
+class InteractionHost(Protocol):
+    """What an interaction mode asks of the view that hands it the events."""
+
+    ctx: DocumentContext
+    project: Project
+    journey_scene: JourneyScene
+
+    def scene(self) -> QGraphicsScene: ...
+
+    def viewport(self) -> QWidget: ...
+
+    def mapToScene(self, point: QPoint, /) -> QPointF: ...
+
+    def setFocus(self) -> None: ...
+
+    def card_at(self, pos: QPoint) -> StepCard | None: ...
+
+    def begin_interaction(self, interaction: Interaction) -> None: ...
+
+    def end_interaction(self, interaction: Interaction) -> None: ...
+
+    def connect_steps(self, source_id: int, target_id: int) -> int | None: ...
+
+    def edit(self, build: Callable[[], C]) -> C | None:
+        """One edit through the document's edit path, with the view as the widget that
+        asked (a refusal is shown beside the map)."""
+        ...
 
 
 class Interaction:
-    def __init__(self, view: JourneyView) -> None:
+    def __init__(self, view: InteractionHost) -> None:
         self.view = view
 
     def mouse_press(self, event: QMouseEvent) -> bool:
@@ -46,7 +81,7 @@ class SelectMove(Interaction):
     """Clicks select, the rubber band selects many, dragging cards moves them; one undoable
     move is pushed when the mouse is released, with every card snapped to lane and column."""
 
-    def __init__(self, view: JourneyView) -> None:
+    def __init__(self, view: InteractionHost) -> None:
         super().__init__(view)
         self._start: dict[int, QPointF] = {}
 
@@ -102,7 +137,7 @@ class SelectMove(Interaction):
                 card.setPos(before)  # snapped back where it was
         if moves:
             project = self.view.project
-            if self.view.ctx.edit(lambda: MoveSteps(project, moves), origin=self.view) is None:
+            if self.view.edit(lambda: MoveSteps(project, moves)) is None:
                 # Refused: the cards go back to where the model has them.
                 for step_id, before in start.items():
                     if step_id in scene.cards:
@@ -113,7 +148,7 @@ class SelectMove(Interaction):
 class Connect(Interaction):
     """Draw a flow: from the source card to the card released on (or clicked next)."""
 
-    def __init__(self, view: JourneyView, source_id: int, *, by_click: bool = False) -> None:
+    def __init__(self, view: InteractionHost, source_id: int, *, by_click: bool = False) -> None:
         super().__init__(view)
         self.source_id = source_id
         self.by_click = by_click
@@ -173,7 +208,7 @@ class TitleEditor(QGraphicsTextItem):
         else:
             super().keyPressEvent(event)
 
-    def focusOutEvent(self, event) -> None:
+    def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self.owner.commit()
 
@@ -183,7 +218,7 @@ class EditTitle(Interaction):
     belongs to that same undo step ("Add step 'Kick-off'"): the rename says it completes
     ``adding`` and the undo stack merges it into the add, if nothing came in between."""
 
-    def __init__(self, view: JourneyView, step_id: int, adding: AddStep | None = None) -> None:
+    def __init__(self, view: InteractionHost, step_id: int, adding: AddStep | None = None) -> None:
         super().__init__(view)
         self.step_id = step_id
         self.adding = adding
@@ -231,7 +266,7 @@ class EditTitle(Interaction):
             )
 
         self.done = True  # a focus change while saving must not save twice
-        renamed = self.view.ctx.edit(rename, origin=self.view)
+        renamed = self.view.edit(rename)
         if renamed is None and keep_open and exists and self.editor.scene() is not None:
             self.done = False
             self.editor.setFocus()

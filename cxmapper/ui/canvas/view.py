@@ -15,8 +15,9 @@ dot on its right edge) onto another card connects them; Ctrl+wheel zooms.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -47,8 +48,10 @@ from cxmapper.ui.canvas.layout import (
 )
 from cxmapper.ui.canvas.legend import STRIP_H, paint_legend_strip
 from cxmapper.ui.canvas.scene import JourneyScene
-from cxmapper.ui.document.commands import AddFlow, AddStep, DeleteItems, LinkEvidence
+from cxmapper.ui.document.commands import AddFlow, AddStep, Command, DeleteItems, LinkEvidence
 from cxmapper.ui.document.context import DocumentContext
+
+C = TypeVar("C", bound=Command)
 
 MIME = "application/x-cxmapper-steps"
 EVIDENCE_MIME = "application/x-cxmapper-evidence"  # rows dragged from the evidence panel
@@ -100,6 +103,10 @@ class JourneyView(QGraphicsView):
     def end_interaction(self, interaction: Interaction) -> None:
         if self._interaction is interaction:
             self._interaction = self._default
+
+    def edit(self, build: Callable[[], C]) -> C | None:
+        """One edit through the document's edit path; a refusal is shown beside the map."""
+        return self.ctx.edit(build, origin=self)
 
     def card_at(self, pos: QPoint) -> StepCard | None:
         for item in self.items(pos):

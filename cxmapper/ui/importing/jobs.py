@@ -6,7 +6,7 @@ the mapping is finished, by ``plan_import`` over the whole file. A mapping chang
 those first rows. The worker never holds the project: its SQLite connection belongs to the UI
 thread, where the rows already imported are looked up (``drop_imported``) and the database
 write (``run_import``) happens, in one transaction. Refusals reach the pages in the wizard's
-words (``pages.explain``).
+words (``words.explain``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from cxmapper.model.entities import Step
 from cxmapper.model.project import Project
 from cxmapper.ui.document.workers import Relay, disconnect
 from cxmapper.ui.document.workers import start as start_thread
-from cxmapper.ui.importing.pages import explain
+from cxmapper.ui.importing.words import explain
 
 HEADER_ROWS = 3  # the most header rows a recognised export has (Qualtrics)
 Cancelled = Callable[[], bool]  # True once the job's result is no longer wanted

@@ -1,13 +1,15 @@
 """The pages of File → Import Evidence…: file and format, columns and values, steps, summary.
 
 The pages show and collect; the wizard (``wizard.ImportWizard``) reads, plans and
-imports. Every page is drawn from the wizard's state by ``refresh``.
+imports. Every page is drawn from the wizard's state by ``refresh``. The pages know the wizard
+only as a :class:`WizardState`, so this module never imports the wizard that imports it.
 """
 
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,27 +28,13 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from cxmapper.exchange.formats import FIELDS
-from cxmapper.exchange.importer import Advice, Notice, linked_items, notice_of
-from cxmapper.exchange.tabular import ImportFailure
+from cxmapper.exchange.formats import FIELDS, Layout
+from cxmapper.exchange.importer import ImportPlan, linked_items
+from cxmapper.exchange.intake import FileTooLarge
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.importing.jobs import Source, Worker
+from cxmapper.ui.importing.words import COLUMNS_PAGE, FIELD_LABELS, said
 
-if TYPE_CHECKING:
-    from cxmapper.exchange.importer import ImportPlan
-    from cxmapper.ui.importing.wizard import ImportWizard
-
-COLUMNS_PAGE = "Columns and values"  # the title of the page that maps columns and values
-
-FIELD_LABELS = {
-    "text": "Verbatim text",
-    "score": "Score",
-    "date": "Date",
-    "customer_id": "Customer id",
-    "step": "Journey step",
-    "id": "Response / ticket id",
-    "channel": "Channel",
-    "score_scale": "Scale of each score",
-    "source": "Source",
-}
 # The two columns of the mapping form: what most imports need first.
 MAPPING_COLUMNS = (
     ("text", "score", "date", "customer_id", "step"),
@@ -66,20 +54,6 @@ SCALES = (
     ("0 to 100", "0-100"),
     ("Good / bad (ticket satisfaction)", "good-bad"),
 )
-# What the importer's refusals and warnings advise, in the words of the wizard's controls
-# (the command line speaks of its options instead; see importer.CLI_ADVICE).
-WIZARD_ADVICE: dict[Advice, str] = {
-    Advice.MAP_TEXT_OR_SCORE: (
-        f"choose the {FIELD_LABELS['text']} or {FIELD_LABELS['score']} column on the "
-        f"{COLUMNS_PAGE} page"
-    ),
-    Advice.CHOOSE_DATE_ORDER: f"choose the date order on the {COLUMNS_PAGE} page",
-    Advice.DAY_FIRST: f"choose “Day first” as the date order on the {COLUMNS_PAGE} page",
-    Advice.REMOVE_EARLIER_IMPORT: (
-        "cancel and remove that import first (Imports tab of the evidence panel)"
-    ),
-}
-assert set(WIZARD_ADVICE) == set(Advice), "every advice needs the wizard's words"
 NO_LINK = "(don't link)"
 RED, AMBER = "#c92a2a", "#8a5a00"
 PREVIEW_SHOWN = 30  # rows of the file shown on the first page
@@ -95,14 +69,48 @@ def notes(warnings: list[str]) -> str:
     return "".join(f"<br><span style='color:{AMBER}'>⚠ {escape(w)}</span>" for w in warnings)
 
 
-def said(notices: list[Notice]) -> list[str]:
-    """The importer's warnings in the wizard's words."""
-    return [n.worded(WIZARD_ADVICE) for n in notices]
+class WizardState(Protocol):
+    """What the pages read from the wizard, and ask it to do: the wizard owns the file, the
+    worker and the plans; a page only shows them and collects the user's choices."""
 
+    @property
+    def ctx(self) -> DocumentContext: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def worker(self) -> Worker: ...
+    @property
+    def source(self) -> Source | None: ...
+    @property
+    def file_layout(self) -> Layout | None: ...
+    @property
+    def oversize(self) -> FileTooLarge | None: ...
+    @property
+    def file_error(self) -> str | None: ...
+    @property
+    def preview(self) -> ImportPlan | None: ...
+    @property
+    def mapping_error(self) -> str | None: ...
+    @property
+    def check_error(self) -> str | None: ...
+    @property
+    def plan(self) -> ImportPlan | None: ...
+    @property
+    def reading(self) -> bool: ...
+    @property
+    def checking(self) -> bool: ...
+    @property
+    def steps_page(self) -> StepsPage: ...
 
-def explain(error: ImportFailure) -> str:
-    """The importer's refusal in the wizard's words."""
-    return notice_of(error).worded(WIZARD_ADVICE)
+    def size_text(self) -> str: ...
+    def data_rows(self) -> int: ...
+    def read_file(self) -> None: ...
+    def read_anyway(self) -> None: ...
+    def detect_layout(self) -> None: ...
+    def update_preview(self) -> None: ...
+    def plan_is_current(self) -> bool: ...
+    def check_whole_file(self) -> None: ...
+    def cancel_job(self) -> None: ...
 
 
 class BusyStrip(QWidget):
@@ -135,7 +143,7 @@ class BusyStrip(QWidget):
 
 
 class FilePage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, wizard: WizardState) -> None:
         super().__init__()
         self.w = wizard
         self.setTitle("File and format")
@@ -229,7 +237,7 @@ class FilePage(QWizardPage):
 
 
 class ColumnsPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, wizard: WizardState) -> None:
         super().__init__()
         self.w = wizard
         self.setTitle(COLUMNS_PAGE)
@@ -360,7 +368,7 @@ ITEM_COLUMNS = (
 
 
 class StepsPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, wizard: WizardState) -> None:
         super().__init__()
         self.w = wizard
         self.setTitle("Steps")
@@ -437,7 +445,7 @@ class StepsPage(QWizardPage):
 
 
 class SummaryPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, wizard: WizardState) -> None:
         super().__init__()
         self.w = wizard
         self.setTitle("Summary")

@@ -35,7 +35,8 @@ from cxmapper.ui.canvas.layout import MAP_LEFT, PITCH_X, ROW_TOP
 from cxmapper.ui.document.commands import AddStep, Command
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.importing.jobs import Source, Worker, full_plan, preview_plan, read_head
-from cxmapper.ui.importing.pages import ColumnsPage, FilePage, StepsPage, SummaryPage, explain
+from cxmapper.ui.importing.pages import ColumnsPage, FilePage, StepsPage, SummaryPage
+from cxmapper.ui.importing.words import explain
 
 
 class ImportEvidence(Command):
