@@ -1,4 +1,5 @@
-"""cxmapper.model and cxmapper.exchange never import Qt or the ui package."""
+"""cxmapper.model and cxmapper.exchange never import Qt or the ui package; the modules of
+cxmapper.ui import one another without a cycle."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+
+import networkx as nx
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cxmapper"
 FORBIDDEN = ("PySide6", "shiboken6", "cxmapper.ui")
@@ -52,3 +55,46 @@ def test_importing_model_and_exchange_loads_no_qt() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- the ui's import graph -------------------------------------------------------------------
+
+UI = PACKAGE / "ui"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def ui_import_graph() -> nx.DiGraph:
+    """Every module of cxmapper.ui and the ui modules it imports: at the top, under
+    TYPE_CHECKING and inside functions alike (``ast.walk`` sees them all). ``from P import
+    N`` counts as importing the module P.N when N is a module, else the package P."""
+    modules = {module_name(p): p for p in UI.rglob("*.py")}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(modules)
+    for name, path in modules.items():
+        for imported in imported_names(path):
+            target = imported if imported in modules else imported.rpartition(".")[0]
+            if target in modules and target != name:
+                graph.add_edge(name, target)
+    return graph
+
+
+def test_the_import_graph_sees_every_kind_of_import() -> None:
+    graph = ui_import_graph()
+    assert graph.has_edge("cxmapper.ui.app", "cxmapper.ui.window.main_window")  # in a function
+    assert graph.has_edge("cxmapper.ui.canvas.view", "cxmapper.ui.canvas.interactions")
+    assert len(graph) > 30
+
+
+def test_ui_modules_import_one_another_without_a_cycle() -> None:
+    graph = ui_import_graph()
+    cycles = []
+    for part in nx.strongly_connected_components(graph):
+        if len(part) > 1:  # modules that reach one another: name one circle through them
+            circle = [a for a, _ in nx.find_cycle(graph.subgraph(part))]
+            others = sorted(part - set(circle))
+            cycles.append(" -> ".join([*circle, circle[0]]) + (f" (also {others})" * bool(others)))
+    assert not cycles, "import cycles in cxmapper.ui:\n" + "\n".join(sorted(cycles))

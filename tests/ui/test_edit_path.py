@@ -126,7 +126,7 @@ def test_a_501_character_title_typed_into_a_new_step_is_refused_and_kept_for_cor
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert p.step(new).title == "Escalates"
     assert ctx.undo_stack.count() == 1
-    assert window.action("undo").text() == "&Undo Add step 'Escalates'"
+    assert window.window_actions.undo.text() == "&Undo Add step 'Escalates'"
     ctx.undo_stack.undo()
     assert not p.has_step(new)
     ctx.undo_stack.redo()
@@ -227,7 +227,7 @@ def test_a_refusal_from_the_insert_menu_is_reported_once(
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Billing", True))
     monkeypatch.setattr(window.ctx.project, "add_work_group", refuse)
-    window.action("add_group").trigger()
+    window.window_actions.add_group.trigger()
     assert reports.once(REFUSAL) is window.view
 
 
@@ -415,7 +415,7 @@ def test_close_the_loop_mark_contacted_then_assign_owner(
     assert len(chosen) == 2
 
     click(qtbot, loop, "Mark contacted")
-    assert window.action("undo").text() == "&Undo Mark 2 detractors contacted"
+    assert window.window_actions.undo.text() == "&Undo Mark 2 detractors contacted"
     assert sorted(loop.selected_ids()) == sorted(chosen)  # still selected after the edit
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("  Dana  ", True))

@@ -133,12 +133,12 @@ def test_import_end_to_end_then_undo_and_redo(qtbot, window: MainWindow, tmp_pat
     # A pain citing the import: undo must take the evidence out of it, not be refused.
     pain = project.add_pain("Invoices arrive late", evidence_ids=(imported[0][0], imported[1][0]))
 
-    window.action("undo").trigger()
+    window.window_actions.undo.trigger()
     assert project.evidence.count() == before
     assert not batch_rows(window, batch.id)
     assert not any(s.title == "Quarterly review call" for s in project.steps())
     assert project.pain(pain.id).evidence_ids == ()
-    window.action("redo").trigger()
+    window.window_actions.redo.trigger()
     assert batch_rows(window, batch.id) == imported  # the same rows, with the same ids
     assert project.evidence.counts_by_step()[new_step.id] == 150
     assert project.pain(pain.id).evidence_ids == (imported[0][0], imported[1][0])

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QMessageBox, QTableWidget
 
 from cxmapper.cli import main as cli
 from cxmapper.model.demo import write_demo
-from cxmapper.ui.window.actions import CANVAS_KEYS
 from cxmapper.ui.window.dialogs import ShortcutsDialog
+from cxmapper.ui.window.exporting import save_copy
 from cxmapper.ui.window.main_window import MainWindow
 
 
@@ -47,7 +47,34 @@ def test_opening_a_project_shows_it(window: MainWindow, demo: Path) -> None:
     assert menus == ["File", "Edit", "View", "Insert", "Help"]
     assert window.view is not None and len(window.view.journey_scene.cards) == 32
     assert "32 steps" in window._status_counts.text()
-    assert window.action("undo").isEnabled() is False
+    assert window.window_actions.undo.isEnabled() is False
+
+
+def test_each_action_is_enabled_exactly_when_what_it_needs_is_there(
+    window: MainWindow, demo: Path
+) -> None:
+    acts = window.window_actions
+
+    def enabled() -> set[str]:
+        return {a.text().replace("&", "") for a in acts.all() if a.isEnabled()}
+
+    anytime = {"New…", "Open…", "Quit", "Legend", "Keyboard Shortcuts", "Show Log"}
+    anytime.add("About CX Mapper")
+    assert enabled() == anytime  # no project: nothing that needs one
+    assert window.open_path(demo)
+    with_project = enabled()
+    assert {"Save a Copy As…", "Find…", "Paste", "Presentation Mode"} <= with_project
+    assert not {"Cut", "Copy", "Delete", "Undo", "Redo"} & with_project
+    ctx = window.ctx
+    step = ctx.project.steps()[0]
+    ctx.set_selection(steps=[step.id])
+    assert enabled() == with_project | {"Cut", "Copy", "Delete"}
+    window.view.delete_selected()  # nothing selected any more, one edit to undo
+    assert enabled() == with_project | {f"Undo Delete step '{step.title}'"}
+    acts.undo.trigger()
+    assert enabled() == with_project | {f"Redo Delete step '{step.title}'"}
+    window.close_project()
+    assert enabled() == anytime
 
 
 def test_a_bad_file_gets_one_sentence_and_the_window_stays_usable(
@@ -84,10 +111,10 @@ def test_undo_menu_names_the_edit(qtbot, window: MainWindow, demo: Path) -> None
     qtbot.keyClick(view, Qt.Key.Key_Return)
     qtbot.keyClicks(view, "Follow-up call")
     qtbot.keyClick(view, Qt.Key.Key_Return)
-    assert window.action("undo").text() == "&Undo Add step 'Follow-up call'"
-    window.action("undo").trigger()
+    assert window.window_actions.undo.text() == "&Undo Add step 'Follow-up call'"
+    window.window_actions.undo.trigger()
     assert "Follow-up call" not in [s.title for s in window.ctx.project.steps()]
-    assert window.action("redo").text() == "&Redo Add step 'Follow-up call'"
+    assert window.window_actions.redo.text() == "&Redo Add step 'Follow-up call'"
 
 
 def test_inspector_edits_a_step_with_undo(qtbot, window: MainWindow, demo: Path) -> None:
@@ -112,12 +139,12 @@ def test_inspector_edits_a_step_with_undo(qtbot, window: MainWindow, demo: Path)
 def test_save_a_copy_is_sound(window: MainWindow, demo: Path, tmp_path: Path) -> None:
     window.open_path(demo)
     copy = tmp_path / "copy.cxmap"
-    assert window.save_copy(copy)
+    assert save_copy(window, copy)
     assert cli(["check", str(copy)]) == 0
 
 
 def test_shortcuts_help_lists_menu_and_canvas_keys(window: MainWindow) -> None:
-    dialog = ShortcutsDialog(window, CANVAS_KEYS)
+    dialog = ShortcutsDialog(window, window.window_actions.keyboard_help())
     table = dialog.findChild(QTableWidget)
     rows = {table.item(r, 1).text(): table.item(r, 0).text() for r in range(table.rowCount())}
     assert rows["Undo"].startswith("Ctrl+Z")
@@ -182,7 +209,7 @@ def test_a_new_project_is_named_after_its_file_and_asks_for_its_numbers(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "Acme onboarding"), "")
     )
     monkeypatch.setattr(ProjectSettingsDialog, "exec", lambda d: asked.append(d.name.text()))
-    window.action("new").trigger()
+    window.window_actions.new.trigger()
     p = window.ctx.project
     assert p.path == (tmp_path / "Acme onboarding.cxmap").resolve()
     assert p.settings.name == "Acme onboarding"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from cxmapper.cli import main as cli
 from cxmapper.model.project import Project
-from cxmapper.ui.window.actions import export_map_image
+from cxmapper.ui.window.exporting import export_map_image, export_plan
 from cxmapper.ui.window.main_window import MainWindow
 from tests.ui.conftest import open_window
 
@@ -133,7 +133,7 @@ def test_the_window_will_not_export_onto_its_own_project(
     window: MainWindow = open_window(qtbot, settings, project)
     try:
         # The dialog's suggestion is the project's name with .xlsx: here, the project itself.
-        assert not window.export_plan(project)
+        assert not export_plan(window, project)
     finally:
         window.close_project()
     assert warnings[0] == "“p.xlsx” is a CX Mapper project; choose another name for the workbook."

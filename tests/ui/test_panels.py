@@ -14,6 +14,7 @@ from cxmapper.model.entities import Pain, Step
 from cxmapper.model.scoring import score_pains
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
 from cxmapper.ui.document.commands import UpdateItem
+from cxmapper.ui.window.exporting import export_plan
 from cxmapper.ui.window.main_window import MainWindow
 from tests.conftest import snapshot
 
@@ -173,7 +174,7 @@ def test_macro_action_from_selected_pains(qtbot, window: MainWindow, monkeypatch
 def test_export_plan_from_the_window(window: MainWindow, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: pytest.fail(str(a)))
     out = tmp_path / "plan.xlsx"
-    assert window.export_plan(out)
+    assert export_plan(window, out)
     from python_calamine import CalamineWorkbook
 
     assert "Macro plan" in CalamineWorkbook.from_path(str(out)).sheet_names
@@ -285,13 +286,13 @@ def test_removing_an_import_is_undoable_and_keeps_the_history(
     assert window.ctx.edit(lambda: UpdateItem(project, Pain, pain.id, "Edit", extra_contacts=1.5))
     stack.undo()
 
-    window.action("undo").trigger()
+    window.window_actions.undo.trigger()
     assert snapshot(project) == original
     assert ev.batches.count() == len(project.evidence.batches())
     assert ev.step_model.rowCount() == shown
-    window.action("redo").trigger()
+    window.window_actions.redo.trigger()
     assert batch.id not in [b.id for b in project.evidence.batches()]
     assert not batch_ids & set(project.pain(cited.id).evidence_ids)
-    window.action("undo").trigger()
-    window.action("undo").trigger()  # the earlier rename is still there to undo
+    window.window_actions.undo.trigger()
+    window.window_actions.undo.trigger()  # the earlier rename is still there to undo
     assert project.step(step).title == "Receives invoice"

@@ -16,7 +16,7 @@ from cxmapper.model.demo import write_demo
 from cxmapper.model.project import Project
 from cxmapper.ui.canvas.layout import CARD_H
 from cxmapper.ui.canvas.scene import JourneyScene
-from cxmapper.ui.window.actions import export_map_image
+from cxmapper.ui.window.exporting import export_map_image
 from cxmapper.ui.window.main_window import MainWindow
 from tests.conftest import snapshot
 from tests.ui.conftest import open_window
@@ -71,7 +71,7 @@ def test_deleting_a_step_on_a_loop_then_undo_and_redo(qtbot, window: MainWindow)
     assert [s.title for s in p.steps()] == ["B", "C"]
     assert ctx.selected_step_ids() == ()
     arrows_match_flows(scene, p)
-    assert window.action("undo").text() == "&Undo Delete step 'A'"
+    assert window.window_actions.undo.text() == "&Undo Delete step 'A'"
     ctx.undo_stack.undo()
     assert snapshot(p) == before
     arrows_match_flows(scene, p)
@@ -111,7 +111,7 @@ def test_cut_and_paste_keep_every_field_through_undo_and_redo(qtbot, window: Mai
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
     assert not p.has_step(a.id)
-    assert window.action("undo").text() == "&Undo Cut step 'A'"
+    assert window.window_actions.undo.text() == "&Undo Cut step 'A'"
     qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     pasted = step_named(p, "A")
     assert (pasted.channel, pasted.description, pasted.emotion) == ("Web", "Fills in the form", -2)
@@ -185,18 +185,18 @@ def test_presentation_mode_and_back(qtbot, window: MainWindow, settings: QSettin
     window.panels["matrix"].close()  # the user had closed one panel
     visible = {name for name, dock in window.panels.items() if dock.isVisible()}
     zoom = window.view.zoom_factor()
-    window.action("presentation").trigger()
+    window.window_actions.presentation.trigger()
     qtbot.waitUntil(lambda: not window.menuBar().isVisible())
     assert not any(dock.isVisible() for dock in window.panels.values())
     assert not window.toolbar.isVisible()
     qtbot.waitUntil(lambda: window.view.zoom_factor() > zoom)  # the lanes fill the screen
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_Escape)  # nothing selected: Esc leaves
-    assert not window.presenting and not window.action("presentation").isChecked()
+    assert not window.presentation.active and not window.window_actions.presentation.isChecked()
     assert window.menuBar().isVisible() and window.toolbar.isVisible()
     assert {name for name, dock in window.panels.items() if dock.isVisible()} == visible
     path = window.ctx.project.path
-    window.action("presentation").trigger()
+    window.window_actions.presentation.trigger()
     window.close()  # closing while presenting saves the working layout, not the projector's
     reopened = open_window(qtbot, settings, path)
     assert not reopened.isFullScreen()
@@ -209,7 +209,7 @@ def test_find_selects_matching_steps(qtbot, window: MainWindow, monkeypatch) -> 
     from PySide6.QtWidgets import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("c", True))
-    window.action("find").trigger()
+    window.window_actions.find.trigger()
     p = window.ctx.project
     assert set(window.ctx.selected_step_ids()) == {step_named(p, "C").id}
     assert "1 step(s) found" in window.statusBar().currentMessage()
@@ -262,7 +262,7 @@ def test_no_arrow_crosses_a_card_on_the_demo(qtbot, tmp_path: Path) -> None:
 def test_fit_keeps_a_workshop_map_drawn_in_full(qtbot, window: MainWindow) -> None:
     from cxmapper.ui.canvas.items import SKETCH_FROM_CARDS
 
-    window.action("fit").trigger()
+    window.window_actions.fit.trigger()
     assert len(window.view.journey_scene.cards) < SKETCH_FROM_CARDS
     lane = window.view.journey_scene.layout.lanes[window.ctx.project.work_groups()[0].id]
     assert lane.height >= CARD_H
@@ -280,7 +280,7 @@ def test_titles_are_shown_as_typed_never_as_markup(qtbot, window: MainWindow) ->
     assert p.step(a.id).title == "<b>R&D</b> review"
     assert window._status_selection.text() == "Step: <b>R&D</b> review"
     assert window._status_selection.textFormat() == Qt.TextFormat.PlainText
-    assert window.action("undo").text() == "&Undo Rename step '<b>R&&D</b> review'"
+    assert window.window_actions.undo.text() == "&Undo Rename step '<b>R&&D</b> review'"
     evidence = window.panels["evidence"].widget()
     assert "&lt;b&gt;R&amp;D&lt;/b&gt; review" in evidence.stats.text()
     ctx.set_selection(steps=[], flows=[next(f.id for f in p.flows() if f.source_id == a.id)])
@@ -347,7 +347,7 @@ def test_presentation_keeps_the_selected_steps_in_view(qtbot, demo_window: MainW
     p, view = window.ctx.project, window.view
     far = max(p.steps(), key=lambda s: s.x)  # at the right end of the journey
     window.ctx.set_selection(steps=[far.id])
-    window.action("presentation").trigger()
+    window.window_actions.presentation.trigger()
     card = view.journey_scene.cards[far.id]
 
     def shown() -> bool:

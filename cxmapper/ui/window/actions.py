@@ -1,21 +1,36 @@
-"""The main window's menus, toolbar and shortcuts (standard keys where Qt defines them)."""
+"""The window's actions: every command of its menus and toolbar, its keys (standard keys where
+Qt defines them), and what it needs to be enabled.
+
+Each action is a typed attribute of :class:`WindowActions`, declared once with its text,
+trigger, keys, needs (:class:`Need`) and status tip. :meth:`WindowActions.update` is the one
+place that enables them: it works out which needs the open project meets (:func:`needs_met`)
+and enables every action whose needs are all met. The menus and the toolbar are laid out from
+the same attributes. The window is known here only as an :class:`ActionHost`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum, Flag, auto
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QToolBar
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
+from cxmapper import __version__
+from cxmapper.ui.canvas.view import JourneyView
 from cxmapper.ui.document.commands import AddStage, AddWorkGroup
+from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.window import exporting
+from cxmapper.ui.window.dialogs import ProjectSettingsDialog, ShortcutsDialog
 from cxmapper.ui.window.errors import show_log
-
-if TYPE_CHECKING:
-    from cxmapper.ui.window.main_window import MainWindow
+from cxmapper.ui.window.exporting import ExportHost
+from cxmapper.ui.window.presentation import Presentation
 
 Std = QKeySequence.StandardKey
+Keys = QKeySequence.StandardKey | str | None
 
 # Keys the canvas handles itself, for the shortcuts help.
 CANVAS_KEYS = (
@@ -33,292 +48,358 @@ CANVAS_KEYS = (
 )
 
 
-def build_menus(w: MainWindow) -> None:
-    def act(
-        name: str,
+class Need(Flag):
+    """What an action needs to be enabled; an action needing several needs all of them."""
+
+    NOTHING = 0
+    PROJECT = auto()  # a project is open
+    MAP_SELECTION = auto()  # steps or flows are selected on the map
+    UNDO = auto()  # the undo stack has an edit to take back
+    REDO = auto()  # ... or one to do again
+
+
+def needs_met(ctx: DocumentContext | None) -> Need:
+    """The needs the open project (``ctx``; None when none is open) meets now."""
+    if ctx is None:
+        return Need.NOTHING
+    met = Need.PROJECT
+    if ctx.selected_step_ids() or ctx.selected_flow_ids():
+        met |= Need.MAP_SELECTION
+    if ctx.undo_stack.canUndo():
+        met |= Need.UNDO
+    if ctx.undo_stack.canRedo():
+        met |= Need.REDO
+    return met
+
+
+class Edit(Enum):
+    """The Edit menu's commands that act where the keyboard focus is (a text field, a
+    panel's table, or the map), so Delete in the pain register deletes the pain."""
+
+    CUT = auto()
+    COPY = auto()
+    PASTE = auto()
+    DELETE = auto()
+    SELECT_ALL = auto()
+
+
+class ActionHost(ExportHost, Protocol):
+    """What the actions ask of the window (besides the exports' needs)."""
+
+    @property
+    def view(self) -> JourneyView | None: ...
+
+    @property
+    def presentation(self) -> Presentation: ...
+
+    def new_dialog(self) -> None: ...
+
+    def open_dialog(self) -> None: ...
+
+    def open_path(self, path: Path) -> bool: ...
+
+    def recent_files(self) -> list[str]: ...
+
+    def close_project(self) -> None: ...
+
+    def import_dialog(self) -> None: ...
+
+    def find_dialog(self) -> None: ...
+
+    def edit_command(self, edit: Edit) -> None: ...
+
+    def close(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Menus:
+    """What the window keeps of its menus: the submenus it fills, and the toolbar."""
+
+    recent: QMenu
+    panels: QMenu
+    toolbar: QToolBar
+
+
+class RecentMenu(QMenu):
+    """File → Open Recent: the recent projects, listed afresh each time it opens."""
+
+    def __init__(self, host: ActionHost, parent: QWidget) -> None:
+        super().__init__("Open &Recent", parent)
+        self._host = host
+        self.aboutToShow.connect(self.fill)
+
+    def fill(self) -> None:
+        self.clear()
+        files = self._host.recent_files()
+        for path in files:
+            action = self.addAction(Path(path).name)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda *_, p=path: self._host.open_path(Path(p)))
+        if not files:
+            self.addAction("No recent projects").setEnabled(False)
+
+
+class WindowActions:
+    """Every action of the window. The attributes below are the table: text, trigger, keys,
+    needs and status tip, in the order of the menus."""
+
+    def __init__(self, host: ActionHost) -> None:
+        self._host = host
+        self._needs: list[tuple[QAction, Need]] = []
+        act, view, edit = self._action, self._on_view, self._edit
+        project, selection = Need.PROJECT, Need.MAP_SELECTION
+
+        # File
+        self.new = act("&New…", host.new_dialog, Std.New, tip="Create a new project file")
+        self.open = act("&Open…", host.open_dialog, Std.Open, tip="Open a project file")
+        self.save_copy = act(
+            "Save a &Copy As…",
+            lambda: exporting.save_copy_dialog(host),
+            Std.SaveAs,
+            needs=project,
+            tip="Write a clean copy of this project to another file",
+        )
+        self.close_project = act("&Close Project", host.close_project, Std.Close, needs=project)
+        self.import_evidence = act(
+            "&Import Evidence…",
+            host.import_dialog,
+            "Ctrl+I",
+            needs=project,
+            tip="Import a survey or ticket export (CSV or XLSX) as evidence",
+        )
+        self.export_plan = act(
+            "&Export Plan…",
+            lambda: exporting.export_plan_dialog(host),
+            "Ctrl+E",
+            needs=project,
+            tip="Write the macro-action plan workbook for leadership",
+        )
+        self.export_image = act(
+            "Export &Map Image…",
+            lambda: exporting.export_map_image_dialog(host),
+            "Ctrl+Shift+E",
+            needs=project,
+            tip="Render the whole journey to PNG, SVG or PDF",
+        )
+        # Some desktops define no standard Quit key.
+        self.quit = act("&Quit", host.close, Std.Quit, fallback="Ctrl+Q")
+
+        # Edit: undo and redo take their text from the undo stack (see update).
+        self.undo = act("&Undo", self._undo, Std.Undo, needs=Need.UNDO)
+        self.redo = act("&Redo", self._redo, Std.Redo, needs=Need.REDO)
+        self.cut = act("Cu&t", edit(Edit.CUT), Std.Cut, needs=selection)
+        self.copy = act("&Copy", edit(Edit.COPY), Std.Copy, needs=selection)
+        self.paste = act("&Paste", edit(Edit.PASTE), Std.Paste, needs=project)
+        self.delete = act("&Delete", edit(Edit.DELETE), Std.Delete, needs=selection)
+        self.select_all = act("Select &All", edit(Edit.SELECT_ALL), Std.SelectAll, needs=project)
+        self.find = act("&Find…", host.find_dialog, Std.Find, needs=project)
+        self.settings = act("Project &Settings…", self._project_settings, "Ctrl+,", needs=project)
+
+        # View
+        self.zoom_in = act("Zoom &In", view(JourneyView.zoom_in), Std.ZoomIn, needs=project)
+        self.zoom_out = act("Zoom &Out", view(JourneyView.zoom_out), Std.ZoomOut, needs=project)
+        self.fit = act("&Fit to Window", view(JourneyView.fit_all), "Ctrl+0", needs=project)
+        self.actual_size = act(
+            "&Actual Size", view(JourneyView.actual_size), "Ctrl+1", needs=project
+        )
+        self.heat = act(
+            "&Heat Overlay by Impact", self._heat, "Ctrl+H", needs=project, checkable=True
+        )
+        self.legend = act("&Legend", self._legend, "Ctrl+Shift+L", checkable=True)
+        self.legend.setChecked(True)
+        self.presentation = act(
+            "&Presentation Mode",
+            lambda: host.presentation.set(self.presentation.isChecked()),
+            Std.FullScreen,
+            needs=project,
+            tip="Full screen, nothing but the map",
+            checkable=True,
+            fallback="F11",
+        )
+
+        # Insert
+        self.add_group = act("&Work Group…", self._add_work_group, "Ctrl+Shift+G", needs=project)
+        self.add_stage = act("&Stage…", self._add_stage, "Ctrl+Shift+T", needs=project)
+        self.add_step = act("S&tep", view(JourneyView.add_step), "Ctrl+Shift+N", needs=project)
+        self.add_flow = act("&Flow", view(JourneyView.add_flow_mode), "Ctrl+Shift+F", needs=project)
+
+        # Help
+        self.shortcuts = act("&Keyboard Shortcuts", self._shortcuts, Std.HelpContents)
+        self.show_log = act(
+            "Show &Log", lambda: show_log(host.window()), tip="What went wrong, if so"
+        )
+        self.about = act("&About CX Mapper", self._about)
+
+    def _action(
+        self,
         text: str,
-        slot: Callable[[], object],
-        shortcut: object = None,
-        menu: QMenu | None = None,
+        trigger: Callable[[], object],
+        keys: Keys = None,
+        *,
+        needs: Need = Need.NOTHING,
         tip: str = "",
         checkable: bool = False,
+        fallback: str | None = None,
     ) -> QAction:
-        action = QAction(text, w)
-        if isinstance(shortcut, QKeySequence.StandardKey):
-            action.setShortcuts(shortcut)
-        elif shortcut:
-            action.setShortcut(QKeySequence(str(shortcut)))
+        window = self._host.window()
+        action = QAction(text, window)
+        if isinstance(keys, QKeySequence.StandardKey):
+            action.setShortcuts(keys)
+        elif keys:
+            action.setShortcut(QKeySequence(keys))
+        if fallback and not action.shortcuts():  # the platform has no standard key for it
+            action.setShortcut(QKeySequence(fallback))
         action.setCheckable(checkable)
         action.setStatusTip(tip)
-        action.triggered.connect(lambda *_: slot())
+        action.triggered.connect(lambda *_: trigger())
         # The window carries every action, so shortcuts work with the menu bar hidden.
-        w.addAction(action)
-        w.actions_by_name[name] = action
-        if menu is not None:
-            menu.addAction(action)
+        window.addAction(action)
+        self._needs.append((action, needs))
         return action
 
-    view = lambda: w.view  # noqa: E731 - the view changes with each project
+    def _edit(self, edit: Edit) -> Callable[[], None]:
+        """A trigger for an Edit menu command, which acts where the keyboard focus is."""
+        return lambda: self._host.edit_command(edit)
 
-    bar = w.menuBar()
-    file = bar.addMenu("&File")
-    act("new", "&New…", w.new_dialog, Std.New, file, "Create a new project file")
-    act("open", "&Open…", w.open_dialog, Std.Open, file, "Open a project file")
-    recent = file.addMenu("Open &Recent")
-    recent.aboutToShow.connect(lambda: _fill_recent(w, recent))
-    w.recent_menu = recent
-    act(
-        "save_copy",
-        "Save a &Copy As…",
-        w.save_copy_dialog,
-        Std.SaveAs,
-        file,
-        "Write a clean copy of this project to another file",
-    )
-    act("close", "&Close Project", w.close_project, Std.Close, file)
-    file.addSeparator()
-    act(
-        "import",
-        "&Import Evidence…",
-        w.import_dialog,
-        "Ctrl+I",
-        file,
-        "Import a survey or ticket export (CSV or XLSX) as evidence",
-    )
-    act(
-        "export_plan",
-        "&Export Plan…",
-        w.export_dialog,
-        "Ctrl+E",
-        file,
-        "Write the macro-action plan workbook for leadership",
-    )
-    act(
-        "export_image",
-        "Export &Map Image…",
-        lambda: _export_image(w),
-        "Ctrl+Shift+E",
-        file,
-        "Render the whole journey to PNG, SVG or PDF",
-    )
-    file.addSeparator()
-    act("quit", "&Quit", w.close, Std.Quit, file)
-    if not w.action("quit").shortcuts():  # some desktops define no standard Quit key
-        w.action("quit").setShortcut(QKeySequence("Ctrl+Q"))
+    def _on_view(self, method: Callable[[JourneyView], object]) -> Callable[[], None]:
+        """A trigger calling ``method`` on the map of the open project, if one is open (the
+        view changes with each project, so it is looked up when the action fires)."""
 
-    edit = bar.addMenu("&Edit")
-    act("undo", "&Undo", lambda: w.ctx and w.ctx.undo_stack.undo(), Std.Undo, edit)
-    act("redo", "&Redo", lambda: w.ctx and w.ctx.undo_stack.redo(), Std.Redo, edit)
-    edit.addSeparator()
-    # The edit commands act where the keyboard focus is: a text field, a panel's table, or
-    # the map (a Delete pressed in the pain register deletes the pain, not its steps).
-    act("cut", "Cu&t", lambda: w.edit_command("cut"), Std.Cut, edit)
-    act("copy", "&Copy", lambda: w.edit_command("copy"), Std.Copy, edit)
-    act("paste", "&Paste", lambda: w.edit_command("paste"), Std.Paste, edit)
-    act("delete", "&Delete", lambda: w.edit_command("delete"), Std.Delete, edit)
-    edit.addSeparator()
-    act("select_all", "Select &All", lambda: w.edit_command("select_all"), Std.SelectAll, edit)
-    act("find", "&Find…", w.find_dialog, Std.Find, edit)
-    edit.addSeparator()
-    act("settings", "Project &Settings…", lambda: _project_settings(w), "Ctrl+,", edit)
+        def trigger() -> None:
+            if self._host.view is not None:
+                method(self._host.view)
 
-    menu_view = bar.addMenu("&View")
-    act("zoom_in", "Zoom &In", lambda: view() and view().zoom_in(), Std.ZoomIn, menu_view)
-    act("zoom_out", "Zoom &Out", lambda: view() and view().zoom_out(), Std.ZoomOut, menu_view)
-    act("fit", "&Fit to Window", lambda: view() and view().fit_all(), "Ctrl+0", menu_view)
-    act("actual_size", "&Actual Size", lambda: view() and view().actual_size(), "Ctrl+1", menu_view)
-    menu_view.addSeparator()
-    act(
-        "heat",
-        "&Heat Overlay by Impact",
-        lambda: view() and view().set_heat_overlay(w.action("heat").isChecked()),
-        "Ctrl+H",
-        menu_view,
-        checkable=True,
-    )
-    act("legend", "&Legend", lambda: _legend(w), "Ctrl+Shift+L", menu_view, checkable=True)
-    w.action("legend").setChecked(True)
-    w.panels_menu = menu_view.addMenu("&Panels")
-    act(
-        "presentation",
-        "&Presentation Mode",
-        lambda: _presentation(w),
-        Std.FullScreen,
-        menu_view,
-        "Full screen, nothing but the map",
-        checkable=True,
-    )
-    if not w.action("presentation").shortcuts():
-        w.action("presentation").setShortcut(QKeySequence("F11"))
+        return trigger
 
-    insert = bar.addMenu("&Insert")
-    act("add_group", "&Work Group…", lambda: _add_named(w, "work group"), "Ctrl+Shift+G", insert)
-    act("add_stage", "&Stage…", lambda: _add_named(w, "stage"), "Ctrl+Shift+T", insert)
-    act("add_step", "S&tep", lambda: view() and view().add_step(), "Ctrl+Shift+N", insert)
-    act("add_flow", "&Flow", lambda: view() and view().add_flow_mode(), "Ctrl+Shift+F", insert)
+    # --- enabling, in one place -------------------------------------------------------------
 
-    help_menu = bar.addMenu("&Help")
-    act("shortcuts", "&Keyboard Shortcuts", lambda: _shortcuts(w), Std.HelpContents, help_menu)
-    act("show_log", "Show &Log", lambda: show_log(w), None, help_menu, "What went wrong, if so")
-    act("about", "&About CX Mapper", lambda: _about(w), None, help_menu)
+    def update(self, ctx: DocumentContext | None) -> None:
+        """Enable each action whose needs ``ctx`` meets; undo and redo say what they do."""
+        met = needs_met(ctx)
+        for action, needs in self._needs:
+            action.setEnabled(needs in met)
+        stack = ctx.undo_stack if ctx is not None else None
+        # A title's "&" would be read as a menu accelerator: doubled, it shows as itself.
+        for action, verb, text in (
+            (self.undo, "&Undo", stack.undoText() if stack is not None else ""),
+            (self.redo, "&Redo", stack.redoText() if stack is not None else ""),
+        ):
+            action.setText(f"{verb} {text.replace('&', '&&')}".strip())
 
-    tools = QToolBar("Main toolbar", w)
-    tools.setObjectName("main-toolbar")
-    for name in (
-        "new",
-        "open",
-        None,
-        "undo",
-        "redo",
-        None,
-        "add_group",
-        "add_stage",
-        "add_step",
-        "add_flow",
-        None,
-        "zoom_in",
-        "zoom_out",
-        "fit",
-        "heat",
-        None,
-        "presentation",
-    ):
-        if name is None:
-            tools.addSeparator()
-        else:
-            tools.addAction(w.action(name))
-    w.addToolBar(tools)
-    w.toolbar = tools
+    def all(self) -> list[QAction]:
+        return [action for action, _needs in self._needs]
 
+    def keyboard_help(self) -> list[tuple[str, str]]:
+        """Every key the canvas handles, then every action's keys, for Help → Keyboard
+        Shortcuts: (keys, what they do)."""
+        rows: list[tuple[str, str]] = list(CANVAS_KEYS)
+        for action in self.all():
+            keys = ", ".join(k.toString() for k in action.shortcuts())
+            if keys:
+                rows.append((keys, action.text().replace("&", "").rstrip("…")))
+        return rows
 
-def _fill_recent(w: MainWindow, menu: QMenu) -> None:
-    menu.clear()
-    files = w.recent_files()
-    for path in files:
-        action = menu.addAction(Path(path).name)
-        action.setStatusTip(path)
-        action.triggered.connect(lambda *_, p=path: w.open_path(Path(p)))
-    if not files:
-        menu.addAction("No recent projects").setEnabled(False)
+    # --- menus and toolbar ------------------------------------------------------------------
 
+    def install(self, window: QMainWindow) -> Menus:
+        """Lay the actions out in ``window``'s menu bar and a toolbar (None: a separator)."""
+        recent = RecentMenu(self._host, window)
+        panels = QMenu("&Panels", window)  # the window adds each panel's toggle
+        layout: dict[str, tuple[QAction | QMenu | None, ...]] = {
+            "&File": (
+                *(self.new, self.open, recent, self.save_copy, self.close_project, None),
+                *(self.import_evidence, self.export_plan, self.export_image, None, self.quit),
+            ),
+            "&Edit": (
+                *(self.undo, self.redo, None, self.cut, self.copy, self.paste, self.delete),
+                *(None, self.select_all, self.find, None, self.settings),
+            ),
+            "&View": (
+                *(self.zoom_in, self.zoom_out, self.fit, self.actual_size, None),
+                *(self.heat, self.legend, panels, self.presentation),
+            ),
+            "&Insert": (self.add_group, self.add_stage, self.add_step, self.add_flow),
+            "&Help": (self.shortcuts, self.show_log, self.about),
+        }
+        bar = window.menuBar()
+        for title, items in layout.items():
+            menu = bar.addMenu(title)
+            for item in items:
+                if item is None:
+                    menu.addSeparator()
+                elif isinstance(item, QMenu):
+                    menu.addMenu(item)
+                else:
+                    menu.addAction(item)
+        toolbar = QToolBar("Main toolbar", window)
+        toolbar.setObjectName("main-toolbar")  # saveState/restoreState key
+        for tool in (
+            *(self.new, self.open, None, self.undo, self.redo, None),
+            *(self.add_group, self.add_stage, self.add_step, self.add_flow, None),
+            *(self.zoom_in, self.zoom_out, self.fit, self.heat, None, self.presentation),
+        ):
+            if tool is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(tool)
+        window.addToolBar(toolbar)
+        return Menus(recent, panels, toolbar)
 
-def _add_named(w: MainWindow, what: str) -> None:
-    if w.ctx is None:
-        return
-    name, ok = QInputDialog.getText(w, f"Add {what}", f"Name of the new {what}:")
-    if not ok or not name.strip():
-        return
-    project, name = w.ctx.project, name.strip()
-    if what == "work group":
-        w.ctx.edit(lambda: AddWorkGroup(project, name), origin=w.view)
-    else:
-        w.ctx.edit(lambda: AddStage(project, name), origin=w.view)
+    # --- triggers that are the actions' own -------------------------------------------------
 
+    def _undo(self) -> None:
+        if self._host.ctx is not None:
+            self._host.ctx.undo_stack.undo()
 
-def _legend(w: MainWindow) -> None:
-    if w.view is not None:
-        w.view.legend_visible = w.action("legend").isChecked()
-        w.view.viewport().update()
+    def _redo(self) -> None:
+        if self._host.ctx is not None:
+            self._host.ctx.undo_stack.redo()
 
+    def _heat(self) -> None:
+        if self._host.view is not None:
+            self._host.view.set_heat_overlay(self.heat.isChecked())
 
-def _presentation(w: MainWindow) -> None:
-    set_presentation(w, w.action("presentation").isChecked())
+    def _legend(self) -> None:
+        if self._host.view is not None:
+            self._host.view.legend_visible = self.legend.isChecked()
+            self._host.view.viewport().update()
 
+    def _add_work_group(self) -> None:
+        self._add_named("work group", AddWorkGroup)
 
-def set_presentation(w: MainWindow, on: bool) -> None:
-    """Full screen with nothing but the map; leaving it brings back what was shown before."""
-    if on == w.presenting:
-        return
-    w.action("presentation").setChecked(on)
-    if on:
-        w.shown_before_presentation = [
-            bar for bar in (w.menuBar(), w.toolbar, w.statusBar()) if bar.isVisible()
-        ] + [dock for dock in w.panels.values() if dock.isVisible()]
-        for widget in w.shown_before_presentation:
-            widget.setVisible(False)
-        w.was_maximized = w.isMaximized()
-        w.geometry_before_presentation = w.saveGeometry()
-        w.showFullScreen()
-        # Without a window manager (a bare X server) full screen is only a request: take the
-        # whole screen ourselves too.
-        w.setGeometry(w.screen().geometry())
-    else:
-        for widget in w.shown_before_presentation:
-            widget.setVisible(True)
-        w.shown_before_presentation = []
-        if w.was_maximized:
-            w.showMaximized()
-        else:
-            w.showNormal()
-            w.restoreGeometry(w.geometry_before_presentation)
-    w.presenting = on
-    if w.view is not None:
-        w.view.set_presentation_mode(on)
-        if on:
-            w.statusBar().showMessage("Presentation mode: Esc or F11 to leave.", 5000)
+    def _add_stage(self) -> None:
+        self._add_named("stage", AddStage)
 
+    def _add_named(self, what: str, command: type[AddWorkGroup] | type[AddStage]) -> None:
+        ctx = self._host.ctx
+        if ctx is None:
+            return
+        name, ok = QInputDialog.getText(
+            self._host.window(), f"Add {what}", f"Name of the new {what}:"
+        )
+        if not ok or not name.strip():
+            return
+        project, name = ctx.project, name.strip()
+        ctx.edit(lambda: command(project, name), origin=self._host.view)
 
-def _shortcuts(w: MainWindow) -> None:
-    from cxmapper.ui.window.dialogs import ShortcutsDialog
+    def _project_settings(self) -> None:
+        if self._host.ctx is None:
+            return
+        dialog = ProjectSettingsDialog(self._host.ctx, self._host.window())
+        dialog.exec()
+        dialog.deleteLater()  # it holds the project's context: gone before the project closes
 
-    dialog = ShortcutsDialog(w, CANVAS_KEYS)
-    dialog.exec()
-    dialog.deleteLater()  # not kept as the window's child until the window closes
+    def _shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self._host.window(), self.keyboard_help())
+        dialog.exec()
+        dialog.deleteLater()  # not kept as the window's child until the window closes
 
-
-def _about(w: MainWindow) -> None:
-    from cxmapper import __version__
-
-    QMessageBox.about(
-        w,
-        "About CX Mapper",
-        f"<h3>CX Mapper {__version__}</h3><p>Map customer journeys across work groups, attach "
-        "the evidence, score pains by reach and cost, and plan the macro actions that remove "
-        "them.</p><p>Projects are single .cxmap files; everything works offline.</p>",
-    )
-
-
-def _project_settings(w: MainWindow) -> None:
-    if w.ctx is None:
-        return
-    from cxmapper.ui.window.dialogs import ProjectSettingsDialog
-
-    dialog = ProjectSettingsDialog(w.ctx, w)
-    dialog.exec()
-    dialog.deleteLater()  # it holds the project's context: gone before the project closes
-
-
-def _export_image(w: MainWindow) -> None:
-    if w.ctx is None:
-        return
-    from PySide6.QtWidgets import QFileDialog
-
-    base = w.ctx.project.path.with_suffix(".png") if w.ctx.project.path else Path("journey.png")
-    path, chosen = QFileDialog.getSaveFileName(
-        w, "Export map image", str(base), "PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"
-    )
-    if not path:
-        return
-    export_map_image(w, Path(path), chosen)
-
-
-def export_map_image(w: MainWindow, path: Path, chosen_filter: str = "") -> bool:
-    """Render the map to ``path``; a name without a known ending takes the chosen type's."""
-    from cxmapper.model.safety import ProjectFileError
-    from cxmapper.ui.canvas.render import render_to_file
-
-    assert w.ctx is not None
-    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
-        ending = next((e for e in (".svg", ".pdf") if f"*{e}" in chosen_filter), ".png")
-        path = path.with_name(path.name + ending)
-    try:
-        render_to_file(w.ctx.project, path)
-    except OSError as exc:  # names the image, never the temporary file beside it
-        reason = exc.strerror or str(exc)
-        QMessageBox.warning(w, "Export map image", f"“{path.name}” could not be written: {reason}.")
-        return False
-    except (ProjectFileError, ValueError) as exc:  # a project's name, or an unknown ending
-        QMessageBox.warning(w, "Export map image", str(exc))
-        return False
-    w.statusBar().showMessage(f"Map exported to {path.name}.", 8000)
-    return True
+    def _about(self) -> None:
+        QMessageBox.about(
+            self._host.window(),
+            "About CX Mapper",
+            f"<h3>CX Mapper {__version__}</h3><p>Map customer journeys across work groups, "
+            "attach the evidence, score pains by reach and cost, and plan the macro actions "
+            "that remove them.</p><p>Projects are single .cxmap files; everything works "
+            "offline.</p>",
+        )

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -23,17 +22,12 @@ from cxmapper.ui.document.context import DocumentContext
 
 
 class ShortcutsDialog(QDialog):
-    """Every menu shortcut and every key the canvas handles."""
+    """Every key the canvas handles and every action's keys (``WindowActions.keyboard_help``)."""
 
-    def __init__(self, window: QMainWindow, canvas_keys: tuple[tuple[str, str], ...]) -> None:
-        super().__init__(window)
+    def __init__(self, parent: QWidget, rows: list[tuple[str, str]]) -> None:
+        super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.resize(720, 640)
-        rows: list[tuple[str, str]] = list(canvas_keys)
-        for action in window.findChildren(type(window.menuBar().actions()[0])):
-            keys = ", ".join(k.toString() for k in action.shortcuts())
-            if keys and action.text():
-                rows.append((keys, action.text().replace("&", "").rstrip("…")))
         self.table = QTableWidget(len(rows), 2)
         self.table.setHorizontalHeaderLabels(["Keys", "What it does"])
         for n, (keys, text) in enumerate(rows):

@@ -1,8 +1,11 @@
-"""The main window: menus, toolbar, status bar, docks, and opening and closing projects.
+"""The main window: opening and closing projects, the status bar, the docks, and where the
+Edit menu acts.
 
-Every edit is committed to the file as it is made, so there is no Save command; "Save a Copy
-As" writes a clean copy. Features plug in their panels with :meth:`MainWindow.add_panel` from
-``_install_panels``, which runs each time a project is opened.
+It delegates the rest: its actions, menus and toolbar to ``actions`` (which also enables
+them), presentation mode to ``presentation``, the exports and "Save a Copy As" to
+``exporting``, the page shown with no project open to ``start_page``. Every edit is committed
+to the file as it is made, so there is no Save command. Features plug in their panels with
+:meth:`MainWindow.add_panel` from ``_install_panels``, which runs each time a project opens.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, SignalInstance
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer, SignalInstance
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -37,13 +40,24 @@ from cxmapper.model.safety import ProjectFileError
 from cxmapper.ui.canvas.view import JourneyView
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.window import errors
-from cxmapper.ui.window.actions import build_menus, set_presentation
+from cxmapper.ui.window.actions import Edit, WindowActions
 from cxmapper.ui.window.errors import ErrorBanner
+from cxmapper.ui.window.exporting import PROJECT_FILTER
 from cxmapper.ui.window.notice import Notice
+from cxmapper.ui.window.presentation import Presentation
 from cxmapper.ui.window.start_page import StartPage
 
-FILE_FILTER = "CX Mapper projects (*.cxmap);;All files (*)"
 MAX_RECENT = 10
+
+
+def default_demo_path() -> Path:
+    """Where "Open the demo project" writes the demo, in the user's data folder."""
+    folder = Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        or Path.home() / ".cxmapper"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "demo.cxmap"
 
 
 class MainWindow(QMainWindow):
@@ -53,11 +67,6 @@ class MainWindow(QMainWindow):
         self.ctx: DocumentContext | None = None
         self.view: JourneyView | None = None
         self.panels: dict[str, QDockWidget] = {}
-        self.actions_by_name: dict[str, QAction] = {}
-        self.presenting = False
-        self.was_maximized = False
-        self.geometry_before_presentation = QByteArray()
-        self.shown_before_presentation: list[QWidget] = []
         # The open project's connections to the window (see _project_links).
         self._links: list[tuple[SignalInstance, Callable[..., object]]] = []
         self.setWindowTitle("CX Mapper")
@@ -84,8 +93,12 @@ class MainWindow(QMainWindow):
             label.setTextFormat(Qt.TextFormat.PlainText)  # a step title is never markup
             self.statusBar().addPermanentWidget(label)
         self.notice = Notice(self)  # refused edits, beside the panel that asked
-        build_menus(self)
-        self._update_enabled()
+        self.presentation = Presentation(self)
+        self.window_actions = WindowActions(self)
+        menus = self.window_actions.install(self)
+        self.recent_menu, self.panels_menu, self.toolbar = menus.recent, menus.panels, menus.toolbar
+        self.presentation.changed.connect(self.window_actions.presentation.setChecked)
+        self._update_actions()
         reporter = errors.reporter()
         if reporter is not None:  # a bound slot: Qt drops it with the window
             reporter.reported.connect(self.show_error)
@@ -102,9 +115,6 @@ class MainWindow(QMainWindow):
             self.setGeometry(screen)
         self.show()
 
-    def action(self, name: str) -> QAction:
-        return self.actions_by_name[name]
-
     # --- projects -----------------------------------------------------------------------------
 
     def open_most_recent(self) -> None:
@@ -114,12 +124,12 @@ class MainWindow(QMainWindow):
                 return
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", self._folder(), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", self.folder(), PROJECT_FILTER)
         if path:
             self.open_path(Path(path))
 
     def new_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", self._folder(), FILE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "New project", self.folder(), PROJECT_FILTER)
         if not path:
             return
         target = Path(path if path.endswith(".cxmap") else path + ".cxmap")
@@ -146,11 +156,10 @@ class MainWindow(QMainWindow):
             "are computed from them.",
             15000,
         )
-        QTimer.singleShot(0, self.action("settings").trigger)
+        QTimer.singleShot(0, self.window_actions.settings.trigger)
 
     def open_demo(self) -> None:
         from cxmapper.model.demo import write_demo
-        from cxmapper.ui.app import default_demo_path
 
         path = default_demo_path()
         if not path.exists():
@@ -190,7 +199,6 @@ class MainWindow(QMainWindow):
         self._links = self._project_links()
         for signal, slot in self._links:
             signal.connect(slot)
-        self._show_undo_state()
         self._install_panels()
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
@@ -205,8 +213,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.view, self.view.fit_height)
         self.view.setFocus()
         self._show_counts()
-        self._show_selection()
-        self._update_enabled()
+        self._show_selection()  # and enables the actions
         self.statusBar().showMessage("All changes are saved to the file as you make them.", 8000)
 
     def close_project(self) -> None:
@@ -220,7 +227,7 @@ class MainWindow(QMainWindow):
             return
         ctx = self.ctx
         self.notice.dismiss()
-        set_presentation(self, False)  # the saved layout is the working one, not the projector's
+        self.presentation.leave()  # the saved layout is the working one, not the projector's
         self.settings.setValue("window/state", self.saveState())
         if self.view is not None:
             self.view.close_view()
@@ -245,35 +252,10 @@ class MainWindow(QMainWindow):
         ctx.close()
         ctx.project.close()
         ctx.deleteLater()  # with its undo stack and commands; it was the window's child
-        self._show_undo_state()
         self.stack.setCurrentWidget(self.start_page)
         self.start_page.refresh()
         self.setWindowTitle("CX Mapper")
-        self._update_enabled()
-
-    def save_copy_dialog(self) -> None:
-        if self.ctx is None:
-            return
-        suggestion = str(Path(self._folder()) / f"{self.ctx.project.settings.name} copy.cxmap")
-        path, _ = QFileDialog.getSaveFileName(self, "Save a copy as", suggestion, FILE_FILTER)
-        if path:
-            self.save_copy(Path(path if path.endswith(".cxmap") else path + ".cxmap"))
-
-    def save_copy(self, path: Path) -> bool:
-        assert self.ctx is not None
-        if self.ctx.project.path and path.resolve() == self.ctx.project.path.resolve():
-            QMessageBox.warning(self, "Save a copy", "Choose another name: this is the open file.")
-            return False
-        try:
-            self.ctx.project.save_copy(path)
-        except OSError as exc:
-            QMessageBox.warning(self, "Save a copy", f"The copy could not be written: {exc}.")
-            return False
-        except ProjectFileError as exc:  # a refusal is one sentence already
-            QMessageBox.warning(self, "Save a copy", str(exc))
-            return False
-        self.statusBar().showMessage(f"Saved a copy as {path.name}.", 8000)
-        return True
+        self._update_actions()
 
     # --- panels -------------------------------------------------------------------------------
 
@@ -332,9 +314,9 @@ class MainWindow(QMainWindow):
 
     def recent_files(self) -> list[str]:
         value = self.settings.value("recent/files", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        if isinstance(value, str):  # QSettings reads a list of one as its one string
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def _remember_recent(self, path: str) -> None:
         files = [path, *(p for p in self.recent_files() if p != path)][:MAX_RECENT]
@@ -346,7 +328,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("recent/files", [p for p in self.recent_files() if p != path])
         self.start_page.refresh()
 
-    def _folder(self) -> str:
+    def folder(self) -> str:
+        """Where file dialogs open: the folder of the last project opened."""
         return str(self.settings.value("recent/folder", str(Path.home())))
 
     # --- status and enabling ------------------------------------------------------------------
@@ -373,7 +356,7 @@ class MainWindow(QMainWindow):
         else:
             text = "Nothing selected"
         self._status_selection.setText(text)
-        self._update_enabled()
+        self._update_actions()
 
     def _focus(self, kind: str, item_id: int) -> None:
         """Bring what another panel pointed at into view on the map."""
@@ -408,33 +391,19 @@ class MainWindow(QMainWindow):
         return [
             (view.zoomChanged, self._show_zoom),
             (view.message, self._show_message),
-            (view.leavePresentation, self._leave_presentation),
+            (view.leavePresentation, self.presentation.leave),  # Esc, nothing selected
             (ctx.changed, self._show_counts),
             (ctx.changed, self._show_change),
             (ctx.selectionChanged, self._show_selection),
             (ctx.focusRequested, self._focus),
             (ctx.refused, self._show_refusal),
-            (stack.cleanChanged, self._update_enabled),
-            (stack.indexChanged, self._update_enabled),
-            (stack.canUndoChanged, self.action("undo").setEnabled),
-            (stack.canRedoChanged, self.action("redo").setEnabled),
-            (stack.undoTextChanged, self._show_undo_text),
-            (stack.redoTextChanged, self._show_redo_text),
+            # Undo and redo: whether there is an edit to take back, and its name.
+            (stack.indexChanged, self._update_actions),
+            (stack.canUndoChanged, self._update_actions),
+            (stack.canRedoChanged, self._update_actions),
+            (stack.undoTextChanged, self._update_actions),
+            (stack.redoTextChanged, self._update_actions),
         ]
-
-    def _show_undo_state(self) -> None:
-        stack = self.ctx.undo_stack if self.ctx is not None else None
-        self.action("undo").setEnabled(stack is not None and stack.canUndo())
-        self.action("redo").setEnabled(stack is not None and stack.canRedo())
-        self._show_undo_text(stack.undoText() if stack is not None else "")
-        self._show_redo_text(stack.redoText() if stack is not None else "")
-
-    def _show_undo_text(self, text: str) -> None:
-        # A title's "&" would be read as a menu accelerator: doubled, it shows as itself.
-        self.action("undo").setText(f"&Undo {text.replace('&', '&&')}".strip())
-
-    def _show_redo_text(self, text: str) -> None:
-        self.action("redo").setText(f"&Redo {text.replace('&', '&&')}".strip())
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -442,52 +411,23 @@ class MainWindow(QMainWindow):
     def _show_change(self, _change: object) -> None:
         self._show_selection()  # a renamed step
 
-    def _leave_presentation(self) -> None:
-        set_presentation(self, False)
-
     def show_error(self, text: str) -> None:
         """An unforeseen error (see :mod:`cxmapper.ui.window.errors`): one sentence on the banner
         above the map and in the status bar; the window carries on."""
         self.error_banner.show_error(text)
         self.statusBar().showMessage(text, 20000)
 
-    def _update_enabled(self, *_: object) -> None:
-        has_project = self.ctx is not None
-        has_selection = bool(
-            self.ctx and (self.ctx.selected_step_ids() or self.ctx.selected_flow_ids())
-        )
-        for name in (
-            "save_copy",
-            "close",
-            "select_all",
-            "find",
-            "zoom_in",
-            "zoom_out",
-            "fit",
-            "actual_size",
-            "presentation",
-            "add_group",
-            "add_stage",
-            "add_step",
-            "add_flow",
-            "paste",
-            "heat",
-            "export_image",
-            "settings",
-            "import",
-            "export_plan",
-        ):
-            if name in self.actions_by_name:
-                self.action(name).setEnabled(has_project)
-        for name in ("cut", "copy", "delete"):
-            self.action(name).setEnabled(has_selection)
-        if not has_project:
-            self.action("undo").setEnabled(False)
-            self.action("redo").setEnabled(False)
+    def _update_actions(self, *_: object) -> None:
+        """Enable the actions whose needs the open project meets (see ``actions.Need``)."""
+        self.window_actions.update(self.ctx)
 
-    # --- edit helpers used by the menus -------------------------------------------------------
+    def chrome(self) -> list[QWidget]:
+        """The bars and panels presentation mode hides (those shown at the time)."""
+        return [self.menuBar(), self.toolbar, self.statusBar(), *self.panels.values()]
 
-    def edit_command(self, name: str) -> None:
+    # --- where the Edit menu acts -------------------------------------------------------------
+
+    def edit_command(self, edit: Edit) -> None:
         """Cut, copy, paste, delete or select all where the keyboard focus is.
 
         A text field edits its text; a panel with a table of its own (pain register, action
@@ -495,34 +435,27 @@ class MainWindow(QMainWindow):
         """
         focus = QApplication.focusWidget()
         if isinstance(focus, QLineEdit | QTextEdit | QPlainTextEdit):
-            if name == "select_all":
-                focus.selectAll()
-            elif name == "delete" and isinstance(focus, QLineEdit):
-                focus.del_()
-            elif name == "delete":
-                focus.textCursor().removeSelectedText()
-            else:
-                getattr(focus, name)()
+            _edit_text(focus, edit)
             return
         widget = focus
         while widget is not None and widget is not self.view:
             if isinstance(widget, QDockWidget):
                 handler = getattr(widget.widget(), "delete_selected", None)
-                if name == "delete" and handler is not None:
+                if edit is Edit.DELETE and handler is not None:
                     handler()
-                elif name == "select_all" and isinstance(focus, QAbstractItemView):
+                elif edit is Edit.SELECT_ALL and isinstance(focus, QAbstractItemView):
                     focus.selectAll()
                 return  # other edits have no meaning in a panel
             widget = widget.parentWidget()
         if self.view is None:
             return
         {
-            "cut": self.view.cut_selected,
-            "copy": self.view.copy_selected,
-            "paste": self.view.paste,
-            "delete": self.view.delete_selected,
-            "select_all": self.view.select_all,
-        }[name]()
+            Edit.CUT: self.view.cut_selected,
+            Edit.COPY: self.view.copy_selected,
+            Edit.PASTE: self.view.paste,
+            Edit.DELETE: self.view.delete_selected,
+            Edit.SELECT_ALL: self.view.select_all,
+        }[edit]()
 
     def import_dialog(self) -> None:
         if self.ctx is None:
@@ -530,7 +463,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Import evidence",
-            self._folder(),
+            self.folder(),
             "Survey and ticket exports (*.csv *.tsv *.txt *.xlsx);;All files (*)",
         )
         if path:
@@ -552,68 +485,6 @@ class MainWindow(QMainWindow):
                 10000,
             )
 
-    def export_dialog(self) -> None:
-        if self.ctx is None:
-            return
-        project = self.ctx.project
-        base = project.path.with_suffix(".xlsx") if project.path else Path("plan.xlsx")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export plan", str(base), "Excel workbook (*.xlsx)"
-        )
-        if path:
-            self.export_plan(Path(path if path.endswith(".xlsx") else path + ".xlsx"))
-
-    def export_plan(self, path: Path) -> bool:
-        from PySide6.QtCore import QBuffer, QIODevice
-        from PySide6.QtWidgets import QApplication, QProgressDialog
-
-        from cxmapper.exchange.workbook import export_workbook
-        from cxmapper.model.tempfiles import refuse_project_destination
-        from cxmapper.ui.canvas.render import render_image
-
-        assert self.ctx is not None
-        steps = [
-            "Map image",
-            "Macro plan",
-            "Pain register",
-            "Journey",
-            "Evidence",
-            "Close the loop",
-            "Bright spots",
-        ]
-        dialog = QProgressDialog("Exporting the plan…", "", 0, len(steps), self)
-        dialog.setCancelButton(None)
-        dialog.setMinimumDuration(200)
-
-        def progress(step: str) -> None:
-            dialog.setLabelText(f"Writing {step}…")
-            dialog.setValue(steps.index(step) if step in steps else 0)
-            QApplication.processEvents()
-
-        try:
-            # Known before any work: a workbook never replaces a project (publish checks again).
-            refuse_project_destination(path, "the workbook")
-            progress("Map image")
-            buffer = QBuffer()
-            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-            render_image(self.ctx.project, scale=1.0).save(buffer, "PNG")
-            export_workbook(
-                self.ctx.project, path, map_image=bytes(buffer.data().data()), progress=progress
-            )
-        except ProjectFileError as exc:  # the destination is a project: its own sentence
-            QMessageBox.warning(self, "Export plan", str(exc))
-            return False
-        except Exception as exc:  # nothing half-written is left: say why, keep working
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            QMessageBox.warning(
-                self, "Export plan", f"The workbook “{path.name}” could not be written: {reason}."
-            )
-            return False
-        finally:
-            dialog.close()
-        self.statusBar().showMessage(f"Plan exported to {path.name}.", 10000)
-        return True
-
     def find_dialog(self) -> None:
         if self.view is None:
             return
@@ -634,7 +505,23 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.statusBar().showMessage("Close the import first, then the window.", 8000)
             return
-        set_presentation(self, False)
+        self.presentation.leave()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.close_project()
         event.accept()
+
+
+def _edit_text(field: QLineEdit | QTextEdit | QPlainTextEdit, edit: Edit) -> None:
+    """An Edit menu command in a text field: it edits the text, never the map behind it."""
+    if edit is Edit.CUT:
+        field.cut()
+    elif edit is Edit.COPY:
+        field.copy()
+    elif edit is Edit.PASTE:
+        field.paste()
+    elif edit is Edit.SELECT_ALL:
+        field.selectAll()
+    elif isinstance(field, QLineEdit):
+        field.del_()
+    else:
+        field.textCursor().removeSelectedText()

@@ -1,11 +1,14 @@
-"""What the window shows with no project open: new, open, the demo, and recent projects."""
+"""What the window shows with no project open: new, open, the demo, and recent projects.
+
+The window is known here only as a :class:`StartHost`."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -15,14 +18,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-if TYPE_CHECKING:
-    from cxmapper.ui.window.main_window import MainWindow
+
+class StartHost(Protocol):
+    """What the start page asks of the window."""
+
+    def new_dialog(self) -> None: ...
+
+    def open_dialog(self) -> None: ...
+
+    def open_demo(self) -> None: ...
+
+    def open_path(self, path: Path) -> bool: ...
+
+    def recent_files(self) -> list[str]: ...
 
 
 class StartPage(QWidget):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, host: StartHost) -> None:
         super().__init__()
-        self.window_ = window
+        self.host = host
         layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title = QLabel(
@@ -31,9 +45,9 @@ class StartPage(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
         for text, slot in (
-            ("New project…", window.new_dialog),
-            ("Open project…", window.open_dialog),
-            ("Open the demo project", window.open_demo),
+            ("New project…", host.new_dialog),
+            ("Open project…", host.open_dialog),
+            ("Open the demo project", host.open_demo),
         ):
             button = QPushButton(text)
             button.setMinimumWidth(320)
@@ -45,13 +59,13 @@ class StartPage(QWidget):
         self.recent.setMinimumWidth(480)
         self.recent.setMaximumHeight(260)
         self.recent.itemActivated.connect(
-            lambda item: window.open_path(Path(item.data(Qt.ItemDataRole.UserRole)))
+            lambda item: host.open_path(Path(item.data(Qt.ItemDataRole.UserRole)))
         )
         layout.addWidget(self.recent, alignment=Qt.AlignmentFlag.AlignCenter)
 
     def refresh(self) -> None:
         self.recent.clear()
-        files = self.window_.recent_files()
+        files = self.host.recent_files()
         for path in files:
             item = QListWidgetItem(f"{Path(path).name} — {Path(path).parent}")
             item.setData(Qt.ItemDataRole.UserRole, path)
@@ -62,6 +76,6 @@ class StartPage(QWidget):
             hint.setFlags(Qt.ItemFlag.NoItemFlags)
             self.recent.addItem(hint)
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         self.refresh()
         super().showEvent(event)
