@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -46,15 +46,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     return app
-
-
-def default_demo_path() -> Path:
-    folder = Path(
-        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-        or Path.home() / ".cxmapper"
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "demo.cxmap"
 
 
 def run(path: str | None, *, exit_when_open: bool = False) -> int:
