@@ -14,6 +14,7 @@ from cxmapper.model.entities import Pain, Step
 from cxmapper.model.scoring import score_pains
 from cxmapper.ui.canvas.view import EVIDENCE_MIME
 from cxmapper.ui.document.commands import UpdateItem
+from cxmapper.ui.panels import Panel
 from cxmapper.ui.window.exporting import export_plan
 from cxmapper.ui.window.main_window import MainWindow
 from tests.conftest import snapshot
@@ -30,6 +31,16 @@ def panel(w: MainWindow, name: str):
 
 def step_id(w: MainWindow, title: str) -> int:
     return next(s.id for s in w.ctx.project.steps() if s.title == title)
+
+
+def test_every_docked_panel_is_a_panel_where_it_says(window: MainWindow) -> None:
+    docked = window._docked
+    assert set(docked) == set(window.panels) and len(docked) == 6
+    for name, panel in docked.items():
+        assert isinstance(panel, Panel) and panel.dock_name == name
+        dock = window.panels[name]
+        assert dock.windowTitle() == panel.dock_title
+        assert window.dockWidgetArea(dock) == panel.dock_area
 
 
 def test_evidence_panel_shows_the_selected_step(window: MainWindow) -> None:

@@ -299,6 +299,11 @@ class ActionPanel(TablePanel):
     """The action plan: ranked by ROI, filtered by text, kind and status; selecting an action
     selects the pains it addresses and their steps."""
 
+    # A Panel (see cxmapper.ui.panels): what the window docks.
+    dock_title = "Action plan"
+    dock_name = "actions"
+    dock_area = Qt.DockWidgetArea.BottomDockWidgetArea
+
     def __init__(self, ctx: DocumentContext) -> None:
         self.ctx = ctx
         self.model = ActionTableModel(ctx)
@@ -344,6 +349,12 @@ class ActionPanel(TablePanel):
         self.table.selectionModel().selectionChanged.connect(self._to_context)
         self.plan = PlanScores.of(ctx)
         self.plan.changed.connect(self._on_change)
+
+    def dock_content(self) -> QWidget:
+        return self
+
+    def on_dock_visibility(self, visible: bool) -> None:
+        pass  # it keeps up while hidden: nothing to catch up on
 
     def detach(self) -> None:
         self.plan.changed.disconnect(self._on_change)

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHeaderView, QInputDialog, QLabel
+from PySide6.QtWidgets import QHeaderView, QInputDialog, QLabel, QWidget
 
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import Detractor, detractors
@@ -50,6 +50,11 @@ class DetractorModel(ColumnsModel):
 
 
 class CloseLoopPanel(TablePanel):
+    # A Panel (see cxmapper.ui.panels): what the window docks.
+    dock_title = "Close the loop"
+    dock_name = "close-loop"
+    dock_area = Qt.DockWidgetArea.BottomDockWidgetArea
+
     def __init__(self, ctx: DocumentContext) -> None:
         self.ctx = ctx
         self.model = DetractorModel()
@@ -65,6 +70,12 @@ class CloseLoopPanel(TablePanel):
         self.layout().insertWidget(0, self.note)
         ctx.changed.connect(self._on_change)
         # Filled when first shown (showEvent): behind another tab it costs nothing on open.
+
+    def dock_content(self) -> QWidget:
+        return self
+
+    def delete_selected(self) -> None:
+        pass  # nothing here is deleted with Edit → Delete
 
     def detach(self) -> None:
         self.ctx.changed.disconnect(self._on_change)

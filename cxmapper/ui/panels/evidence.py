@@ -106,6 +106,11 @@ def _table(model: EvidenceModel) -> tuple[QTableView, QSortFilterProxyModel]:
 
 
 class EvidencePanel(QWidget):
+    # A Panel (see cxmapper.ui.panels): what the window docks.
+    dock_title = "Evidence"
+    dock_name = "evidence"
+    dock_area = Qt.DockWidgetArea.BottomDockWidgetArea
+
     def __init__(self, ctx: DocumentContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -124,6 +129,15 @@ class EvidencePanel(QWidget):
         ctx.changed.connect(self._on_change)
         self.refresh_steps()
         self.refresh_imports()
+
+    def dock_content(self) -> QWidget:
+        return self
+
+    def on_dock_visibility(self, visible: bool) -> None:
+        pass  # it keeps up while hidden: nothing to catch up on
+
+    def delete_selected(self) -> None:
+        pass  # nothing here is deleted with Edit → Delete
 
     def detach(self) -> None:
         self.ctx.selectionChanged.disconnect(self._on_selection)

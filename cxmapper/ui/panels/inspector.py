@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -58,6 +59,11 @@ class _CommitEdit(QPlainTextEdit):
 
 
 class Inspector(QWidget):
+    # A Panel (see cxmapper.ui.panels): what the window docks.
+    dock_title = "Inspector"
+    dock_name = "inspector"
+    dock_area = Qt.DockWidgetArea.RightDockWidgetArea
+
     def __init__(self, ctx: DocumentContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -90,6 +96,19 @@ class Inspector(QWidget):
         ctx.selectionChanged.connect(self.refresh)
         ctx.changed.connect(self._on_change)
         self.refresh()
+
+    def dock_content(self) -> QWidget:
+        # The inspector scrolls, so a small screen still fits every panel.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self)
+        return scroll
+
+    def on_dock_visibility(self, visible: bool) -> None:
+        pass  # it keeps up while hidden: nothing to catch up on
+
+    def delete_selected(self) -> None:
+        pass  # nothing here is deleted with Edit → Delete
 
     def detach(self) -> None:
         self._refresh_soon.stop()

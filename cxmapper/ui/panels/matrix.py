@@ -79,6 +79,11 @@ def _short(value: float) -> str:
 
 
 class PriorityMatrix(QWidget):
+    # A Panel (see cxmapper.ui.panels): what the window docks.
+    dock_title = "Priority matrix"
+    dock_name = "matrix"
+    dock_area = Qt.DockWidgetArea.RightDockWidgetArea
+
     def __init__(self, ctx: DocumentContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -92,6 +97,15 @@ class PriorityMatrix(QWidget):
         self.plan.changed.connect(self._on_change)
         ctx.selectionChanged.connect(self.update)
         self.rescore()
+
+    def dock_content(self) -> QWidget:
+        return self
+
+    def on_dock_visibility(self, visible: bool) -> None:
+        pass  # it keeps up while hidden: nothing to catch up on
+
+    def delete_selected(self) -> None:
+        pass  # nothing here is deleted with Edit → Delete
 
     def detach(self) -> None:
         self.plan.changed.disconnect(self._on_change)

@@ -282,6 +282,11 @@ def _spin(low: float, high: float, value: float, suffix: str) -> QDoubleSpinBox:
 
 
 class PainPanel(TablePanel):
+    # A Panel (see cxmapper.ui.panels): what the window docks.
+    dock_title = "Pain register"
+    dock_name = "pains"
+    dock_area = Qt.DockWidgetArea.RightDockWidgetArea
+
     def __init__(self, ctx: DocumentContext) -> None:
         self.ctx = ctx
         self.model = PainTableModel(ctx)
@@ -308,6 +313,12 @@ class PainPanel(TablePanel):
         self.plan = PlanScores.of(ctx)
         self.plan.changed.connect(self._on_change)
         ctx.selectionChanged.connect(self._from_context)
+
+    def dock_content(self) -> QWidget:
+        return self
+
+    def on_dock_visibility(self, visible: bool) -> None:
+        pass  # it keeps up while hidden: nothing to catch up on
 
     def detach(self) -> None:
         self.plan.changed.disconnect(self._on_change)

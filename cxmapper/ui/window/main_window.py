@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
-    QScrollArea,
     QStackedWidget,
     QTextEdit,
     QVBoxLayout,
@@ -39,6 +38,7 @@ from cxmapper.model.project import Project
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.ui.canvas.view import JourneyView
 from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.panels import Panel
 from cxmapper.ui.window import errors
 from cxmapper.ui.window.actions import Edit, WindowActions
 from cxmapper.ui.window.errors import ErrorBanner
@@ -66,7 +66,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.ctx: DocumentContext | None = None
         self.view: JourneyView | None = None
+        # The docks by their object name, and the panel each holds (see add_panel).
         self.panels: dict[str, QDockWidget] = {}
+        self._docked: dict[str, Panel] = {}
         # The open project's connections to the window (see _project_links).
         self._links: list[tuple[SignalInstance, Callable[..., object]]] = []
         self.setWindowTitle("CX Mapper")
@@ -231,16 +233,13 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         if self.view is not None:
             self.view.close_view()
-        for dock in list(self.panels.values()):
-            widget = dock.widget()
-            if isinstance(widget, QScrollArea):
-                widget = widget.widget()
-            if hasattr(widget, "detach"):
-                widget.detach()
+        for name, dock in self.panels.items():
+            self._docked[name].detach()
             self.panels_menu.removeAction(dock.toggleViewAction())  # now, not when deleted
             self.removeDockWidget(dock)
             dock.deleteLater()
         self.panels.clear()
+        self._docked.clear()
         for signal, slot in self._links:
             signal.disconnect(slot)
         self._links = []
@@ -259,28 +258,24 @@ class MainWindow(QMainWindow):
 
     # --- panels -------------------------------------------------------------------------------
 
-    def add_panel(
-        self,
-        title: str,
-        widget: QWidget,
-        object_name: str,
-        area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
-    ) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(object_name)  # saveState/restoreState key
-        dock.setWidget(widget)
+    def add_panel(self, panel: Panel) -> QDockWidget:
+        """Dock ``panel`` where it says, and list it in View → Panels."""
+        dock = QDockWidget(panel.dock_title, self)
+        dock.setObjectName(panel.dock_name)  # saveState/restoreState key
+        dock.setWidget(panel.dock_content())
         # A panel that defers work while its tab is behind another catches up when raised.
         # (A bound slot, not a lambda: Qt then drops the connection with the panel; a lambda
         # holding the panel crashed the interpreter's last garbage collection.)
-        if hasattr(widget, "on_dock_visibility"):
-            dock.visibilityChanged.connect(widget.on_dock_visibility)
-        self.addDockWidget(area, dock)
-        self.panels[object_name] = dock
+        dock.visibilityChanged.connect(panel.on_dock_visibility)
+        self.addDockWidget(panel.dock_area, dock)
+        self.panels[panel.dock_name] = dock
+        self._docked[panel.dock_name] = panel
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
 
     def _install_panels(self) -> None:
         assert self.ctx is not None
+        # Imported when a project opens: the start page shows sooner.
         from cxmapper.ui.panels.actions import ActionPanel
         from cxmapper.ui.panels.close_loop import CloseLoopPanel
         from cxmapper.ui.panels.evidence import EvidencePanel
@@ -288,27 +283,28 @@ class MainWindow(QMainWindow):
         from cxmapper.ui.panels.matrix import PriorityMatrix
         from cxmapper.ui.panels.pains import PainPanel
 
-        right, bottom = (
-            Qt.DockWidgetArea.RightDockWidgetArea,
-            Qt.DockWidgetArea.BottomDockWidgetArea,
-        )
-        # The inspector scrolls, so a small screen still fits every panel.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(Inspector(self.ctx))
-        inspector = self.add_panel("Inspector", scroll, "inspector", right)
-        pains = self.add_panel("Pain register", PainPanel(self.ctx), "pains", right)
+        ctx = self.ctx
+        inspector = self.add_panel(Inspector(ctx))
+        pains = self.add_panel(PainPanel(ctx))
         self.tabifyDockWidget(inspector, pains)
-        self.add_panel("Priority matrix", PriorityMatrix(self.ctx), "matrix", right)
-        evidence = self.add_panel("Evidence", EvidencePanel(self.ctx), "evidence", bottom)
-        actions = self.add_panel("Action plan", ActionPanel(self.ctx), "actions", bottom)
+        self.add_panel(PriorityMatrix(ctx))
+        evidence = self.add_panel(EvidencePanel(ctx))
+        actions = self.add_panel(ActionPanel(ctx))
         self.tabifyDockWidget(evidence, actions)
-        loop = self.add_panel("Close the loop", CloseLoopPanel(self.ctx), "close-loop", bottom)
+        loop = self.add_panel(CloseLoopPanel(ctx))
         self.tabifyDockWidget(actions, loop)
         evidence.raise_()
         pains.raise_()
         self.resizeDocks([inspector], [470], Qt.Orientation.Horizontal)
         self.resizeDocks([evidence], [200], Qt.Orientation.Vertical)
+
+    def _panel_around(self, widget: QWidget | None) -> Panel | None:
+        """The panel ``widget`` is in, if it is in one (not in the map)."""
+        while widget is not None and widget is not self.view:
+            if isinstance(widget, QDockWidget):
+                return self._docked.get(widget.objectName())
+            widget = widget.parentWidget()
+        return None
 
     # --- recent files -------------------------------------------------------------------------
 
@@ -437,16 +433,13 @@ class MainWindow(QMainWindow):
         if isinstance(focus, QLineEdit | QTextEdit | QPlainTextEdit):
             _edit_text(focus, edit)
             return
-        widget = focus
-        while widget is not None and widget is not self.view:
-            if isinstance(widget, QDockWidget):
-                handler = getattr(widget.widget(), "delete_selected", None)
-                if edit is Edit.DELETE and handler is not None:
-                    handler()
-                elif edit is Edit.SELECT_ALL and isinstance(focus, QAbstractItemView):
-                    focus.selectAll()
-                return  # other edits have no meaning in a panel
-            widget = widget.parentWidget()
+        panel = self._panel_around(focus)
+        if panel is not None:
+            if edit is Edit.DELETE:
+                panel.delete_selected()
+            elif edit is Edit.SELECT_ALL and isinstance(focus, QAbstractItemView):
+                focus.selectAll()
+            return  # other edits have no meaning in a panel
         if self.view is None:
             return
         {
