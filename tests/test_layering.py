@@ -98,3 +98,30 @@ def test_ui_modules_import_one_another_without_a_cycle() -> None:
             others = sorted(part - set(circle))
             cycles.append(" -> ".join([*circle, circle[0]]) + (f" (also {others})" * bool(others)))
     assert not cycles, "import cycles in cxmapper.ui:\n" + "\n".join(sorted(cycles))
+
+
+# Which packages of cxmapper.ui each may import: knowledge runs down this list, never up, so a
+# newcomer can read the rooms from the bottom (the document being edited) to the top (app).
+UI_LAYERS: dict[str, set[str]] = {
+    "document": set(),  # the edit path, undo commands, worker relay
+    "canvas": {"document"},  # the map, and map images
+    "panels": {"document", "canvas"},  # the docked panels and their forms
+    "importing": {"document", "canvas"},  # the import wizard
+    "window": {"document", "canvas", "panels", "importing"},  # the main window
+    "app": {"window"},  # starting the application
+}
+
+
+def ui_package(module: str) -> str:
+    return module.removeprefix("cxmapper.ui").lstrip(".").split(".")[0]
+
+
+def test_ui_packages_import_only_the_layers_below_them() -> None:
+    graph = ui_import_graph()
+    assert {ui_package(m) for m in graph} == set(UI_LAYERS) | {""}  # "" is ui/__init__.py
+    upward = sorted(
+        f"{a} imports {b}"
+        for a, b in graph.edges
+        if ui_package(a) != ui_package(b) and ui_package(b) not in UI_LAYERS[ui_package(a)]
+    )
+    assert upward == []

@@ -33,9 +33,9 @@ from cxmapper.model.scoring import ActionScore
 from cxmapper.ui.document.commands import AddAction, RemoveItem
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.document.plan_commands import cancel_new, save_form
+from cxmapper.ui.panels.forms import form_footer
 from cxmapper.ui.panels.plan_scores import PlanScores
 from cxmapper.ui.panels.tables import KeyedColumnsModel, RowFilterProxy, TablePanel
-from cxmapper.ui.window.dialogs import form_footer
 
 COLUMNS = (
     "Rank",

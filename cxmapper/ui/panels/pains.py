@@ -28,9 +28,9 @@ from cxmapper.model.scoring import PainScore, score_pain
 from cxmapper.ui.document.commands import AddPain, RemoveItem
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.document.plan_commands import cancel_new, save_form
+from cxmapper.ui.panels.forms import form_footer
 from cxmapper.ui.panels.plan_scores import PlanScores
 from cxmapper.ui.panels.tables import KeyedColumnsModel, TablePanel
-from cxmapper.ui.window.dialogs import form_footer
 
 COLUMNS = (
     "Rank",

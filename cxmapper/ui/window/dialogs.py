@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QTableWidget,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from cxmapper.ui.document.commands import UpdateSettings
 from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.panels.forms import form_footer
 
 
 class ShortcutsDialog(QDialog):
@@ -90,22 +90,6 @@ class ProjectSettingsDialog(QDialog):
                 self.error.setText(self.ctx.last_refusal or "")  # beside the fields to correct
                 return
         super().accept()
-
-
-def form_footer(dialog: QDialog, form: QFormLayout) -> QLabel:
-    """The end of every edit form: a red line for the model's refusal, then OK and Cancel.
-    Returns the refusal label; the dialog's accept() decides whether to close."""
-    error = QLabel()
-    error.setStyleSheet("color: #c92a2a")
-    error.setWordWrap(True)
-    form.addRow(error)
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    form.addRow(buttons)
-    return error
 
 
 def _money(value: float) -> QDoubleSpinBox:
