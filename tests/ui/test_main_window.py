@@ -69,6 +69,9 @@ def test_each_action_is_enabled_exactly_when_what_it_needs_is_there(
     step = ctx.project.steps()[0]
     ctx.set_selection(steps=[step.id])
     assert enabled() == with_project | {"Cut", "Copy", "Delete"}
+    ctx.set_selection(steps=[], pains=[ctx.project.pains()[0].id])  # Delete reaches the register
+    assert enabled() == with_project | {"Delete"}
+    ctx.set_selection(pains=[], steps=[step.id])
     window.view.delete_selected()  # nothing selected any more, one edit to undo
     assert enabled() == with_project | {f"Undo Delete step '{step.title}'"}
     acts.undo.trigger()

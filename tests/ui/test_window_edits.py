@@ -161,6 +161,32 @@ def test_delete_in_the_pain_register_deletes_the_pain_not_its_steps(
     assert [s.id for s in p.steps()] == steps
 
 
+@pytest.mark.parametrize("kind", ["pains", "actions"])
+def test_delete_in_a_plan_panel_deletes_an_item_with_no_steps(
+    qtbot, window: MainWindow, kind: str
+) -> None:
+    """A pain on no step, or an action on no pain, selects nothing on the map: Delete must
+    still reach the panel rather than be swallowed by a disabled action."""
+    p = window.ctx.project
+    if kind == "pains":
+        item, cls = p.add_pain("Felt by no step yet"), e.Pain
+    else:
+        item, cls = p.add_action("Call every churned customer"), e.Action
+    dock: QDockWidget = window.panels[kind]
+    dock.raise_()
+    panel = dock.widget()
+    qtbot.waitUntil(lambda: panel.model.rows() == 1)
+    panel.table.selectRow(0)
+    panel.table.setFocus()
+    qtbot.waitUntil(panel.table.hasFocus)
+    assert window.ctx.selected_step_ids() == ()
+    assert window.window_actions.delete.isEnabled()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+    assert not p.exists(cls, item.id)
+    window.window_actions.undo.trigger()
+    assert p.exists(cls, item.id)
+
+
 def test_a_card_dropped_on_a_taken_slot_takes_the_next_free_row(qtbot, window: MainWindow) -> None:
     view, p = window.view, window.ctx.project
     view.actual_size()

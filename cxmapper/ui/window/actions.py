@@ -54,6 +54,9 @@ class Need(Flag):
     NOTHING = 0
     PROJECT = auto()  # a project is open
     MAP_SELECTION = auto()  # steps or flows are selected on the map
+    # Something Edit → Delete can delete is selected: steps or flows, a pain or an action (a
+    # pain on no step selects nothing on the map, and its Delete must still get through).
+    SELECTION = auto()
     UNDO = auto()  # the undo stack has an edit to take back
     REDO = auto()  # ... or one to do again
 
@@ -64,7 +67,9 @@ def needs_met(ctx: DocumentContext | None) -> Need:
         return Need.NOTHING
     met = Need.PROJECT
     if ctx.selected_step_ids() or ctx.selected_flow_ids():
-        met |= Need.MAP_SELECTION
+        met |= Need.MAP_SELECTION | Need.SELECTION
+    if ctx.selected_pain_ids() or ctx.selected_action_ids():
+        met |= Need.SELECTION
     if ctx.undo_stack.canUndo():
         met |= Need.UNDO
     if ctx.undo_stack.canRedo():
@@ -190,7 +195,7 @@ class WindowActions:
         self.cut = act("Cu&t", edit(Edit.CUT), Std.Cut, needs=selection)
         self.copy = act("&Copy", edit(Edit.COPY), Std.Copy, needs=selection)
         self.paste = act("&Paste", edit(Edit.PASTE), Std.Paste, needs=project)
-        self.delete = act("&Delete", edit(Edit.DELETE), Std.Delete, needs=selection)
+        self.delete = act("&Delete", edit(Edit.DELETE), Std.Delete, needs=Need.SELECTION)
         self.select_all = act("Select &All", edit(Edit.SELECT_ALL), Std.SelectAll, needs=project)
         self.find = act("&Find…", host.find_dialog, Std.Find, needs=project)
         self.settings = act("Project &Settings…", self._project_settings, "Ctrl+,", needs=project)
