@@ -114,7 +114,8 @@ class SelectMove(Interaction):
         moves = {}
         # Slots held by the cards that stay: a card dropped on one takes the next free row of
         # that lane and column, never the same spot (two cards stacked would hide one).
-        taken = {
+        # (A lane of None: dropped outside every lane, which the move's edit then refuses.)
+        taken: set[tuple[int | None, float, float]] = {
             (s.work_group_id, s.x, s.y) for s in self.view.project.step_views() if s.id not in start
         }
         for step_id, before in start.items():
