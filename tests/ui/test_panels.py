@@ -34,11 +34,10 @@ def step_id(w: MainWindow, title: str) -> int:
 
 
 def test_every_docked_panel_is_a_panel_where_it_says(window: MainWindow) -> None:
-    docked = window._docked
-    assert set(docked) == set(window.panels) and len(docked) == 6
-    for name, panel in docked.items():
-        assert isinstance(panel, Panel) and panel.dock_name == name
-        dock = window.panels[name]
+    assert len(window.docked) == len(window.panels) == 6
+    for dock, panel in window.docked:
+        assert isinstance(panel, Panel)
+        assert window.panels[panel.dock_name] is dock
         assert dock.windowTitle() == panel.dock_title
         assert window.dockWidgetArea(dock) == panel.dock_area
 

@@ -66,9 +66,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.ctx: DocumentContext | None = None
         self.view: JourneyView | None = None
-        # The docks by their object name, and the panel each holds (see add_panel).
+        # The docks by their object name, and each dock with the panel it holds.
         self.panels: dict[str, QDockWidget] = {}
-        self._docked: dict[str, Panel] = {}
+        self.docked: list[tuple[QDockWidget, Panel]] = []
         # The open project's connections to the window (see _project_links).
         self._links: list[tuple[SignalInstance, Callable[..., object]]] = []
         self.setWindowTitle("CX Mapper")
@@ -233,13 +233,13 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         if self.view is not None:
             self.view.close_view()
-        for name, dock in self.panels.items():
-            self._docked[name].detach()
+        for dock, panel in self.docked:
+            panel.detach()
             self.panels_menu.removeAction(dock.toggleViewAction())  # now, not when deleted
             self.removeDockWidget(dock)
             dock.deleteLater()
         self.panels.clear()
-        self._docked.clear()
+        self.docked.clear()
         for signal, slot in self._links:
             signal.disconnect(slot)
         self._links = []
@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
         dock.visibilityChanged.connect(panel.on_dock_visibility)
         self.addDockWidget(panel.dock_area, dock)
         self.panels[panel.dock_name] = dock
-        self._docked[panel.dock_name] = panel
+        self.docked.append((dock, panel))
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
 
@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
         """The panel ``widget`` is in, if it is in one (not in the map)."""
         while widget is not None and widget is not self.view:
             if isinstance(widget, QDockWidget):
-                return self._docked.get(widget.objectName())
+                return next((panel for dock, panel in self.docked if dock is widget), None)
             widget = widget.parentWidget()
         return None
 
