@@ -72,7 +72,8 @@ def map_png(project: Project) -> bytes | None:
     image = render_image(project, scale=1.0)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    # PySide6's stubs want bytes for the format; the runtime accepts only str.
+    image.save(buffer, "PNG")  # type: ignore[call-overload]
     return bytes(buffer.data().data())
 
 

@@ -21,8 +21,7 @@ from cxmapper.model.events import Change, Emitter, Listener
 from cxmapper.model.evidence_store import EvidenceStore
 from cxmapper.model.kinds import KINDS, kind_of, removal_order
 from cxmapper.model.safety import ProjectFileError
-from cxmapper.model.schema import SCHEMA_VERSION
-from cxmapper.model.trust import remember_verified, unchanged_since_verified
+from cxmapper.model.trust import remember_verified
 from cxmapper.model.validation import (
     ModelError,
     check_counts,
@@ -138,96 +137,35 @@ class Project:
     @classmethod
     def open(cls, path: str | Path) -> Project:
         """Open an existing project for editing; a bad file raises :class:`ProjectFileError`
-        and is left exactly as it was."""
-        from cxmapper.model.safety import inspected
+        and is left exactly as it was (see :mod:`cxmapper.model.opening`)."""
+        from cxmapper.model.opening import open_for_editing
 
-        p = Path(path).resolve()  # one name per file, wherever it was opened from
-        # Reopening a project closed here unchanged skips the slowest checks (trust.py).
-        thorough = not unchanged_since_verified(p)
-        with inspected(p, for_writing=True, thorough=thorough) as found:
-            if found.recovered or found.version < SCHEMA_VERSION:
-                # Every value is judged first, in memory: a file refused for them is never
-                # written, not even upgraded and rolled back, nor replaced by its recovered
-                # state.
-                cls._check_state(found.state, p)
-            found.adopt()
-        db, lock = store.open_database(p, create=False)
-        return cls._upgrade_and_load(db, p, lock, thorough=thorough)
-
-    @classmethod
-    def _upgrade_and_load(
-        cls, db: Database, p: Path, lock: store.FileLock | None, *, thorough: bool = True
-    ) -> Project:
-        """One transaction: a file upgraded and then found unreadable is rolled back. A file
-        of this version has its search index checked first (an older one's is rebuilt by
-        the upgrade); the check writes nothing."""
-        from cxmapper.model.safety import check_search_index
-
-        try:
-            with db.atomic():
-                version = db.conn.execute("PRAGMA user_version").fetchone()[0]
-                if thorough and version == SCHEMA_VERSION:
-                    check_search_index(db.conn, p.name)
-                store.upgrade(db)
-                return cls(db, p, lock, thorough=thorough)
-        except BaseException:
-            db.close()
-            if lock is not None:
-                lock.release()
-            raise
+        return open_for_editing(cls, path)
 
     @classmethod
     def open_for_reading(cls, path: str | Path) -> Project:
         """A snapshot of the project, in memory, for commands that only read (rank, export,
         render): the file is never written, locked for writing, or upgraded in place, so a
         read-only file, a file open in a window, or an older file can be read as it is."""
-        from cxmapper.model.safety import inspected
+        from cxmapper.model.opening import open_snapshot
 
-        p = Path(path).resolve()
-        with inspected(p) as found:
-            memory = cls._copy_into_memory(found.state)
-        return cls._upgrade_and_load(Database(memory, execute_plugins=False), p, None)
-
-    @staticmethod
-    def _copy_into_memory(state: Path) -> sqlite3.Connection:
-        from cxmapper.model.safety import connect_readonly
-
-        memory = store.memory_connection()
-        # A shared lock: an edit committing meanwhile is seen whole or not at all.
-        source = connect_readonly(state)
-        try:
-            source.backup(memory)
-        finally:
-            source.close()
-        return memory
+        return open_snapshot(cls, path)
 
     @classmethod
     def check_file(cls, path: str | Path) -> int:
         """Inspect a file and validate every value in it, as opening it would, without writing
         or locking it; return its schema version. Raises :class:`ProjectFileError`."""
-        from cxmapper.model.safety import inspected
+        from cxmapper.model.opening import check_file
 
-        p = Path(path)
-        with inspected(p) as found:
-            cls._check_state(found.state, p)
-            return found.version
+        return check_file(cls, path)
 
     @classmethod
     def check_contents(cls, path: str | Path) -> None:
         """Validate every value of an inspected file, as opening it would, without writing or
         locking it."""
-        from cxmapper.model.safety import committed_state
+        from cxmapper.model.opening import check_contents
 
-        p = Path(path)
-        with committed_state(p) as state:
-            cls._check_state(state, p)
-
-    @classmethod
-    def _check_state(cls, state: Path, p: Path) -> None:
-        """Load ``state`` (an inspected file or copy) as opening would, in memory: an older
-        file upgraded there, so it is judged as it will be once opened."""
-        memory = cls._copy_into_memory(state)
-        cls._upgrade_and_load(Database(memory, execute_plugins=False), p, None).close()
+        check_contents(cls, path)
 
     @classmethod
     def in_memory(cls, settings: e.ProjectSettings | None = None) -> Project:

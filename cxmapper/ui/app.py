@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QColor, QFont, QIcon, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from cxmapper import RESOURCES, __version__
@@ -39,13 +39,18 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     base = QFont(app.font())
     base.setPointSizeF(max(base.pointSizeF(), 10.0))
     app.setFont(base)
-    # Qt crashes on exit if the clipboard still holds data this process put there. (The
-    # clipboard's own bound slot: a lambda holding the application would keep it in a cycle.)
-    app.aboutToQuit.connect(app.clipboard().clear)
+    # Qt crashes on exit if the clipboard still holds data this process put there. (A plain
+    # function: a lambda holding the application would keep it in a cycle, and the clipboard's
+    # own clear() has an optional argument PySide cannot connect as a slot.)
+    app.aboutToQuit.connect(_clear_clipboard)
     icon = RESOURCES / "icons" / "cxmapper.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+def _clear_clipboard() -> None:
+    QGuiApplication.clipboard().clear()
 
 
 def run(path: str | None, *, exit_when_open: bool = False) -> int:
