@@ -353,7 +353,9 @@ def test_the_window_keeps_working_while_a_large_file_is_parsed(
     wizard.show()
     assert wizard.reading and wizard.file_page.busy.isVisible()
     qtbot.waitUntil(lambda: not wizard.reading, timeout=WAIT_MS)
-    assert waited == [True] and sum(ticks) >= 2
+    # The worker waited for a tick of the event loop while it was busy: the loop ran during
+    # the read. (More ticks depend on how loaded the machine is: not asserted.)
+    assert waited == [True] and sum(ticks) >= 1
     assert "50,000 data rows" in wizard.file_page.message.text()
     go_next(qtbot, wizard)
     ticks.clear()
