@@ -16,6 +16,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # What CX Mapper remembers between runs (verified projects, the log) goes to a folder of the
 # test run's own, never the user's.
 os.environ["CXMAPPER_DATA_DIR"] = tempfile.mkdtemp(prefix="cxmapper-data-")
+# Qt's settings of any CX Mapper the tests start in another process (the window's size,
+# recent files) go there too.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cxmapper-config-")
 
 
 @pytest.fixture

@@ -133,7 +133,7 @@ def patched_window(tmp_path: Path, monkeypatch):
     prompts: dict[str, bool] = {"before": False, "after": False}
 
     class Window(main_window.MainWindow):
-        def __init__(self) -> None:
+        def __init__(self, _given: object = None) -> None:
             super().__init__(settings)
 
         def open_path(self, path: Path) -> bool:

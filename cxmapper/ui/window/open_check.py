@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer
+from PySide6.QtCore import QEventLoop, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QProgressDialog, QWidget
 
 from cxmapper.terminal import escape_controls
@@ -99,7 +100,11 @@ def open_and_report(app: QApplication, path: str | None) -> int:
     guard = ModalGuard()
     guard.start()
     try:
-        window = MainWindow()
+        # A check of an installation leaves the user's settings (window size, recent files)
+        # as they were: it works on a throwaway copy.
+        scratch = tempfile.TemporaryDirectory(prefix="cxmapper-check-")
+        settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings)
         window.show_on_screen()
         if path:
             window.open_path(Path(path))
