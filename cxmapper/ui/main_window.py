@@ -232,6 +232,11 @@ class MainWindow(QMainWindow):
                 widget.detach()
             self.panels_menu.removeAction(dock.toggleViewAction())  # now, not when deleted
             self.removeDockWidget(dock)
+            # Until it is deleted the dock is still the window's child: nameless, so that
+            # restoreState for the next project cannot take it for that project's dock of
+            # the same name (it did, put the doomed dock back in the layout, and the layout
+            # then crashed on it once deleted, e.g. at the next F11).
+            dock.setObjectName("")
             dock.deleteLater()
         self.panels.clear()
         for signal, slot in self._links:
@@ -355,6 +360,8 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             self._status_counts.setText("")
             return
+        if self.ctx.undo_stack.busy:
+            return  # counted once the edit has settled, not once per change it announces
         c = self.ctx.project.counts()
         self._status_counts.setText(
             f"{c['work_groups']} work groups · {c['steps']} steps · {c['flows']} flows · "
@@ -420,6 +427,7 @@ class MainWindow(QMainWindow):
             (stack.canRedoChanged, self.action("redo").setEnabled),
             (stack.undoTextChanged, self._show_undo_text),
             (stack.redoTextChanged, self._show_redo_text),
+            (stack.settled, self._show_counts),
         ]
 
     def _show_undo_state(self) -> None:
@@ -564,55 +572,9 @@ class MainWindow(QMainWindow):
             self.export_plan(Path(path if path.endswith(".xlsx") else path + ".xlsx"))
 
     def export_plan(self, path: Path) -> bool:
-        from PySide6.QtCore import QBuffer, QIODevice
-        from PySide6.QtWidgets import QApplication, QProgressDialog
+        from cxmapper.ui.plan_export import export_plan
 
-        from cxmapper.exchange.workbook import export_workbook
-        from cxmapper.model.tempfiles import refuse_project_destination
-        from cxmapper.ui.render import render_image
-
-        assert self.ctx is not None
-        steps = [
-            "Map image",
-            "Macro plan",
-            "Pain register",
-            "Journey",
-            "Evidence",
-            "Close the loop",
-            "Bright spots",
-        ]
-        dialog = QProgressDialog("Exporting the plan…", "", 0, len(steps), self)
-        dialog.setCancelButton(None)
-        dialog.setMinimumDuration(200)
-
-        def progress(step: str) -> None:
-            dialog.setLabelText(f"Writing {step}…")
-            dialog.setValue(steps.index(step) if step in steps else 0)
-            QApplication.processEvents()
-
-        try:
-            # Known before any work: a workbook never replaces a project (publish checks again).
-            refuse_project_destination(path, "the workbook")
-            progress("Map image")
-            buffer = QBuffer()
-            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-            render_image(self.ctx.project, scale=1.0).save(buffer, "PNG")
-            export_workbook(
-                self.ctx.project, path, map_image=bytes(buffer.data().data()), progress=progress
-            )
-        except ProjectFileError as exc:  # the destination is a project: its own sentence
-            QMessageBox.warning(self, "Export plan", str(exc))
-            return False
-        except Exception as exc:  # nothing half-written is left: say why, keep working
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            QMessageBox.warning(
-                self, "Export plan", f"The workbook “{path.name}” could not be written: {reason}."
-            )
-            return False
-        finally:
-            dialog.close()
-        self.statusBar().showMessage(f"Plan exported to {path.name}.", 10000)
-        return True
+        return export_plan(self, path)
 
     def find_dialog(self) -> None:
         if self.view is None:
