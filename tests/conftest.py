@@ -77,4 +77,7 @@ def _clear_clipboard_at_exit():
     app = QApplication.instance()
     if app is not None:
         app.clipboard().clear()
+        # pytest-qt closes each test's windows and deletes them later; do it now, while Qt
+        # runs. Then the interpreter's final collection finds wrappers of deleted objects
+        # only: every Qt object is deleted by Qt (tests/ui/test_lifetimes.py), never by it.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -463,7 +463,10 @@ def test_only_the_document_context_pushes_on_the_undo_stack() -> None:
     offenders = [
         f"{path.relative_to(ui)}:{n}: {line.strip()}"
         for path in sorted(ui.rglob("*.py"))
-        if path.relative_to(ui).as_posix() not in {"document/context.py", "document/commands.py"}
+        # the edit path, the commands, and the stack itself (its push says when an edit has
+        # settled) push; nothing else does.
+        if path.relative_to(ui).as_posix()
+        not in {"document/context.py", "document/commands.py", "document/undo_stack.py"}
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if pushing.search(line)
     ]

@@ -83,7 +83,7 @@ def test_a_map_image_needs_no_document(qapp, demo: Path, monkeypatch) -> None:
         raise AssertionError("a document context was built for a picture")
 
     monkeypatch.setattr(context.DocumentContext, "__init__", no_document)
-    monkeypatch.setattr(context, "QUndoStack", no_document)
+    monkeypatch.setattr(context, "UndoStack", no_document)
     with Project.open_for_reading(demo) as project:
         image = render_image(project, scale=0.25)
     assert image.width() > 500

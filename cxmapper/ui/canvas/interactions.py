@@ -283,6 +283,9 @@ class EditTitle(Interaction):
     def _close(self) -> None:
         if self.editor.scene() is not None:
             self.view.scene().removeItem(self.editor)
+            # Out of the scene the editor is ours: deleted by Qt (later: this may run in its
+            # own key handler), not left to a garbage collection of its cycle with us.
+            self.editor.deleteLater()
         self.view.end_interaction(self)
         self.view.setFocus()
 

@@ -7,6 +7,8 @@ Lanes, stage columns and their headers are painted in the background from the la
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene
@@ -31,6 +33,18 @@ PLACE_FIELDS = {"x", "y", "work_group_id", "stage_id"}  # step fields that move 
 STAGE_FONT = font(11, bold=True)
 
 
+@dataclass
+class _Pending:
+    """What the changes of one edit call for, done once the edit has settled."""
+
+    layout: bool = False  # lanes, columns and card places
+    loops: bool = False  # which flows go back
+    steps: set[int] = field(default_factory=set)  # whose arrows to route again
+    flows: set[int] = field(default_factory=set)  # arrows to route again
+    badges: bool = False  # evidence and pain counts, and the heat
+    heat: bool = False
+
+
 class JourneyScene(QGraphicsScene):
     layoutChanged = Signal()
 
@@ -51,11 +65,13 @@ class JourneyScene(QGraphicsScene):
         self.full_detail = False  # exports: never the sketch painting of small scales
         self.lane_counts: dict[int, int] = {}
         self._syncing = False
+        self._pending = _Pending()
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._build()
         if ctx is not None:
             ctx.changed.connect(self._on_change)
             ctx.selectionChanged.connect(self._select_from_context)
+            ctx.undo_stack.settled.connect(self._settle)
             self.selectionChanged.connect(self._select_to_context)
 
     @classmethod
@@ -67,6 +83,7 @@ class JourneyScene(QGraphicsScene):
         if self.ctx is not None:
             self.ctx.changed.disconnect(self._on_change)
             self.ctx.selectionChanged.disconnect(self._select_from_context)
+            self.ctx.undo_stack.settled.disconnect(self._settle)
             self.selectionChanged.disconnect(self._select_to_context)
 
     # --- building and updating --------------------------------------------------------------
@@ -192,6 +209,24 @@ class JourneyScene(QGraphicsScene):
         handler = getattr(self, f"_on_{change.entity}", None)
         if handler is not None:
             handler(change)
+        # Cards and arrows come and go at once; what depends on the whole map is done once
+        # per edit, when it has settled (at once for a change made outside the undo stack).
+        if self.ctx is None or not self.ctx.undo_stack.busy:
+            self._settle()
+
+    def _settle(self) -> None:
+        pending, self._pending = self._pending, _Pending()
+        moved = self._relayout() if pending.layout else set()
+        if pending.loops:
+            self._refresh_loops()
+        self._reroute_steps(moved | pending.steps)
+        for flow_id in pending.flows:
+            if flow_id in self.arrows and self.project.exists(e.Flow, flow_id):
+                self._route(self.project.flow(flow_id))
+        if pending.badges:
+            self.refresh_badges()
+        if (pending.badges or pending.heat) and self.heat_on:
+            self.refresh_heat()
 
     def _on_step(self, change: Change) -> None:
         if change.kind == "removed" or not self.project.has_step(change.id):
@@ -199,7 +234,7 @@ class JourneyScene(QGraphicsScene):
             if card is not None:
                 self.removeItem(card)
             # Cards that close the gap it left move, and so do the arrows that reach them.
-            self._reroute_steps(self._relayout())
+            self._pending.layout = True
             return
         step = self.project.step(change.id)
         colour = self._groups()[step.work_group_id].colour
@@ -211,12 +246,12 @@ class JourneyScene(QGraphicsScene):
             self.cards[step.id].update_from(step, colour)
             if change.fields and not PLACE_FIELDS & set(change.fields):
                 return  # a rename or a new emotion: the card repaints itself, nothing moves
-        moved = self._relayout() | {step.id}
+        self._pending.layout = True
+        self._pending.steps.add(step.id)
         if change.kind == "changed":
             # Its place in the reading order may have changed, so which flows go back too.
             # A new step has no flows yet and leaves the others' order as it was.
-            self._refresh_loops()
-        self._reroute_steps(moved)
+            self._pending.loops = True
 
     def _on_flow(self, change: Change) -> None:
         if change.kind == "removed":
@@ -229,39 +264,30 @@ class JourneyScene(QGraphicsScene):
             arrow = FlowArrow(change.id)
             self.arrows[change.id] = arrow
             self.addItem(arrow)
-            self._route(self.project.flow(change.id))
+            self._pending.flows.add(change.id)
         else:
-            self._route(self.project.flow(change.id))
-        self._refresh_loops()
+            self._pending.flows.add(change.id)
+        self._pending.loops = True
 
     def _on_work_group(self, change: Change) -> None:
-        moved = self._relayout()
         groups = self._groups()
         if change.kind == "changed" and "colour" in change.fields:
             for step in self.project.steps():
                 if step.work_group_id == change.id and step.id in self.cards:
                     self.cards[step.id].update_from(step, groups[step.work_group_id].colour)
-        self._refresh_loops()
-        self._reroute_steps(moved)
+        self._pending.layout = self._pending.loops = True
 
     def _on_stage(self, change: Change) -> None:
-        moved = self._relayout()
-        self._refresh_loops()
-        self._reroute_steps(moved)
+        self._pending.layout = self._pending.loops = True
 
     def _on_evidence(self, change: Change) -> None:
-        self.refresh_badges()
-        if self.heat_on:
-            self.refresh_heat()
+        self._pending.badges = True
 
     def _on_pain(self, change: Change) -> None:
-        self.refresh_badges()
-        if self.heat_on:
-            self.refresh_heat()
+        self._pending.badges = True
 
     def _on_settings(self, change: Change) -> None:
-        if self.heat_on:  # the customer base, CLV or costs change every impact
-            self.refresh_heat()
+        self._pending.heat = True  # the customer base, CLV or costs change every impact
 
     def refresh_heat(self) -> None:
         from cxmapper.ui.canvas.heat import heat_colours

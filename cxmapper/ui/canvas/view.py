@@ -546,6 +546,14 @@ class JourneyView(QGraphicsView):
         """For the projector: the lanes fill the height (larger text), no connect handles."""
         self.presentation = on
         self.journey_scene.presentation = on
+        # No scroll bars on the projector (the map still scrolls by keys, wheel and drag).
+        # With them, a resize refit the height, the refit showed or hid the horizontal bar,
+        # which resized the view again: an endless loop that froze the window.
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+        self.setHorizontalScrollBarPolicy(policy)
+        self.setVerticalScrollBarPolicy(policy)
         for card in self.journey_scene.cards.values():
             card.update()  # their cached pixmaps hold the handle
         self.fit_height()

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from cxmapper.model import entities as e
@@ -25,6 +24,7 @@ from cxmapper.model.events import Change
 from cxmapper.model.project import Project
 from cxmapper.model.validation import ModelError
 from cxmapper.ui.document.commands import Command, refusal_of
+from cxmapper.ui.document.undo_stack import UndoStack
 
 C = TypeVar("C", bound=Command)
 
@@ -55,7 +55,7 @@ class DocumentContext(QObject):
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = UndoStack(self)  # says when an edit's changes have all come
         self._steps: tuple[int, ...] = ()
         self._flows: tuple[int, ...] = ()
         self._pains: tuple[int, ...] = ()

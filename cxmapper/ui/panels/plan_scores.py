@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 
+from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.scoring import (
     ActionScore,
@@ -22,6 +23,10 @@ from cxmapper.model.scoring import (
     score_pains,
 )
 from cxmapper.ui.document.context import DocumentContext
+
+# More pains than this changed by one edit (deleting the whole map) are all scored afresh, in
+# one pass, rather than one by one.
+RESCORE_ONE_BY_ONE = 50
 
 
 def affects_pain_scores(change: Change) -> bool:
@@ -57,13 +62,18 @@ class PlanScores(QObject):
         self._pains: list[PainScore] | None = None
         self._actions: list[ActionScore] | None = None
         self.scorings = 0  # how many times every pain was scored (for tests and benchmarks)
+        # One edit may announce hundreds of changes (deleting steps announces each pain on
+        # them): the pains it changed are rescored, and the views told, once it has settled.
+        self._changed_pains: set[int] = set()
+        self._held: Change | None = None  # the change to tell the views about
         ctx.changed.connect(self._on_change)
+        ctx.undo_stack.settled.connect(self._settle)
 
     def _on_change(self, change: Change) -> None:
         if change.entity == "pain" and self._pains is not None:
             # A pain's score depends on that pain, its steps' lanes, its evidence and the
             # settings alone: the others keep theirs and only the ranking moves.
-            self._pains = self._rescore_one(change)
+            self._changed_pains.add(change.id)
             self._actions = None
         elif affects_pain_scores(change):
             self._pains = self._actions = None
@@ -71,20 +81,35 @@ class PlanScores(QObject):
             self._actions = None
         else:
             return
-        self.changed.emit(change)
+        self._held = _weightier(self._held, change)
+        if not self.ctx.undo_stack.busy:
+            self._settle()
 
-    def _rescore_one(self, change: Change) -> list[PainScore]:
-        assert self._pains is not None
+    def _settle(self) -> None:
+        self._rescore_changed()
+        held, self._held = self._held, None
+        if held is not None:
+            self.changed.emit(held)
+
+    def _rescore_changed(self) -> None:
+        changed, self._changed_pains = self._changed_pains, set()
+        if not changed or self._pains is None:
+            return
+        if len(changed) > RESCORE_ONE_BY_ONE:
+            self._pains = None  # all of them, in one pass, when next asked
+            return
         project = self.ctx.project
         # Copies: the views hold the old scores and compare them with the new ones.
-        scores = [replace(s) for s in self._pains if s.pain_id != change.id]
-        if change.kind != "removed":
-            groups = {g.id: g for g in project.work_groups()}
-            scores.append(score_pain(project, project.pain(change.id), groups))
-        return rank_pains(scores)
+        scores = [replace(s) for s in self._pains if s.pain_id not in changed]
+        groups = {g.id: g for g in project.work_groups()}
+        for pain_id in sorted(changed):
+            if project.exists(e.Pain, pain_id):
+                scores.append(score_pain(project, project.pain(pain_id), groups))
+        self._pains = rank_pains(scores)
 
     def pains(self) -> list[PainScore]:
         """Every pain scored and ranked (rank 1 first)."""
+        self._rescore_changed()  # asked in the middle of an edit: as it stands
         if self._pains is None:
             self._pains = score_pains(self.ctx.project)
             self.scorings += 1
@@ -95,3 +120,13 @@ class PlanScores(QObject):
         if self._actions is None:
             self._actions = score_actions(self.ctx.project, self.pains())
         return self._actions
+
+
+def _weightier(held: Change | None, change: Change) -> Change:
+    """Of two changes, the one that asks the views for more (settings redraw every row; an
+    action's change leaves the pains as they were); the later one when they ask as much."""
+
+    def weight(c: Change) -> int:
+        return 2 if c.entity == "settings" else 0 if c.entity == "action" else 1
+
+    return change if held is None or weight(change) >= weight(held) else held

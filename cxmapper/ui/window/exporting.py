@@ -139,6 +139,7 @@ def export_plan(host: ExportHost, path: Path) -> bool:
         return False
     finally:
         dialog.close()
+        dialog.deleteLater()  # not kept as the window's child
     host.statusBar().showMessage(f"Plan exported to {path.name}.", 10000)
     return True
 

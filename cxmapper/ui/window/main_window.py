@@ -237,6 +237,11 @@ class MainWindow(QMainWindow):
             panel.detach()
             self.panels_menu.removeAction(dock.toggleViewAction())  # now, not when deleted
             self.removeDockWidget(dock)
+            # Until it is deleted the dock is still the window's child: nameless, so that
+            # restoreState for the next project cannot take it for that project's dock of
+            # the same name (it did, put the doomed dock back in the layout, and the layout
+            # then crashed on it once deleted, e.g. at the next F11).
+            dock.setObjectName("")
             dock.deleteLater()
         self.panels.clear()
         self.docked.clear()
@@ -334,6 +339,8 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             self._status_counts.setText("")
             return
+        if self.ctx.undo_stack.busy:
+            return  # counted once the edit has settled, not once per change it announces
         c = self.ctx.project.counts()
         self._status_counts.setText(
             f"{c['work_groups']} work groups · {c['steps']} steps · {c['flows']} flows · "
@@ -399,6 +406,7 @@ class MainWindow(QMainWindow):
             (stack.canRedoChanged, self._update_actions),
             (stack.undoTextChanged, self._update_actions),
             (stack.redoTextChanged, self._update_actions),
+            (stack.settled, self._show_counts),
         ]
 
     def _show_message(self, text: str) -> None:
