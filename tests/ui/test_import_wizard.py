@@ -121,7 +121,7 @@ def test_import_end_to_end_then_undo_and_redo(qtbot, window: MainWindow, tmp_pat
     click(qtbot, wizard, FINISH)
     assert not wizard.isVisible()
 
-    batch = wizard.result.batch
+    batch = wizard.imported.batch
     imported = batch_rows(window, batch.id)
     assert project.evidence.count() == before + 300
     assert {r[1] for r in imported} == {f"NEW-{i}" for i in range(300)}
@@ -190,7 +190,7 @@ def test_cancel_leaves_nothing_and_no_undo_entry(
     click(qtbot, wizard, FINISH)
     timer.stop()
     assert "cancelled" in wizard.summary_page.error.text()
-    assert wizard.isVisible() and wizard.result is None
+    assert wizard.isVisible() and wizard.imported is None
     assert snapshot(project) == original  # no evidence, no new step
     assert stack.count() == edits and not stack.canRedo()
     click(qtbot, wizard, QWizard.WizardButton.CancelButton)
@@ -230,7 +230,7 @@ def test_a_mapping_change_previews_without_reading_the_file_again(
     assert reads.count(export) == 2
     go_next(qtbot, wizard)
     click(qtbot, wizard, FINISH)
-    imported = batch_rows(window, wizard.result.batch.id)
+    imported = batch_rows(window, wizard.imported.batch.id)
     assert len(imported) == 300 and {r[1] for r in imported} == {""}
 
 
@@ -260,7 +260,7 @@ def test_day_first_date_order_is_applied(qtbot, window: MainWindow, tmp_path: Pa
     go_next(qtbot, wizard)
     assert "month-first" not in wizard.summary_page.label.text()
     click(qtbot, wizard, FINISH)
-    dates = {r[1]: r[2] for r in batch_rows(window, wizard.result.batch.id)}
+    dates = {r[1]: r[2] for r in batch_rows(window, wizard.imported.batch.id)}
     assert dates["UK-1"] == "2026-04-03" and dates["UK-0"] == "2026-06-05"
 
 
@@ -277,7 +277,7 @@ def test_the_importers_warnings_are_shown_before_finishing(
     go_next(qtbot, wizard)
     assert "Windows-1252" in wizard.summary_page.label.text()
     click(qtbot, wizard, FINISH)
-    assert batch_rows(window, wizard.result.batch.id)[0][4] == "Très bien, café 0"
+    assert batch_rows(window, wizard.imported.batch.id)[0][4] == "Très bien, café 0"
 
 
 def test_a_malformed_file_is_refused_in_the_wizard(
@@ -454,7 +454,7 @@ def test_step_values_are_read_only_and_the_summary_counts_the_links_made(
     go_next(qtbot, wizard)  # summary
     promised = summary_linked(wizard)
     click(qtbot, wizard, FINISH)
-    result = wizard.result
+    result = wizard.imported
     assert promised == result.linked == linked_in_file(window, result.batch.id) == 150
 
 
@@ -469,7 +469,7 @@ def test_the_summary_counts_links_as_the_import_makes_them(
     go_next(qtbot, wizard)
     promised = summary_linked(wizard)
     click(qtbot, wizard, FINISH)
-    result = wizard.result
+    result = wizard.imported
     assert promised == result.linked == linked_in_file(window, result.batch.id) == 41
 
 
@@ -493,7 +493,7 @@ def import_through(qtbot, window: MainWindow, path: Path) -> ImportWizard:
     for _page in range(3):
         go_next(qtbot, wizard)
     click(qtbot, wizard, FINISH)
-    assert wizard.result is not None
+    assert wizard.imported is not None
     return wizard
 
 
@@ -530,7 +530,7 @@ def test_rows_already_imported_are_skipped(qtbot, window: MainWindow, tmp_path: 
     assert summary_linked(wizard) == 20
     click(qtbot, wizard, FINISH)
     assert project.evidence.count() == before + 20
-    customers = {r[1] for r in batch_rows(window, wizard.result.batch.id)}
+    customers = {r[1] for r in batch_rows(window, wizard.imported.batch.id)}
     assert customers == {f"NEW-{i}" for i in range(40, 60)}
 
 
@@ -638,4 +638,4 @@ def test_the_steps_page_lists_the_values_to_check_first(
     assert "the other 4 keep their match" in wizard.steps_page.note.text()
     go_next(qtbot, wizard)
     click(qtbot, wizard, FINISH)
-    assert wizard.result.linked == 5  # the exact matches not listed still link
+    assert wizard.imported.linked == 5  # the exact matches not listed still link

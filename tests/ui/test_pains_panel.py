@@ -157,7 +157,7 @@ def test_a_new_pain_starts_from_the_detractors_at_its_steps_and_shows_its_result
     assert len(expected) == 5 and editor.evidence_ids == expected
     # k = 5 detractors of n = 20 sampled: 25 % of 10,000 customers; 2 contacts × 20 EUR.
     editor.contacts.setValue(2)
-    assert editor.result.text() == (
+    assert editor.preview.text() == (
         "2,500 customers a year × 40 EUR = 100,000 EUR a year (universal)"
     )
     ok(qtbot, editor)

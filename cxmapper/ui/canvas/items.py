@@ -20,7 +20,13 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsSceneHoverEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from cxmapper.model import entities as e
 from cxmapper.ui.canvas.layout import CARD_H, CARD_W
@@ -147,12 +153,12 @@ class StepCard(QGraphicsItem):
         d = local - self.handle_centre()
         return d.x() ** 2 + d.y() ** 2 <= (HANDLE_R + 3) ** 2
 
-    def hoverEnterEvent(self, event) -> None:
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hover = True
         self.update()
         super().hoverEnterEvent(event)
 
-    def hoverLeaveEvent(self, event) -> None:
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hover = False
         self.update()
         super().hoverLeaveEvent(event)

@@ -180,7 +180,8 @@ def render_to_file(project: Project, path: Path) -> None:
         raise _about(exc, path) from exc
     try:
         if suffix == ".png":
-            if not render_image(project).save(tmp, "PNG"):
+            # PySide6's stubs type the format as bytes; at run time it takes a str.
+            if not render_image(project).save(tmp, "PNG"):  # type: ignore[call-overload]
                 raise OSError(errno.EIO, "the image could not be written", str(path))
         elif suffix == ".svg":
             _render_svg(project, tmp)

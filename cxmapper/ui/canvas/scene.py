@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -58,7 +58,7 @@ class JourneyScene(QGraphicsScene):
         self.layout = MapLayout()
         self.cards: dict[int, StepCard] = {}
         self.arrows: dict[int, FlowArrow] = {}
-        self.loops: set[int] = set()
+        self.loops: frozenset[int] = frozenset()
         self.heat: dict[int, QColor] = {}
         self.heat_on = False
         self.presentation = False  # cards hide their connect handles
@@ -340,7 +340,8 @@ class JourneyScene(QGraphicsScene):
 
     # --- painting lanes and stages ------------------------------------------------------------
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        rect = QRectF(rect)  # Qt passes a QRectF; the override's signature allows a QRect
         painter.fillRect(rect, QColor("#ffffff"))
         groups = self._groups()
         width = self.sceneRect().width()

@@ -19,9 +19,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
     QGuiApplication,
     QKeyEvent,
     QMouseEvent,
@@ -140,13 +143,13 @@ class JourneyView(QGraphicsView):
 
     # --- dropping evidence on a card ----------------------------------------------------------
 
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasFormat(EVIDENCE_MIME):
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
-    def dragMoveEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if event.mimeData().hasFormat(EVIDENCE_MIME):
             card = self.card_at(event.position().toPoint())
             event.setAccepted(card is not None)
@@ -155,7 +158,7 @@ class JourneyView(QGraphicsView):
         else:
             super().dragMoveEvent(event)
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         if not event.mimeData().hasFormat(EVIDENCE_MIME):
             super().dropEvent(event)
             return
@@ -163,7 +166,7 @@ class JourneyView(QGraphicsView):
         if card is None:
             event.ignore()
             return
-        ids = json.loads(bytes(event.mimeData().data(EVIDENCE_MIME)).decode())
+        ids = json.loads(bytes(event.mimeData().data(EVIDENCE_MIME).data()).decode())
         self.link_evidence(ids, card.step_id)
         event.acceptProposedAction()
 
@@ -182,11 +185,12 @@ class JourneyView(QGraphicsView):
 
     # --- keyboard ----------------------------------------------------------------------------
 
-    def event(self, event) -> bool:
+    def event(self, event: QEvent) -> bool:
         # Tab follows flows on the map instead of moving the focus to the next widget.
-        if event.type() == event.Type.KeyPress and event.key() in (
-            Qt.Key.Key_Tab,
-            Qt.Key.Key_Backtab,
+        if (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
         ):
             self.keyPressEvent(event)
             return True
@@ -205,8 +209,9 @@ class JourneyView(QGraphicsView):
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.add_next_step(handoff=shift or ctrl, up=ctrl and not shift)
         elif key == Qt.Key.Key_F2:
-            if self.current_step() is not None:
-                self.edit_title(self.current_step())
+            step = self.current_step()
+            if step is not None:
+                self.edit_title(step)
         elif key == Qt.Key.Key_L and ctrl:
             self.connect_back()
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
@@ -452,7 +457,7 @@ class JourneyView(QGraphicsView):
         data = QGuiApplication.clipboard().mimeData()
         if data is None or not data.hasFormat(MIME):
             return []
-        payload = json.loads(bytes(data.data(MIME)).decode())
+        payload = json.loads(bytes(data.data(MIME).data()).decode())
         groups = {g.id for g in self.project.work_groups()}
         if not groups:
             self.message.emit("Add a work group first (Insert → Work group).")
@@ -488,7 +493,7 @@ class JourneyView(QGraphicsView):
         self.ctx.set_selection(steps=sorted(new_ids.values()), flows=[])
         return sorted(new_ids.values())
 
-    def find(self, text: str) -> list[int]:
+    def find_steps(self, text: str) -> list[int]:
         needle = text.casefold().strip()
         found = [s.id for s in self.project.steps() if needle and needle in s.title.casefold()]
         self.ctx.set_selection(steps=found, flows=[])
@@ -571,7 +576,8 @@ class JourneyView(QGraphicsView):
 
     # --- pinned headers and legend -----------------------------------------------------------
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        rect = QRectF(rect)  # Qt passes a QRectF; the override's signature allows a QRect
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
         scene = self.journey_scene
         groups = {g.id: g for g in self.project.work_groups()}

@@ -88,7 +88,7 @@ class ImportWizard(QWizard):
         self.check_error: str | None = None
         self.plan: ImportPlan | None = None  # the whole file planned
         self._plan_key: str | None = None
-        self.result: ImportResult | None = None
+        self.imported: ImportResult | None = None
         self._importing = False
         self._folder = tempfile.TemporaryDirectory(prefix="cxmapper-import-")
         self.setWindowTitle(f"Import evidence — {self.path.name}")
@@ -334,7 +334,7 @@ class ImportWizard(QWizard):
             return error
         batch_id = result.batch.id
         self.ctx.edit(lambda: ImportEvidence(project, self.path.name, batch_id, made), origin=self)
-        self.result = result
+        self.imported = result
         return None
 
     def reject(self) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -106,7 +106,11 @@ class ActionTableModel(KeyedColumnsModel):
             last = len(COLUMNS) - 1
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, last))
 
-    def data(self, index: QModelIndex, role: int = 0) -> Any:
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         row: ActionRow = self.items[index.row()]
         s, action = row.score, row.action
         values = (

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHeaderView, QInputDialog, QLabel, QWidget
+from PySide6.QtWidgets import QHeaderView, QInputDialog, QLabel, QVBoxLayout, QWidget
 
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import Detractor, detractors
@@ -67,7 +67,9 @@ class CloseLoopPanel(TablePanel):
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self._stale = True
         self.note = QLabel()
-        self.layout().insertWidget(0, self.note)
+        box = self.layout()
+        assert isinstance(box, QVBoxLayout)  # TablePanel's own layout
+        box.insertWidget(0, self.note)
         ctx.changed.connect(self._on_change)
         # Filled when first shown (showEvent): behind another tab it costs nothing on open.
 

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QModelIndex, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import (
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -56,10 +64,16 @@ class EvidenceModel(ColumnsModel):
         self.items = items
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(
+        self,
+        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
+    ) -> int:
         return 0 if parent.isValid() else len(self.items)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(
+        self,
+        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
+    ) -> int:
         return len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
@@ -67,7 +81,11 @@ class EvidenceModel(ColumnsModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: QModelIndex, role: int = 0) -> Any:
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         ev = self.items[index.row()]
         values = (ev.date or "", ev.score, ev.customer_id, ev.source, ev.text)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -82,13 +100,13 @@ class EvidenceModel(ColumnsModel):
             return ev.text
         return None
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         return super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
 
     def mimeTypes(self) -> list[str]:
         return [EVIDENCE_MIME]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         ids = sorted({self.items[i.row()].id for i in indexes})
         data = QMimeData()
         data.setData(EVIDENCE_MIME, json.dumps(ids).encode())
@@ -221,6 +239,7 @@ class EvidencePanel(QWidget):
     def _share_selection(self, table: QTableView, model: EvidenceModel) -> None:
         """Selected verbatims become the shared evidence selection (a new pain uses it)."""
         proxy = table.model()
+        assert isinstance(proxy, QSortFilterProxyModel)  # set by _table
         rows = [proxy.mapToSource(i).row() for i in table.selectionModel().selectedRows()]
         self.ctx.set_selection(evidence=sorted(model.items[r].id for r in rows))
 
@@ -366,7 +385,11 @@ class EvidencePanel(QWidget):
                 # A ModelError or sqlite error here is the compound's refusal too.
                 command = LinkEvidence(project, project.evidence.search_ids(words), step_id)
                 if command.new:
-                    self.ctx.edit(lambda c=command: c)
+
+                    def built(c: LinkEvidence = command) -> LinkEvidence:
+                        return c
+
+                    self.ctx.edit(built)
                     total += len(command.new)
         if apply.refused is not None:
             self.rules_note.setText("No links made: the rules were not applied.")
@@ -403,7 +426,11 @@ class EvidencePanel(QWidget):
         layout.addWidget(self.bright)
         layout.addLayout(row)
         self.tabs.addTab(page, "Bright spots")
-        self.tabs.currentChanged.connect(lambda i: i == 2 and self.refresh_bright())
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    def _on_tab_changed(self, index: int) -> None:
+        if index == 2:
+            self.refresh_bright()
 
     def refresh_bright(self) -> None:
         self.bright.clear()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFocusEvent
 from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
@@ -53,7 +53,7 @@ class _CommitEdit(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setFixedHeight(110)
 
-    def focusOutEvent(self, event) -> None:
+    def focusOutEvent(self, event: QFocusEvent) -> None:
         self.on_commit()
         super().focusOutEvent(event)
 
@@ -128,7 +128,7 @@ class Inspector(QWidget):
         self.title.editingFinished.connect(
             lambda: self._set_step("title", self.title.text().strip())
         )
-        self.description = _CommitEdit(
+        self.description: _CommitEdit = _CommitEdit(
             lambda: self._set_step("description", self.description.toPlainText())
         )
         self.channel = QLineEdit()
@@ -278,7 +278,7 @@ class Inspector(QWidget):
                 row = QListWidgetItem(item.name)
                 row.setData(Qt.ItemDataRole.UserRole, item.id)
                 row.setFlags(row.flags() | Qt.ItemFlag.ItemIsEditable)
-                if cls is e.WorkGroup:
+                if isinstance(item, e.WorkGroup):
                     row.setData(Qt.ItemDataRole.DecorationRole, QColor(item.colour))
                 widget.addItem(row)
             widget.setCurrentRow(min(current, widget.count() - 1))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -69,7 +69,11 @@ class PainTableModel(KeyedColumnsModel):
         if every_row and self.items:  # e.g. the currency changed: same scores, new text
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, 7))
 
-    def data(self, index: QModelIndex, role: int = 0) -> Any:
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         s = self.items[index.row()]
         cur = self.ctx.project.settings.currency
         col = index.column()
@@ -167,8 +171,8 @@ class PainEditor(QDialog):
             # unhappy customers said at its steps (the form says so; the button redoes it).
             self.evidence_ids = tuple(detractor_ids_at(ctx.project, pain.step_ids))
         self._show_evidence()
-        self.result = QLabel()
-        self.result.setWordWrap(True)
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
         for label, widget in (
             ("Title", self.title),
             ("Description", self.description),
@@ -183,7 +187,7 @@ class PainEditor(QDialog):
             ("Kind", self.kind),
             ("Evidence", self.evidence_note),
             ("", link),
-            ("Result", self.result),
+            ("Result", self.preview),
         ):
             form.addRow(label, widget)
         self.error = form_footer(self, form)
@@ -229,7 +233,7 @@ class PainEditor(QDialog):
             groups = {g.id: g for g in project.work_groups()}
             score = score_pain(project, candidate, groups)
         except (ValueError, KeyError):  # an input the model will refuse on OK
-            self.result.setText("—")
+            self.preview.setText("—")
             return
         text = (
             f"{score.reach:,.0f} customers a year × {score.cost_per_customer:,.0f} {currency} "
@@ -237,7 +241,7 @@ class PainEditor(QDialog):
         )
         if score.warning:
             text += f"\n{score.warning}"
-        self.result.setText(text)
+        self.preview.setText(text)
 
     def values(self) -> dict[str, Any]:
         return {

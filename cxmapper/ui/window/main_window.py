@@ -476,7 +476,7 @@ class MainWindow(QMainWindow):
         assert self.ctx is not None
         wizard = ImportWizard(self.ctx, path, self)
         accepted = wizard.exec()
-        r = wizard.result
+        r = wizard.imported
         # It holds the project's context and the file's rows: deleted now, not kept as the
         # window's child (its worker's answer, if any is still coming, is dropped with it).
         wizard.deleteLater()
@@ -491,7 +491,7 @@ class MainWindow(QMainWindow):
             return
         text, ok = QInputDialog.getText(self, "Find", "Find steps whose title contains:")
         if ok and text:
-            found = self.view.find(text)
+            found = self.view.find_steps(text)
             self.statusBar().showMessage(f"{len(found)} step(s) found for “{text}”.", 8000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
