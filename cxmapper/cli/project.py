@@ -27,11 +27,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from cxmapper.model.safety import inspect
+    from cxmapper.model.safety import inspected
     from cxmapper.model.summary import read_counts
 
-    version = inspect(args.path, for_writing=False)
-    counts = {"schema_version": version, **read_counts(Path(args.path))}
+    # Counted in the state that was inspected (a crash's rolled-back copy is made once).
+    with inspected(args.path) as found:
+        counts = {"schema_version": found.version, **read_counts(found.state)}
     if args.json:
         print(json.dumps(counts, indent=2, allow_nan=False))
     else:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cxmapper.model import entities as e
 from cxmapper.model.kinds import KINDS
-from cxmapper.model.safety import committed_state, connect_readonly
+from cxmapper.model.safety import connect_readonly
 
 # Kinds held in memory, then evidence: the counts `info` prints, in the window's order.
 _COUNTED = {
@@ -16,15 +16,15 @@ _COUNTED = {
 }
 
 
-def read_counts(path: Path) -> dict[str, int]:
-    """Entity counts of an inspected project, read without writing to it: of its last
-    committed state, when a crash left an edit half-written."""
-    with committed_state(Path(path)) as state:
-        conn = connect_readonly(state)
-        try:
-            return {
-                key: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                for key, table in _COUNTED.items()
-            }
-        finally:
-            conn.close()
+def read_counts(state: Path) -> dict[str, int]:
+    """Entity counts of an inspected project's committed state (the file itself, or the
+    rolled-back copy :func:`cxmapper.model.safety.inspected` made of a crashed one), read
+    without writing to it."""
+    conn = connect_readonly(Path(state))
+    try:
+        return {
+            key: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for key, table in _COUNTED.items()
+        }
+    finally:
+        conn.close()
