@@ -17,11 +17,10 @@ from typing import Any
 
 from cxmapper import RESOURCES
 from cxmapper.model import entities as e
+from cxmapper.model.placement import ROW_TOP, x_of
 from cxmapper.model.project import Project
+from cxmapper.model.tidy import tidy_moves
 
-CARD_PITCH = 240.0  # horizontal distance between journey columns
-MAP_LEFT = 40.0
-LANE_ROW_TOP = 16.0
 BASE_EVIDENCE = 500
 EVIDENCE_PER_STEP_SCALED = 100
 COMPANIES = ("ACME", "GLOBEX", "INITECH", "UMBRELLA", "HOOLI", "STARK", "WAYNE", "TYRELL")
@@ -84,8 +83,8 @@ def _build(
                 description=description,
                 channel=channel,
                 emotion=emotion,
-                x=MAP_LEFT + columns[n] * CARD_PITCH,
-                y=LANE_ROW_TOP,
+                x=x_of(columns[n]),
+                y=ROW_TOP,
             ).id
         for source, target, label in journey["flows"]:
             if source in ids and target in ids:
@@ -93,9 +92,22 @@ def _build(
         if step_ids:
             _link_regions(project, step_ids[-1], ids, rng)
         step_ids.append(ids)
+    _tidy(project)
     evidence = _evidence(project, verbatims, step_ids, rng, regions)
     for n, ids in enumerate(step_ids):
         _pains_and_actions(project, journey, ids, evidence.get(n, {}), n)
+
+
+def _tidy(project: Project) -> None:
+    """The demo is written already tidy (so Tidy Map on it moves nothing)."""
+    moves = tidy_moves(
+        [s.id for s in project.stages()],
+        [g.id for g in project.work_groups()],
+        list(project.step_views()),
+        [(f.source_id, f.target_id) for f in project.flow_views()],
+    )
+    for step_id, changes in moves.items():
+        project.update_step(step_id, **changes)
 
 
 def _columns(journey: dict[str, Any], stage_order: list[str]) -> list[int]:

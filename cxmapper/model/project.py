@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from cxmapper.model import entities as e
-from cxmapper.model import store
+from cxmapper.model import placement, store
 from cxmapper.model.events import Change, Emitter, Listener
 from cxmapper.model.evidence_store import EvidenceStore
 from cxmapper.model.kinds import KINDS, kind_of, removal_order
@@ -418,7 +418,15 @@ class Project:
     def add_step(
         self, work_group_id: int, title: str, id: int | None = None, **values: Any
     ) -> e.Step:
+        if values.get("stage_id") is None and self._stages:
+            # Once there are stages every step has one: the stage it is drawn in.
+            values["stage_id"] = self._drawn_stage(float(values.get("x", 0.0)))
         return self._add(e.Step, id, work_group_id=work_group_id, title=title, **values)
+
+    def _drawn_stage(self, x: float, without: frozenset[int] = frozenset()) -> int | None:
+        stage_ids = [s.id for s in self.stages() if s.id not in without]
+        steps = [s for s in self._steps.values() if s.stage_id not in without]
+        return placement.stage_at(placement.bands(stage_ids, steps), placement.column_of(x))
 
     def update_step(self, id: int, **changes: Any) -> e.Step:
         return self._update(e.Step, id, changes)
@@ -504,7 +512,9 @@ class Project:
                     )
                 )
             elif isinstance(old, e.Step) and old.stage_id in stage_ids:
-                after.append(replace(old, stage_id=None))
+                # The steps of a removed stage join the stage whose columns they are now in.
+                stage = self._drawn_stage(old.x, frozenset(stage_ids))
+                after.append(replace(old, stage_id=stage))
         with self._db.atomic():
             for item in after:
                 store.write_entity(self._db, item)
