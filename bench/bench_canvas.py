@@ -30,9 +30,9 @@ def main() -> None:
     from PySide6.QtGui import QImage, QPainter
 
     from cxmapper.model.demo import write_demo
+    from cxmapper.model.placement import PITCH_X
     from cxmapper.model.project import Project
     from cxmapper.ui.app import make_application
-    from cxmapper.ui.canvas.layout import PITCH_X
     from cxmapper.ui.canvas.render import render_to_file
     from cxmapper.ui.canvas.view import JourneyView
     from cxmapper.ui.document.commands import AddStep, MoveSteps, UpdateItem

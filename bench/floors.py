@@ -84,6 +84,22 @@ def analysis_floor(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def tidy_floor(path: Path) -> float:
+    """The least a layered layout does: steps sorted into reading order, then one longest-path
+    pass over the flows in that order (a column per step), with networkx's topological sort
+    of the flows that point forward."""
+    steps, flows = _rows(path)
+    start = time.perf_counter()
+    rank = {s[0]: n for n, s in enumerate(sorted(steps, key=lambda s: (s[2], s[1], s[0])))}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(rank)
+    graph.add_edges_from((a, b) for a, b in flows if rank[a] < rank[b])
+    column: dict[int, int] = {}
+    for node in nx.topological_sort(graph):
+        column[node] = max((column[p] + 1 for p in graph.predecessors(node)), default=0)
+    return time.perf_counter() - start
+
+
 def apart(name: str, *args: str) -> float:
     """Run floor ``name`` of this module in a separate Python process; its seconds."""
     code = f"import sys; from bench import floors; print(floors.{name}(*sys.argv[1:]))"

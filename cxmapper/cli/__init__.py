@@ -11,7 +11,7 @@ import argparse
 import sqlite3
 import sys
 
-from cxmapper.cli import export, import_evidence, project, rank, render
+from cxmapper.cli import export, import_evidence, project, rank, render, tidy
 from cxmapper.cli.base import CommandError, Subcommand, fail
 from cxmapper.cli.project import DEMO_STEPS
 from cxmapper.model.safety import ProjectFileError
@@ -29,6 +29,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     export.COMMAND,
     rank.COMMAND,
     render.COMMAND,
+    tidy.COMMAND,
 )
 
 

@@ -44,7 +44,7 @@ def test_opening_a_project_shows_it(window: MainWindow, demo: Path) -> None:
     assert window.open_path(demo)
     assert window.windowTitle() == "demo.cxmap — CX Mapper"
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "View", "Insert", "Help"]
+    assert menus == ["File", "Edit", "View", "Insert", "Arrange", "Help"]
     assert window.view is not None and len(window.view.journey_scene.cards) == 32
     assert "32 steps" in window._status_counts.text()
     assert window.window_actions.undo.isEnabled() is False
@@ -68,7 +68,8 @@ def test_each_action_is_enabled_exactly_when_what_it_needs_is_there(
     ctx = window.ctx
     step = ctx.project.steps()[0]
     ctx.set_selection(steps=[step.id])
-    assert enabled() == with_project | {"Cut", "Copy", "Delete"}
+    on_map = {"Cut", "Copy", "Delete", "Move to Previous Stage", "Move to Next Stage"}
+    assert enabled() == with_project | on_map
     ctx.set_selection(steps=[], pains=[ctx.project.pains()[0].id])  # Delete reaches the register
     assert enabled() == with_project | {"Delete"}
     ctx.set_selection(pains=[], steps=[step.id])

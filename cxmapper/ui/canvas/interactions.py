@@ -17,10 +17,10 @@ from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPen, QTe
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsTextItem, QWidget
 
 from cxmapper.model.entities import Step
+from cxmapper.model.placement import CARD_W, PITCH_Y
 from cxmapper.model.project import Project
 from cxmapper.model.validation import ModelError
 from cxmapper.ui.canvas.items import SELECTION, StepCard, font
-from cxmapper.ui.canvas.layout import CARD_W, PITCH_Y
 from cxmapper.ui.canvas.scene import JourneyScene
 from cxmapper.ui.document.commands import AddStep, Command, MoveSteps, UpdateItem
 from cxmapper.ui.document.context import DocumentContext

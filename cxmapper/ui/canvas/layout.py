@@ -1,8 +1,10 @@
-"""Where things go on the map: lanes, stage columns, cards, and the routes of flows.
+"""Where things go on the map, in scene coordinates: lanes, stage columns, cards, and the
+routes of flows.
 
-Pure geometry over the model (no items): the scene, the renderer and the tests share it.
-Model positions: ``Step.x`` is the card's left edge in map units, ``Step.y`` its offset from
-the top of its lane. Scene = map shifted right by the lane header and down by the stage header.
+The grid and its rules (columns, rows, stage bands, free rows) are the model's
+(:mod:`cxmapper.model.placement`); this module only maps them to the scene, which is the map
+shifted right by the lane header and down by the stage header. Pure geometry (no items): the
+scene, the renderer and the tests share it.
 """
 
 from __future__ import annotations
@@ -12,25 +14,34 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF
 
 from cxmapper.model import entities as e
+from cxmapper.model import placement
+from cxmapper.model.placement import (
+    CARD_H,
+    CARD_W,
+    MAP_LEFT,
+    PITCH_X,
+    PITCH_Y,
+    ROW_TOP,
+    Band,
+    column_of,
+    snap_x,
+    snap_y,
+)
 
-CARD_W = 200.0
-CARD_H = 96.0
-PITCH_X = 240.0  # journey column pitch
-PITCH_Y = 112.0  # lane row pitch
-ROW_TOP = 16.0  # first row's offset inside a lane
-MAP_LEFT = 40.0
+__all__ = [
+    "CARD_H",
+    "CARD_W",
+    "MAP_LEFT",
+    "PITCH_X",
+    "PITCH_Y",
+    "ROW_TOP",
+    "snap_x",
+    "snap_y",
+]
+
 LANE_HEADER_W = 180.0
 STAGE_HEADER_H = 48.0
 MIN_LANE_H = ROW_TOP + CARD_H + 24.0
-MIN_STAGE_W = CARD_W + 40.0
-
-
-def snap_x(x: float) -> float:
-    return MAP_LEFT + max(0, round((x - MAP_LEFT) / PITCH_X)) * PITCH_X
-
-
-def snap_y(y: float) -> float:
-    return ROW_TOP + max(0, round((y - ROW_TOP) / PITCH_Y)) * PITCH_Y
 
 
 @dataclass
@@ -58,6 +69,7 @@ class MapLayout:
         self.lanes: dict[int, Lane] = {}
         self.lane_order: list[int] = []
         self.columns: list[Column] = []
+        self.bands: list[Band] = []
         self.width = 0.0
         self.height = 0.0
 
@@ -77,29 +89,14 @@ class MapLayout:
         self.height = top
         right_edge = max((s.x + CARD_W for s in steps), default=MAP_LEFT + CARD_W)
         self.width = LANE_HEADER_W + right_edge + 2 * MAP_LEFT
-        self.columns = self._columns(stages, steps)
+        # A stage's column is its band of journey columns (the model's rule), so its header
+        # always spans exactly the cards of its stage.
+        self.bands = placement.bands([s.id for s in stages], steps)
+        self.columns = [
+            Column(b.stage_id, LANE_HEADER_W + b.left, LANE_HEADER_W + b.right) for b in self.bands
+        ]
         if self.columns:
             self.width = max(self.width, self.columns[-1].right + MAP_LEFT)
-
-    @staticmethod
-    def _columns(stages: list[e.Stage], steps: list[e.Step]) -> list[Column]:
-        """Stage columns span their steps' x-range, in stage order, never overlapping; a stage
-        without steps gets a narrow empty column where it stands."""
-        spans: dict[int, tuple[float, float]] = {}
-        for s in steps:
-            if s.stage_id is None:
-                continue
-            lo, hi = spans.get(s.stage_id, (s.x, s.x + CARD_W))
-            spans[s.stage_id] = (min(lo, s.x), max(hi, s.x + CARD_W))
-        columns: list[Column] = []
-        cursor = LANE_HEADER_W
-        for stage in stages:
-            lo, hi = spans.get(stage.id, (cursor - LANE_HEADER_W + MAP_LEFT / 2, 0.0))
-            left = max(cursor, LANE_HEADER_W + lo - MAP_LEFT / 2)
-            right = max(left + MIN_STAGE_W, LANE_HEADER_W + hi + MAP_LEFT / 2)
-            columns.append(Column(stage.id, left, right))
-            cursor = right
-        return columns
 
     # --- mapping between model and scene ----------------------------------------------------
 
@@ -124,16 +121,10 @@ class MapLayout:
         return None
 
     def stage_near(self, scene_x: float) -> int | None:
-        """The stage a card centred at ``scene_x`` joins: the column holding it, else the
-        nearest end column. Never none while stages exist: a step without a stage would read
-        first in the journey order, so one placed past the last column must not lose it."""
-        if not self.columns:
-            return None
-        found = self.stage_at(scene_x)
-        if found is not None:
-            return found
-        ends = (self.columns[0], self.columns[-1])
-        return ends[0].stage_id if scene_x < ends[0].left else ends[1].stage_id
+        """The stage a card centred at ``scene_x`` joins: the band of the journey column it
+        snaps to (past the last band, the last stage). Never none while stages exist."""
+        left = scene_x - LANE_HEADER_W - CARD_W / 2
+        return placement.stage_at(self.bands, column_of(left))
 
     def to_model(self, scene_pos: QPointF) -> tuple[int | None, float, float]:
         """The lane, x and y (snapped) a card dropped with its top-left at ``scene_pos`` gets."""

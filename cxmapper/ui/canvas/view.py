@@ -6,7 +6,9 @@ Keyboard-first entry (with a step selected):
   Ctrl+Enter       the same in the lane above (a hand-off back, e.g. to the customer)
   Ctrl+L           connect the selected step back to an earlier one (a loop)
   Left/Right       previous/next step in the lane;  Up/Down  nearest step in the lane above/below
-  Tab / Shift+Tab  follow the flow out of / into the selected step
+  Alt+Left/Right   move the selected steps to the previous/next stage (see arrange.py)
+  Tab / Shift+Tab  follow the flow out of / into the selected step (the focus stays on the
+                   map; F6 / Shift+F6 move it to the panels and back)
   F2               rename;  Delete  delete;  Esc  cancel the current interaction
 Mouse: double-click an empty spot of a lane adds a step there; drag from a card's handle (the
 dot on its right edge) onto another card connects them; Ctrl+wheel zooms.
@@ -34,17 +36,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
+from cxmapper.model import placement
 from cxmapper.model.journey import journey_order
+from cxmapper.ui.canvas import arrange
 from cxmapper.ui.canvas.interactions import Connect, EditTitle, Interaction, SelectMove
 from cxmapper.ui.canvas.items import StepCard
 from cxmapper.ui.canvas.layout import (
     CARD_H,
     CARD_W,
     LANE_HEADER_W,
-    MAP_LEFT,
-    PITCH_X,
     PITCH_Y,
-    ROW_TOP,
     STAGE_HEADER_H,
     snap_x,
     snap_y,
@@ -206,7 +207,11 @@ class JourneyView(QGraphicsView):
         key, mods = event.key(), event.modifiers()
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        if alt and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            delta = 1 if key == Qt.Key.Key_Right else -1
+            arrange.move_to_stage(self.ctx, self, self.ctx.selected_step_ids(), delta=delta)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.add_next_step(handoff=shift or ctrl, up=ctrl and not shift)
         elif key == Qt.Key.Key_F2:
             step = self.current_step()
@@ -284,12 +289,8 @@ class JourneyView(QGraphicsView):
 
     # --- editing -----------------------------------------------------------------------------
 
-    def _free_slot(self, group_id: int, x: float) -> float:
-        taken = {s.y for s in self.project.steps() if s.work_group_id == group_id and s.x == x}
-        y = ROW_TOP
-        while y in taken:
-            y += PITCH_Y
-        return y
+    def _free_slot(self, group_id: int, x: float, y: float = placement.ROW_TOP) -> float:
+        return placement.free_y(self.project.step_views(), group_id, x, y)
 
     def add_step(self, work_group_id: int | None = None) -> int | None:
         """Insert → Step: a new step at the end of a lane, its title ready for typing."""
@@ -300,8 +301,7 @@ class JourneyView(QGraphicsView):
         if work_group_id is None:
             current = self.current_step()
             work_group_id = self.project.step(current).work_group_id if current else groups[0].id
-        lane_steps = [s for s in self.project.steps() if s.work_group_id == work_group_id]
-        x = max((s.x for s in lane_steps), default=MAP_LEFT - PITCH_X) + PITCH_X
+        x = placement.end_of_lane_x(self.project.step_views(), work_group_id)
         return self._add(work_group_id, x, None)
 
     def add_step_at(self, scene_pos: QPointF) -> int | None:
@@ -321,7 +321,7 @@ class JourneyView(QGraphicsView):
         lane = layout.lanes[group]
         x = snap_x(scene_pos.x() - LANE_HEADER_W - CARD_W / 2)
         y = snap_y(scene_pos.y() - lane.top - CARD_H / 2)
-        taken = {(s.x, s.y) for s in self.project.steps() if s.work_group_id == group}
+        taken = {(s.x, s.y) for s in self.project.step_views() if s.work_group_id == group}
         if (x, y) in taken:
             y = self._free_slot(group, x)
         return self._add(group, x, None, y=y)
@@ -338,9 +338,12 @@ class JourneyView(QGraphicsView):
             lanes = self.journey_scene.layout.lane_order
             index = lanes.index(group) + (-1 if up else 1)
             group = lanes[min(max(index, 0), len(lanes) - 1)]
-        # The next step stays in the stage of the one it follows (its column widens): placed
-        # by position it would jump a column each time, and pile up in the last stage.
-        return self._add(group, here.x + PITCH_X, current, stage=here.stage_id)
+        # The next step stays in the stage of the one it follows: in the next column while
+        # that is still the stage's, else the later stages move one column right to make room.
+        stage_ids = [s.id for s in self.project.stages()]
+        steps = list(self.project.step_views())
+        x, y, room = placement.next_place(stage_ids, steps, here, group)
+        return self._add(group, x, current, y=y, stage=here.stage_id, room=room)
 
     def _add(
         self,
@@ -349,6 +352,7 @@ class JourneyView(QGraphicsView):
         connect_from: int | None,
         y: float | None = None,
         stage: int | None = None,
+        room: dict[int, float] | None = None,
     ) -> int | None:
         if stage is None:
             stage = self.journey_scene.layout.stage_near(LANE_HEADER_W + x + CARD_W / 2)
@@ -362,6 +366,7 @@ class JourneyView(QGraphicsView):
                 y=row,
                 stage_id=stage,
                 connect_from=connect_from,
+                room=room,
             ),
             origin=self,
         )
@@ -462,8 +467,8 @@ class JourneyView(QGraphicsView):
         if not groups:
             self.message.emit("Add a work group first (Insert → Work group).")
             return []
-        stages = {s.id for s in self.project.stages()}
         new_ids: dict[int, int] = {}
+        layout = self.journey_scene.layout
 
         def add_step(s: dict[str, Any]) -> AddStep:
             group = s["work_group_id"] if s["work_group_id"] in groups else min(groups)
@@ -472,8 +477,9 @@ class JourneyView(QGraphicsView):
                 group,
                 s["title"],
                 x=s["x"],
-                y=max(self._free_slot(group, s["x"]), s["y"] + PITCH_Y),
-                stage_id=s["stage_id"] if s["stage_id"] in stages else None,
+                y=self._free_slot(group, s["x"], s["y"] + PITCH_Y),
+                # The stage of the column it is drawn in (the copied one may have moved).
+                stage_id=layout.stage_near(LANE_HEADER_W + s["x"] + CARD_W / 2),
                 description=s["description"],
                 channel=s["channel"],
                 emotion=s["emotion"],

@@ -96,11 +96,16 @@ class AddStep(AddsItem):
         y: float,
         stage_id: int | None = None,
         connect_from: int | None = None,
+        room: dict[int, float] | None = None,
         **details: Any,
     ) -> None:
-        """``details`` are further step fields (description, channel, emotion), for a paste."""
+        """``details`` are further step fields (description, channel, emotion), for a paste.
+        ``room``: steps moved right first (id → new x), to open a column in the new step's
+        stage (see ``placement.next_place``)."""
         super().__init__(f"Add step {_quote(title)}")
         self.project = project
+        self.room = dict(room or {})
+        self.room_before = {i: project.step(i).x for i in self.room}
         self.values: dict[str, Any] = {
             "work_group_id": work_group_id,
             "title": title,
@@ -114,7 +119,14 @@ class AddStep(AddsItem):
         self.flow_id: int | None = None
 
     def do(self) -> None:
-        step = self.project.add_step(id=self.step_id, **self.values)
+        if self.room:
+            MoveSteps(self.project, {i: {"x": x} for i, x in self.room.items()}).do()
+        try:
+            step = self.project.add_step(id=self.step_id, **self.values)
+        except (ModelError, sqlite3.Error):
+            if self.room:
+                MoveSteps(self.project, {i: {"x": x} for i, x in self.room_before.items()}).do()
+            raise
         self.step_id = step.id
         if self.connect_from is not None:
             self.flow_id = self.project.add_flow(self.connect_from, step.id, id=self.flow_id).id
@@ -122,6 +134,8 @@ class AddStep(AddsItem):
     def revert(self) -> None:
         assert self.step_id is not None
         self.project.remove_step(self.step_id)
+        if self.room:
+            MoveSteps(self.project, {i: {"x": x} for i, x in self.room_before.items()}).do()
 
     def absorb(self, changes: dict[str, Any]) -> None:
         self.values.update(changes)
@@ -162,15 +176,16 @@ class UpdateItem(Command):
 
 
 class MoveSteps(Command):
-    """A drag, pushed once on release: new lane, stage and place for each moved step."""
+    """A drag pushed once on release, a move to another stage, or Tidy Map: new lane, stage
+    and place for each moved step, written to the file as one transaction."""
 
-    def __init__(self, project: Project, moves: dict[int, dict[str, Any]]) -> None:
+    def __init__(
+        self, project: Project, moves: dict[int, dict[str, Any]], text: str | None = None
+    ) -> None:
         n = len(moves)
-        if n == 1:
+        if text is None and n == 1:
             text = f"Move step {_quote(project.step(next(iter(moves))).title)}"
-        else:
-            text = f"Move {n} steps"
-        super().__init__(text)
+        super().__init__(text or f"Move {n} steps")
         self.project = project
         self.after = moves
         self.before = {
@@ -178,12 +193,24 @@ class MoveSteps(Command):
         }
 
     def do(self) -> None:
-        for i, changes in self.after.items():
-            self.project.update_step(i, **changes)
+        self._apply(self.after, self.before)
 
     def revert(self) -> None:
-        for i, changes in self.before.items():
-            self.project.update_step(i, **changes)
+        self._apply(self.before, self.after)
+
+    def _apply(self, moves: dict[int, dict[str, Any]], back: dict[int, dict[str, Any]]) -> None:
+        done: list[int] = []
+        try:
+            with self.project.db.atomic():
+                for i, changes in moves.items():
+                    self.project.update_step(i, **changes)
+                    done.append(i)
+        except (ModelError, sqlite3.Error):
+            # The file rolled back all of them: the memory takes back the ones it had taken.
+            with self.project.db.atomic():
+                for i in reversed(done):
+                    self.project.update_step(i, **back[i])
+            raise
 
 
 class AddFlow(Command):

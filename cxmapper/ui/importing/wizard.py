@@ -29,9 +29,9 @@ from cxmapper.exchange.importer import (
 )
 from cxmapper.exchange.intake import DEFAULT_MAX_SIZE, MB, FileTooLarge
 from cxmapper.exchange.tabular import ImportFailure
+from cxmapper.model import placement
 from cxmapper.model.project import BatchRemoval, Project
 from cxmapper.model.validation import ModelError
-from cxmapper.ui.canvas.layout import MAP_LEFT, PITCH_X, ROW_TOP
 from cxmapper.ui.document.commands import AddStep, Command
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.importing.jobs import Source, Worker, full_plan, preview_plan, read_head
@@ -310,9 +310,12 @@ class ImportWizard(QWizard):
         error: str | None = None
         try:
             for value, group_id in new_steps.items():
-                lane = [s for s in project.steps() if s.work_group_id == group_id]
-                x = max((s.x for s in lane), default=MAP_LEFT - PITCH_X) + PITCH_X
-                step = AddStep(project, group_id, value, x=x, y=ROW_TOP)
+                # At the end of its lane, in the stage of the column it is drawn in.
+                steps = list(project.step_views())
+                x = placement.end_of_lane_x(steps, group_id)
+                found = placement.bands([s.id for s in project.stages()], steps)
+                stage = placement.stage_at(found, placement.column_of(x))
+                step = AddStep(project, group_id, value, x=x, y=placement.ROW_TOP, stage_id=stage)
                 step.do()
                 made.append(step)
                 links[value] = step.step_id

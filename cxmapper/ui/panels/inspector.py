@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from cxmapper.model import entities as e
+from cxmapper.model import placement
 from cxmapper.model.events import Change
 from cxmapper.model.journey import analyse, betweenness, build_graph
-from cxmapper.ui.document.commands import Command, RemoveItem, Reorder, UpdateItem
+from cxmapper.ui.canvas import arrange
+from cxmapper.ui.document.commands import Command, MoveSteps, RemoveItem, Reorder, UpdateItem
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.document.workers import Relay, disconnect, start
 
@@ -245,7 +247,8 @@ class Inspector(QWidget):
             self.group.addItem(g.name, g.id)
         self.group.setCurrentIndex(self.group.findData(step.work_group_id))
         self.stage.clear()
-        self.stage.addItem("(no stage)", None)
+        if step.stage_id is None:  # a file from before every step had a stage
+            self.stage.addItem("(no stage)", None)
         for s in self.project.stages():
             self.stage.addItem(s.name, s.id)
         self.stage.setCurrentIndex(max(0, self.stage.findData(step.stage_id)))
@@ -361,13 +364,21 @@ class Inspector(QWidget):
         step = self.project.step(steps[0])
         if getattr(step, field) == value:
             return
+        if field == "stage_id" and value is not None:
+            # The card moves into the stage's columns, in the same edit.
+            moves = arrange.stage_moves(self.project, [step.id], stage_id=value)
+            text = f"Move '{step.title}' to {self.project.stage(value).name}"
+            self._edit(lambda: MoveSteps(self.project, moves, text))
+            return
         if field == "title":
             text = f"Rename step '{step.title}' to '{value}'"
         elif field == "work_group_id":
+            # Into the first free row of its column in the new lane: never onto a card there.
+            y = placement.free_y(self.project.step_views(), value, step.x, step.y)
             text = f"Move '{step.title}' to {self.project.work_group(value).name}"
-        elif field == "stage_id":
-            stage = self.project.stage(value).name if value is not None else "no stage"
-            text = f"Move '{step.title}' to {stage}"
+            moves = {step.id: {"work_group_id": value, "y": y}}
+            self._edit(lambda: MoveSteps(self.project, moves, text))
+            return
         else:
             text = f"Change {field.replace('_', ' ')} of '{step.title}'"
         self._edit(lambda: UpdateItem(self.project, e.Step, step.id, text, **{field: value}))

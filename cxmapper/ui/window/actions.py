@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
 from cxmapper import __version__
+from cxmapper.ui.canvas import arrange
 from cxmapper.ui.canvas.view import JourneyView
 from cxmapper.ui.document.commands import AddStage, AddWorkGroup
 from cxmapper.ui.document.context import DocumentContext
@@ -40,6 +41,7 @@ CANVAS_KEYS = (
     ("Ctrl+L", "Loop: connect the selected step back to an earlier one"),
     ("F2 / double-click", "Rename the selected step"),
     ("Arrow keys", "Move the selection along the lane, or to the lane above/below"),
+    ("Alt+Left / Alt+Right", "Move the selected steps to the previous / next stage"),
     ("Tab / Shift+Tab", "Follow the flow out of / into the selected step"),
     ("Drag a card", "Move it (snaps to lane and stage)"),
     ("Drag from a card's ⊕ handle", "Connect it to another step"),
@@ -112,6 +114,8 @@ class ActionHost(ExportHost, Protocol):
     def find_dialog(self) -> None: ...
 
     def edit_command(self, edit: Edit) -> None: ...
+
+    def cycle_panes(self, forward: bool) -> None: ...
 
     def close(self) -> bool: ...
 
@@ -222,11 +226,35 @@ class WindowActions:
             fallback="F11",
         )
 
+        self.next_pane = act(
+            "Next &Pane",
+            lambda: host.cycle_panes(True),
+            "F6",
+            needs=project,
+            tip="Move the keyboard focus to the next panel (or back to the map)",
+        )
+        self.previous_pane = act(
+            "Pre&vious Pane", lambda: host.cycle_panes(False), "Shift+F6", needs=project
+        )
+
         # Insert
         self.add_group = act("&Work Group…", self._add_work_group, "Ctrl+Shift+G", needs=project)
         self.add_stage = act("&Stage…", self._add_stage, "Ctrl+Shift+T", needs=project)
         self.add_step = act("S&tep", view(JourneyView.add_step), "Ctrl+Shift+N", needs=project)
         self.add_flow = act("&Flow", view(JourneyView.add_flow_mode), "Ctrl+Shift+F", needs=project)
+
+        # Arrange
+        self.tidy = act(
+            "&Tidy Map",
+            self._tidy,
+            "Ctrl+Shift+R",
+            needs=project,
+            tip="Lay the map out compactly: steps in their lane and stage, ordered by flows",
+        )
+        self.previous_stage = act(
+            "Move to &Previous Stage", lambda: self._to_stage(-1), needs=selection
+        )
+        self.next_stage = act("Move to &Next Stage", lambda: self._to_stage(1), needs=selection)
 
         # Help
         self.shortcuts = act("&Keyboard Shortcuts", self._shortcuts, Std.HelpContents)
@@ -321,9 +349,11 @@ class WindowActions:
             ),
             "&View": (
                 *(self.zoom_in, self.zoom_out, self.fit, self.actual_size, None),
-                *(self.heat, self.legend, panels, self.presentation),
+                *(self.heat, self.legend, panels, self.presentation, None),
+                *(self.next_pane, self.previous_pane),
             ),
             "&Insert": (self.add_group, self.add_stage, self.add_step, self.add_flow),
+            "&Arrange": (self.tidy, None, self.previous_stage, self.next_stage),
             "&Help": (self.shortcuts, self.show_log, self.about),
         }
         bar = window.menuBar()
@@ -351,6 +381,22 @@ class WindowActions:
         return Menus(recent, panels, toolbar)
 
     # --- triggers that are the actions' own -------------------------------------------------
+
+    def _tidy(self) -> None:
+        view = self._host.view
+        if view is None:
+            return
+        moved = arrange.tidy_map(view.ctx, view)
+        if moved is not None:
+            view.message.emit(
+                f"Tidied the map: {moved} step(s) moved." if moved else "The map is already tidy."
+            )
+
+    def _to_stage(self, delta: int) -> None:
+        # (Alt+Left / Alt+Right on the map; the view handles those keys itself.)
+        view = self._host.view
+        if view is not None:
+            arrange.move_to_stage(view.ctx, view, view.ctx.selected_step_ids(), delta=delta)
 
     def _undo(self) -> None:
         if self._host.ctx is not None:

@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from cxmapper.model.entities import ProjectSettings
+from cxmapper.model.placement import ROW_TOP, x_of
 from cxmapper.model.project import Project
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.ui.canvas.view import JourneyView
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.panels import Panel
-from cxmapper.ui.window import errors
+from cxmapper.ui.window import errors, panes
 from cxmapper.ui.window.actions import Edit, WindowActions
 from cxmapper.ui.window.errors import ErrorBanner
 from cxmapper.ui.window.exporting import PROJECT_FILTER
@@ -146,7 +147,9 @@ class MainWindow(QMainWindow):
             project = Project.create(target, ProjectSettings(name=target.stem))
             customer = project.add_work_group("Customer")
             discover = project.add_stage("Discover")
-            project.add_step(customer.id, "First contact", x=40.0, y=16.0, stage_id=discover.id)
+            project.add_step(
+                customer.id, "First contact", x=x_of(0), y=ROW_TOP, stage_id=discover.id
+            )
         except (ProjectFileError, OSError) as exc:
             QMessageBox.warning(self, "New project", str(exc))
             return
@@ -420,6 +423,10 @@ class MainWindow(QMainWindow):
         above the map and in the status bar; the window carries on."""
         self.error_banner.show_error(text)
         self.statusBar().showMessage(text, 20000)
+
+    def cycle_panes(self, forward: bool) -> None:
+        """F6 / Shift+F6: the focus to the next / previous pane (the map, the panels)."""
+        panes.cycle_focus(self.view, [dock for dock, _panel in self.docked], forward)
 
     def _update_actions(self, *_: object) -> None:
         """Enable the actions whose needs the open project meets (see ``actions.Need``)."""
