@@ -65,7 +65,8 @@ def reading_rank(stages: list[int], groups: list[int], steps: list[e.Step]) -> d
 @settings(max_examples=300, deadline=None)
 @given(maps())
 def test_tidy_keeps_lanes_and_stages_and_lays_out_a_tight_grid(m: Map) -> None:
-    stages, groups, steps, flows = m
+    stages, _groups, steps, _flows = m
+    drawn = placement.bands(stages, steps)
     after = tidied(m)
     before = {s.id: s for s in steps}
     found = placement.bands(stages, after)
@@ -75,9 +76,7 @@ def test_tidy_keeps_lanes_and_stages_and_lays_out_a_tight_grid(m: Map) -> None:
         if old.stage_id is not None:
             assert s.stage_id == old.stage_id
         elif stages:  # an older file's step without a stage gets the one it is drawn in
-            assert s.stage_id == placement.stage_at(
-                placement.bands(stages, steps), column_of(old.x)
-            )
+            assert s.stage_id == placement.stage_at(drawn, column_of(old.x))
         assert s.x == x_of(column_of(s.x)) and s.y == y_of(row_of(s.y))  # on the grid
     # No two cards overlap; every card is in its stage's columns (the bands are in stage
     # order and side by side by construction).
