@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import networkx as nx
 
 from cxmapper.cli import main as cli
+from cxmapper.model import placement
 from cxmapper.model.demo import write_demo
 from cxmapper.model.project import Project
 from tests.conftest import snapshot
@@ -97,3 +99,41 @@ def test_demo_steps_below_its_own_size_are_refused(tmp_path: Path, capsys) -> No
     assert not target.exists()
     counts = write_demo(tmp_path / "exact.cxmap", steps=DEMO_STEPS)
     assert counts["steps"] == DEMO_STEPS
+
+
+def test_cli_tidy_lays_out_the_map_in_one_transaction_and_is_stable(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "demo.cxmap"
+    write_demo(path)
+    assert cli(["tidy", str(path)]) == 0  # the demo is written tidy
+    assert capsys.readouterr().out == "Already tidy: 32 steps in 25 columns; nothing moved.\n"
+    with Project.open(path) as p:
+        tidy = snapshot(p)
+        stage_ids = [s.id for s in p.stages()]
+        # An older file: steps off their rows, out of their stage's columns, one without a
+        # stage at all.
+        steps = sorted(p.steps(), key=lambda s: s.id)
+        for n, s in enumerate(steps):
+            p.update_step(s.id, x=s.x + (n % 3) * 480.0, y=16.0 + (n % 4) * 112.0)
+        loose = steps[0]
+        p.update_step(loose.id, stage_id=None)
+        assert placement.misplaced(stage_ids, p.steps())
+    copy = tmp_path / "copy.cxmap"
+    shutil.copy(path, copy)
+    assert cli(["tidy", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Tidied the map: moved ") and "of 32 steps; " in out[0]
+    assert out[0].endswith(" columns across 6 stages.")
+    assert out[1] == "1 step(s) without a stage now have the stage they are drawn in."
+    with Project.open(path) as p:
+        assert placement.misplaced(stage_ids, p.steps()) == []
+        assert p.step(loose.id).stage_id == stage_ids[0]  # drawn in the first stage's columns
+        tidied = snapshot(p)
+        assert tidied != tidy
+    assert cli(["tidy", str(copy)]) == 0
+    capsys.readouterr()
+    with Project.open(copy) as p:
+        assert snapshot(p) == tidied  # the same file, the same layout
+    assert cli(["tidy", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("Already tidy")
+    assert cli(["tidy", str(tmp_path / "missing.cxmap")]) == 1
+    assert capsys.readouterr().err.count("\n") == 1

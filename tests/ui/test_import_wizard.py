@@ -20,6 +20,8 @@ import cxmapper.exchange.xlsx as xlsx
 import cxmapper.ui.importing.jobs as import_jobs
 import cxmapper.ui.importing.pages as import_pages
 import cxmapper.ui.importing.wizard as import_wizard
+from cxmapper.model import placement
+from cxmapper.model.placement import column_of
 from cxmapper.ui.importing.wizard import ImportWizard
 from cxmapper.ui.window.main_window import MainWindow
 from tests.conftest import snapshot
@@ -128,6 +130,11 @@ def test_import_end_to_end_then_undo_and_redo(qtbot, window: MainWindow, tmp_pat
     assert {r[2] for r in imported} == {"2026-10-03"}
     new_step = next(s for s in project.steps() if s.title == "Quarterly review call")
     assert project.evidence.counts_by_step()[new_step.id] == 150
+    # Drawn at the end of its lane, it has the stage of the column it is drawn in.
+    stage_ids = [s.id for s in project.stages()]
+    drawn = placement.stage_at(placement.bands(stage_ids, project.steps()), column_of(new_step.x))
+    assert new_step.stage_id is not None and new_step.stage_id == drawn
+    assert placement.misplaced(stage_ids, project.steps()) == []
     assert stack.count() == edits + 1
     assert stack.undoText() == "Import evidence from 'survey.csv'"
     # A pain citing the import: undo must take the evidence out of it, not be refused.
