@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from cxmapper.model import placement
+
 if TYPE_CHECKING:
     from cxmapper.model.project import Project
 
@@ -112,6 +114,7 @@ class JourneyAnalysis:
     exit_steps: list[int] = field(default_factory=list)
     unreachable_steps: list[int] = field(default_factory=list)
     dead_ends: list[int] = field(default_factory=list)
+    misplaced_steps: list[int] = field(default_factory=list)  # see placement.misplaced
     warnings: list[str] = field(default_factory=list)
 
 
@@ -124,6 +127,16 @@ def analyse(project: Project, max_loops: int = MAX_LOOPS) -> JourneyAnalysis:
         f"No flow leads to “{project.step(i).title}” from the journey's start."
         for i in found.unreachable_steps
     ] + [f"“{project.step(i).title}” is a dead end: no flow leaves it." for i in found.dead_ends]
+    if found.misplaced_steps:  # only files from before every step had its stage's place
+        first = project.step(found.misplaced_steps[0]).title
+        others = len(found.misplaced_steps) - 1
+        where = (
+            f"“{first}” and {others} more step(s) are not drawn in their stage's columns or "
+            "have no stage"
+            if others
+            else f"“{first}” is not drawn in its stage's columns or has no stage"
+        )
+        warnings.insert(0, f"{where}: Arrange → Tidy Map puts it right.")
     return replace(found, warnings=warnings)
 
 
@@ -176,6 +189,9 @@ def _analyse(project: Project, max_loops: int) -> JourneyAnalysis:
         if full.in_degree(i) > 0
         and (last_stage is None or stage_pos.get(steps[i].stage_id or -1, -1) != last_stage)
     ]
+    result.misplaced_steps = placement.misplaced(
+        [s.id for s in project.stages()], list(steps.values())
+    )
     return result
 
 

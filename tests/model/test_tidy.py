@@ -195,3 +195,21 @@ def test_older_files_name_their_misplaced_steps() -> None:
     ]
     assert placement.misplaced([100, 101], steps) == [2, 3]
     assert placement.misplaced([], steps) == []
+
+
+def test_the_map_check_names_misplaced_steps_until_tidied(project: Project) -> None:
+    from cxmapper.model.journey import analyse
+
+    group = project.add_work_group("Customer")
+    discover, buy = project.add_stage("Discover"), project.add_stage("Buy")
+    a = project.add_step(group.id, "Searches", stage_id=discover.id, x=x_of(0))
+    b = project.add_step(group.id, "Orders", stage_id=buy.id, x=x_of(1))
+    project.add_flow(a.id, b.id)
+    assert analyse(project).warnings == []
+    project.update_step(b.id, x=x_of(0), y=y_of(1))  # an older file: Buy drawn under Discover
+    assert analyse(project).misplaced_steps == [b.id]
+    assert analyse(project).warnings[0].startswith("“Orders” is not drawn in its stage's")
+    moves = tidy_moves([discover.id, buy.id], [group.id], project.steps(), [(a.id, b.id)])
+    for step_id, changes in moves.items():
+        project.update_step(step_id, **changes)
+    assert analyse(project).warnings == []
