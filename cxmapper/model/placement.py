@@ -108,6 +108,28 @@ def bands(stage_ids: Sequence[int], steps: Iterable[Placed]) -> list[Band]:
     return result
 
 
+def reordered(
+    old_order: Sequence[int], new_order: Sequence[int], steps: Iterable[Placed]
+) -> dict[int, float]:
+    """The new x of each step whose stage's band moves when the stages take ``new_order``:
+    each band keeps its width and its cards their places inside it, so the stages' columns
+    swap with their names and the reverse order puts every card back."""
+    steps = list(steps)
+    old = {b.stage_id: b for b in bands(old_order, steps)}
+    shift: dict[int, int] = {}
+    cursor = 0
+    for stage_id in new_order:
+        band = old[stage_id]
+        shift[stage_id] = cursor - band.first
+        cursor += band.last - band.first + 1
+    moved: dict[int, float] = {}
+    for s in steps:
+        by = shift.get(s.stage_id, 0) if s.stage_id is not None else 0
+        if by:
+            moved[s.id] = s.x + by * PITCH_X  # off the grid (an older file) stays as far off
+    return moved
+
+
 def stage_at(found: Sequence[Band], column: int) -> int | None:
     """The stage a card in ``column`` belongs to: the band holding it; past the last band,
     the last stage (the journey goes on to the right). None only without stages."""

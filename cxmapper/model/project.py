@@ -370,7 +370,12 @@ class Project:
     def add_stage(self, name: str, position: int | None = None, id: int | None = None) -> e.Stage:
         if position is None:
             position = max((s.position for s in self._stages.values()), default=-1) + 1
-        return self._add(e.Stage, id, name=name, position=position)
+        loose = [] if self._stages else [s for s in self._steps.values() if s.stage_id is None]
+        with self._db.atomic():  # the first stage holds every step: they are all drawn in it
+            stage = self._add(e.Stage, id, name=name, position=position)
+            for step in loose:
+                self.update_step(step.id, stage_id=stage.id)
+        return stage
 
     def update_stage(self, id: int, **changes: Any) -> e.Stage:
         return self._update(e.Stage, id, changes)
@@ -385,12 +390,23 @@ class Project:
             for n, i in enumerate(ordered_ids)
             if table[i].position != n
         ]
+        # Stages take their columns with them: the cards move with their stage's band.
+        shifted = (
+            placement.reordered([s.id for s in self.stages()], ordered_ids, self._steps.values())
+            if cls is e.Stage
+            else {}
+        )
         with self._db.atomic():
             for item in moved:
                 store.write_entity(self._db, item)
+            for step_id, x in shifted.items():
+                store.write_entity(self._db, replace(self._steps[step_id], x=x))
         for item in moved:
             table[item.id] = item
             self._emitter.emit(Change("changed", kind_of(cls).name, item.id, ("position",)))
+        for step_id, x in shifted.items():
+            self._steps[step_id] = replace(self._steps[step_id], x=x)
+            self._emitter.emit(Change("changed", "step", step_id, ("x",)))
 
     def remove_work_group(self, id: int, *, with_steps: bool = False) -> Removal:
         group = _get(self._work_groups, id, "work group")

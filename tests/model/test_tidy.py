@@ -13,6 +13,7 @@ from cxmapper.model import placement
 from cxmapper.model.placement import column_of, row_of, x_of, y_of
 from cxmapper.model.project import Project
 from cxmapper.model.tidy import tidy_moves, tidy_places
+from tests.conftest import snapshot
 
 Map = tuple[list[int], list[int], list[e.Step], list[tuple[int, int]]]
 
@@ -213,3 +214,20 @@ def test_the_map_check_names_misplaced_steps_until_tidied(project: Project) -> N
     for step_id, changes in moves.items():
         project.update_step(step_id, **changes)
     assert analyse(project).warnings == []
+
+
+def test_stages_take_their_columns_when_reordered_and_the_first_holds_every_step(
+    project: Project,
+) -> None:
+    group = project.add_work_group("Customer")
+    loose = [project.add_step(group.id, f"Step {n}", x=x_of(n)) for n in range(3)]
+    discover = project.add_stage("Discover")
+    assert {project.step(s.id).stage_id for s in loose} == {discover.id}
+    buy = project.add_stage("Buy")
+    project.update_step(loose[2].id, stage_id=buy.id)
+    before = snapshot(project)
+    project.reorder(e.Stage, [buy.id, discover.id])
+    assert [column_of(project.step(s.id).x) for s in loose] == [1, 2, 0]
+    assert placement.misplaced([buy.id, discover.id], project.steps()) == []
+    project.reorder(e.Stage, [discover.id, buy.id])
+    assert snapshot(project) == before
