@@ -168,8 +168,14 @@ def write_entity(db: Database, entity: Any) -> None:
     row = to_row(entity)
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
+    # An upsert, not INSERT OR REPLACE: replacing deletes the row first, and the foreign-key
+    # check of that delete scans what refers to it (a step's evidence links: 1 ms a step on a
+    # 200,000-evidence map, seconds for a tidy of 2,000 steps).
+    updates = ", ".join(f"{name} = excluded.{name}" for name in row if name != "id")
     db.conn.execute(
-        f"INSERT OR REPLACE INTO {kind.table} ({names}) VALUES ({marks})", list(row.values())
+        f"INSERT INTO {kind.table} ({names}) VALUES ({marks}) "
+        f"ON CONFLICT(id) DO UPDATE SET {updates}",
+        list(row.values()),
     )
     for field_name, (link, own, other) in kind.links.items():
         db.conn.execute(f"DELETE FROM {link} WHERE {own} = ?", (entity.id,))
