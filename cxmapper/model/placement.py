@@ -14,6 +14,13 @@ layout (and free of Qt, so each of them can use it):
   step another stage moves its card into that band. Once a project has stages every new step
   gets one: the project assigns the stage of the column it is drawn in.
 
+The project keeps the rule where it decides alone: a new step without a stage gets the stage
+it is drawn in, the first stage takes every step, the steps of a removed stage join the stage
+whose columns they are then in, and reordered stages take their cards with them. It does not
+refuse an update that breaks the rule: undo must be able to put back exactly what a file held.
+The editing paths (drag, Enter, Alt+Left/Right, the inspector, paste, the import wizard)
+compute their moves here, so none of them breaks it.
+
 Files from before this rule may hold steps without a stage, or steps drawn outside their
 stage's band. They open as they are (nothing is changed silently on open); the map check
 names them, and Arrange → Tidy Map (``cxmapper tidy``) puts every step back in its band.
