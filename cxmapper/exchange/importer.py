@@ -51,6 +51,7 @@ from cxmapper.exchange.tabular import ImportFailure, read_table
 from cxmapper.exchange.values import (
     BLANKED,
     DATE_ORDERS,
+    MARKER_LENGTH,
     TEXT_BLANKED,
     check_scale,
     infer_scale,
@@ -62,6 +63,7 @@ from cxmapper.exchange.values import (
 from cxmapper.model.project import Project
 
 PROGRESS_EVERY = 2000
+PARSED = frozenset(("date", "score"))  # fields whose cells are parsed, markers included
 PREVIEW_ROWS = 200  # data rows a plan keeps as read, for the wizard's preview
 
 
@@ -274,12 +276,19 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
     m = layout.mapping
 
     def column(key: str) -> list[str] | None:
-        """The column's cells, stripped, with missing-value markers (NA, null…) empty."""
+        """The column's cells, stripped, with missing-value markers (NA, null…) empty (dates
+        and scores read them as empty when each distinct cell is parsed)."""
         i = m.get(key)
         if i is None:
             return None
         cells = list(map(str.strip, map(itemgetter(i), rows)))
+        if key in PARSED:
+            return cells
         blanked = TEXT_BLANKED if key == "text" else BLANKED
+        # Markers are short: look among the short cells only (hashing every long text
+        # would cost more than the rest of the column's handling).
+        if blanked.keys().isdisjoint([c for c in cells if len(c) < MARKER_LENGTH]):
+            return cells
         return list(map(blanked.get, cells, cells))
 
     def refuse(key: str, index: int, cell: str, what: str) -> ImportFailure:

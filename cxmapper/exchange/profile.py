@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from cxmapper.exchange.hints import hint
 from cxmapper.exchange.values import MISSING_VALUES, date_like, parse_score
@@ -35,6 +36,7 @@ BY_CONTENT = frozenset(("text", "score", "date", "id"))
 # A free-text column filled in by fewer than this share of the rows is taken as the verbatim
 # only when its header says so.
 RARE = 0.1
+_NUMBER_START = frozenset("0123456789+-.,")
 VETOED = 0.4  # the confidence in a column its name alone chose
 
 
@@ -82,7 +84,7 @@ class ColumnProfile:
 
 def profile_column(cells: Sequence[str]) -> ColumnProfile:
     """The profile of one column's (sampled) cells."""
-    counts = Counter(c.strip() for c in cells)
+    counts = Counter(map(str.strip, cells))
     for marker in MISSING_VALUES & counts.keys():
         counts[""] += counts.pop(marker)
     empty = counts.pop("", 0)
@@ -93,15 +95,17 @@ def profile_column(cells: Sequence[str]) -> ColumnProfile:
     for value, n in counts.items():
         chars += len(value) * n
         words += len(value.split()) * n
-        try:
-            number = parse_score(value)
-        except ValueError:
-            number = None
+        number = None
+        if value[:1] in _NUMBER_START:  # (a cheap test first: most free text is no number)
+            try:
+                number = parse_score(value)
+            except ValueError:
+                number = None
         if number is not None:
             numbers += n
             low, high = min(low, number), max(high, number)
             integers = integers and number.is_integer()
-        elif date_like(value):
+        elif value[:1].isdigit() and date_like(value):
             dates += n
         elif "@" in value and " " not in value:
             emails += n
@@ -124,9 +128,9 @@ def profile_column(cells: Sequence[str]) -> ColumnProfile:
 def profile_rows(rows: Sequence[Sequence[str]], width: int) -> list[ColumnProfile]:
     """Profiles of the ``width`` columns of the data rows (the first SAMPLE_ROWS)."""
     sample = rows[:SAMPLE_ROWS]
-    return [
-        profile_column([row[i] if i < len(row) else "" for row in sample]) for i in range(width)
-    ]
+    if any(len(row) < width for row in sample):  # short rows: pad them (the import refuses)
+        sample = [row + [""] * (width - len(row)) for row in sample]
+    return [profile_column(list(map(itemgetter(i), sample))) for i in range(width)]
 
 
 def _wordy(p: ColumnProfile) -> bool:

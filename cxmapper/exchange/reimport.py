@@ -79,15 +79,22 @@ def drop_imported(project: Project, plan: ImportPlan) -> None:
     by_id = _known_by_id(project, plan)
     by_content = _known_by_content(project, plan)
     held: dict[int, None] = {}  # the batches holding the repeated rows, in order
-    repeated = [False] * total
+    repeated: list[bool] | None = None
     for found in (by_id, by_content):
-        if found is not None:
-            keys, batch_of = found
-            hits = list(map(batch_of.get, keys))
-            held.update(dict.fromkeys(b for b in hits if b is not None))
-            repeated = [r or b is not None for r, b in zip(repeated, hits, strict=True)]
+        if found is None:
+            continue
+        keys, batch_of = found
+        if batch_of.keys().isdisjoint(keys):  # (at C speed: the usual answer)
+            continue
+        hits = list(map(batch_of.get, keys))
+        held.update(dict.fromkeys(b for b in hits if b is not None))
+        # Batch ids are never 0: a hit is true.
+        found_here = list(map(bool, hits))
+        repeated = found_here if repeated is None else list(map(max, repeated, found_here))
+    if repeated is None:
+        repeated = []
     repeats = sum(repeated)
-    if repeats == total:
+    if repeats and repeats == total:
         ids = sorted(held)
         first = next(b for b in batches if b.id == ids[0])
         more = len(ids) - 1
@@ -156,14 +163,21 @@ def _known_by_content(project: Project, plan: ImportPlan) -> Found | None:
     ids = plan.evidence.columns[ID_COLUMN]
     if "" not in ids:
         return None
+    batch_of: dict[Any, int] = {}
+    for *key, batch in project.evidence.imported_contents():
+        batch_of.setdefault(tuple(key), batch)
+    if not batch_of:
+        return None
+    # No planned text among the items' texts: no row can be one of them (one C-speed test
+    # instead of 100,000 keys built and looked up).
+    texts = plan.evidence.columns[CONTENT_COLUMNS[3]]
+    if {key[3] for key in batch_of}.isdisjoint(texts):
+        return None
     chosen = {v: m.step_id for v, m in plan.step_matches.items()}
     steps = list(map(chosen.get, plan.step_values))
     keys: list[Any] = list(
         zip(*(plan.evidence.columns[c] for c in CONTENT_COLUMNS), steps, strict=True)
     )
-    # A row with an id gets a key no item has: its id check decides.
-    keys = [k if not i else None for k, i in zip(keys, ids, strict=True)]
-    batch_of: dict[Any, int] = {}
-    for *key, batch in project.evidence.imported_contents():
-        batch_of.setdefault(tuple(key), batch)
+    if any(ids):  # a row with an id gets a key no item has: its id check decides
+        keys = [k if not i else None for k, i in zip(keys, ids, strict=True)]
     return keys, batch_of

@@ -27,6 +27,7 @@ MISSING_VALUES = frozenset(
 # For ``list(map(BLANKED.get, cells, cells))``: each missing value as "", any other cell as it
 # is, at C speed.
 BLANKED = dict.fromkeys(MISSING_VALUES, "")
+MARKER_LENGTH = max(map(len, MISSING_VALUES)) + 1  # a cell this long or longer is no marker
 # In a verbatim, only what software writes for a missing value: "N/A" or "-" typed by a
 # respondent is their answer.
 WRITTEN_MISSING = frozenset(("NA", "NaN", "nan", "NAN", "null", "NULL", "#N/A", "<NA>"))
