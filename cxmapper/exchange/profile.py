@@ -129,7 +129,7 @@ def profile_rows(rows: Sequence[Sequence[str]], width: int) -> list[ColumnProfil
     """Profiles of the ``width`` columns of the data rows (the first SAMPLE_ROWS)."""
     sample = rows[:SAMPLE_ROWS]
     if any(len(row) < width for row in sample):  # short rows: pad them (the import refuses)
-        sample = [row + [""] * (width - len(row)) for row in sample]
+        sample = [[*row, *[""] * (width - len(row))] for row in sample]
     return [profile_column(list(map(itemgetter(i), sample))) for i in range(width)]
 
 
