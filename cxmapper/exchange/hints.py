@@ -107,7 +107,6 @@ HINTS: dict[str, tuple[str, ...]] = {
         "reason",
         "body",
         "message",
-        "content",
         "kommentar",  # de
         "anmerkung",
         "warum",
