@@ -106,6 +106,7 @@ def detect(rows: list[list[str]], wanted: str = "auto") -> Layout:
             "id": ("ticket id",),
             "date": ("created time",),
             "text": ("description",),
+            "channel": ("source",),  # Email, Portal, Phone: how the ticket came
         }
         return _tool(rows, "freshdesk", first, known, kind="ticket")
     if wanted == "freshdesk":

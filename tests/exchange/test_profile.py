@@ -155,6 +155,7 @@ def test_ticket_exports_are_recognised() -> None:
     layout = detect([fresh, ["1", "Login", "I cannot log in since Monday", "Open", "", "Email"]])
     assert layout.format == "freshdesk" and layout.kind == "ticket"
     assert layout.header[layout.mapping["text"]] == "Description"
+    assert layout.header[layout.mapping["channel"]] == "Source" and "source" not in layout.mapping
     intercom = ["Conversation ID", "Created at", "Body"]
     layout = detect([intercom, ["9", "2026-01-02", "Where is my refund, I asked twice"]])
     assert layout.format == "intercom"
@@ -269,3 +270,73 @@ def test_a_file_without_verbatims_imports_with_a_warning(
         "scores only; if a column holds them, map it with --map text=COLUMN." in out
     )
     assert "Imported 20 items" in out
+
+
+def generated(header: list[str], makers: list, n: int = 30) -> list[list[str]]:  # type: ignore[type-arg]
+    rnd = random.Random(7)
+    return [header] + [[make(i, rnd) for make in makers] for i in range(n)]
+
+
+def say(i: int, r: random.Random) -> str:
+    return " ".join(r.choice(WORDS) for _ in range(r.randint(5, 20))) + f" ({i})"
+
+
+@pytest.mark.parametrize(
+    ("header", "makers", "expected"),
+    [
+        (  # an App Store review export
+            ["Date", "Reviewer", "Version", "Rating", "Title", "Review"],
+            [
+                lambda i, r: f"2026-01-{i % 28 + 1:02d}",
+                lambda i, r: f"user{i}",
+                lambda i, r: r.choice(["3.1", "3.2"]),
+                lambda i, r: str(r.randint(1, 5)),
+                lambda i, r: r.choice(["Crashes", "Great", "Slow login"]),
+                say,
+            ],
+            {"date": "Date", "score": "Rating", "text": "Review"},
+        ),
+        (  # a Trustpilot export
+            ["Review ID", "Review Created (UTC)", "Review Stars", "Review Title", "Review Content"],
+            [
+                lambda i, r: f"6{i:07x}",
+                lambda i, r: f"2026-01-{i % 28 + 1:02d} 10:00:00",
+                lambda i, r: str(r.randint(1, 5)),
+                lambda i, r: r.choice(["Crashes", "Great", "Slow login"]),
+                say,
+            ],
+            {"id": "Review ID", "score": "Review Stars", "text": "Review Content"},
+        ),
+        (  # Google Forms
+            ["Timestamp", "Email Address", "How likely are you to recommend us?", "Why?"],
+            [
+                lambda i, r: f"9/{i % 28 + 1}/2026 14:02:11",
+                lambda i, r: f"person{i}@example.org",
+                lambda i, r: str(r.randint(0, 10)),
+                say,
+            ],
+            {
+                "date": "Timestamp",
+                "customer_id": "Email Address",
+                "score": "How likely are you to recommend us?",
+                "text": "Why?",
+            },
+        ),
+        (  # Microsoft Forms
+            ["ID", "Start time", "Completion time", "Email", "Name", "Rating", "Comments"],
+            [
+                lambda i, r: str(i + 1),
+                lambda i, r: f"1/{i % 28 + 1}/26 9:00:00",
+                lambda i, r: f"1/{i % 28 + 1}/26 9:04:00",
+                lambda i, r: "anonymous",
+                lambda i, r: "",
+                lambda i, r: str(r.randint(1, 5)),
+                say,
+            ],
+            {"id": "ID", "date": "Completion time", "score": "Rating", "text": "Comments"},
+        ),
+    ],
+)
+def test_review_and_form_exports(header: list[str], makers: list, expected: dict) -> None:  # type: ignore[type-arg]
+    chosen = mapped(generated(header, makers))
+    assert {f: chosen.get(f) for f in expected} == expected
