@@ -24,7 +24,7 @@ from operator import itemgetter
 from cxmapper.exchange.hints import hint
 from cxmapper.exchange.values import MISSING_VALUES, date_like, parse_score
 
-SAMPLE_ROWS = 5000  # rows profiled; the import then checks every row against the mapping
+SAMPLE_ROWS = 2000  # rows profiled; the import then checks every row against the mapping
 # Scales a score column may be on: (lowest, highest) a value may take.
 KNOWN_SCALES = ((0, 10), (1, 5), (1, 7), (1, 10), (1, 6), (0, 5))
 # Below this a guess is not made; below LOW_CONFIDENCE it is a doubtful one (the command line
