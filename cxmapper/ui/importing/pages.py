@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from cxmapper.exchange.formats import FIELDS, Layout
+from cxmapper.exchange.formats import FIELDS, FORMATS, Layout
 from cxmapper.exchange.importer import ImportPlan, linked_items
 from cxmapper.exchange.intake import FileTooLarge
 from cxmapper.exchange.profile import LOW_CONFIDENCE
@@ -152,7 +152,7 @@ class FilePage(QWizardPage):
         self.setTitle("File and format")
         self.setSubTitle("Check that the columns and accented letters look right.")
         self.format = QComboBox()
-        self.format.addItems(["auto", "qualtrics", "surveymonkey", "zendesk", "generic"])
+        self.format.addItems(["auto", *FORMATS])
         self.delimiter = QComboBox()
         for label, value in (
             ("sniff", None),
