@@ -92,6 +92,54 @@ def csv_import(folder: Path, rows: int) -> tuple[Path, Path]:
     return data, target
 
 
+def xlsx_import(folder: Path, data: Path, target: Path, rows: int) -> None:
+    """The XLSX import figure (the CSV's rows as a workbook, into a fresh demo project)
+    beside calamine's read alone; then the same workbook into the project holding the CSV's
+    rows, where every row is recognised as already imported by its content."""
+    from openpyxl import Workbook
+
+    from bench import floors
+    from cxmapper.exchange.importer import plan_import, run_import
+    from cxmapper.exchange.tabular import ImportFailure
+    from cxmapper.model.demo import write_demo
+    from cxmapper.model.project import Project
+
+    xlsx = folder / "survey.xlsx"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    with data.open(newline="", encoding="utf-8") as f:
+        for row in csv.reader(f):
+            sheet.append(row)
+    book.save(xlsx)
+    calamine_floor = floors.apart("calamine_floor", str(xlsx))
+    fresh = folder / "xlsx.cxmap"
+    write_demo(fresh)
+    with Project.open(fresh) as p:
+        seconds, _ = timed(lambda: run_import(p, plan_import(p, xlsx)))
+    report(
+        f"import {rows:,}-row XLSX (calamine)",
+        seconds,
+        calamine_floor,
+        f"floor = calamine reading the sheet alone ({rows:,} rows)",
+    )
+
+    def refused() -> str:
+        try:
+            plan_import(p, xlsx)
+        except ImportFailure as exc:
+            return str(exc)
+        raise AssertionError("the rows of the CSV were not recognised in the workbook")
+
+    with Project.open(target) as p:
+        seconds, _ = timed(refused)
+    report(
+        f"re-import {rows:,} rows as XLSX, all known",
+        seconds,
+        calamine_floor,
+        f"every row recognised by its content among {rows:,} items; floor = calamine",
+    )
+
+
 def step_matching(target: Path, n: int) -> None:
     """Matching ``n`` distinct step-column values (a comment column mapped as steps, say) to
     the demo project's steps, beside exact matching alone (casefold and a dict lookup)."""
@@ -124,6 +172,9 @@ def main() -> None:
     parser.add_argument(
         "--csv-only", action="store_true", help="only the CSV import figure, beside its floor"
     )
+    parser.add_argument(
+        "--imports-only", action="store_true", help="only the CSV and XLSX import figures"
+    )
     args = parser.parse_args()
     print(
         f"CX Mapper benchmarks on {platform.node()}: {platform.processor() or platform.machine()},"
@@ -132,8 +183,10 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="cxmap-bench-"))
     # What CX Mapper remembers between runs (projects verified here) stays in the bench's folder.
     os.environ["CXMAPPER_DATA_DIR"] = str(folder / "data")
-    if args.csv_only:
-        csv_import(folder, args.rows)
+    if args.csv_only or args.imports_only:
+        data, target = csv_import(folder, args.rows)
+        if args.imports_only:
+            xlsx_import(folder, data, target, args.rows)
         shutil.rmtree(folder, ignore_errors=True)
         return
     from cxmapper.model.demo import write_demo
@@ -240,28 +293,9 @@ def main() -> None:
     project.close()
 
     # --- imports --------------------------------------------------------------------------------
-    from cxmapper.exchange.importer import plan_import, run_import
 
     data, target = csv_import(folder, args.rows)
-
-    from openpyxl import Workbook
-
-    xlsx = folder / "survey.xlsx"
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    with data.open(newline="", encoding="utf-8") as f:
-        for row in csv.reader(f):
-            sheet.append(row)
-    book.save(xlsx)
-    calamine_floor = floors.apart("calamine_floor", str(xlsx))
-    with Project.open(target) as p:
-        seconds, _ = timed(lambda: run_import(p, plan_import(p, xlsx)))
-    report(
-        f"import {args.rows:,}-row XLSX (calamine)",
-        seconds,
-        calamine_floor,
-        f"floor = calamine reading the sheet alone ({args.rows:,} rows)",
-    )
+    xlsx_import(folder, data, target, args.rows)
     step_matching(target, args.rows)
 
     # --- export ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cxmapper.cli.base import CommandError, Subcommand
+from cxmapper.exchange.formats import FIELDS, FORMATS, Layout
 from cxmapper.exchange.intake import DEFAULT_MAX_SIZE, MB
 
 
@@ -14,7 +15,7 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         default="auto",
-        choices=["auto", "qualtrics", "surveymonkey", "zendesk", "generic"],
+        choices=["auto", *FORMATS],
     )
     p.add_argument(
         "--map",
@@ -22,7 +23,8 @@ def _args(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FIELD=COLUMN",
         help="use COLUMN (a header name or 1-based number) for FIELD: id, date, "
-        "customer_id, score, score_scale, channel, text, step, source",
+        "customer_id, score, score_scale, channel, text, step, source; FIELD=none maps nothing "
+        "to it",
     )
     p.add_argument("--delimiter", help="the CSV delimiter (sniffed if not given); \\t for tab")
     p.add_argument("--encoding", help="the CSV encoding (detected if not given)")
@@ -60,7 +62,7 @@ def _megabytes(text: str) -> float:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from cxmapper.exchange.importer import plan_import, run_import
+    from cxmapper.exchange.importer import LOW_CONFIDENCE, plan_import, run_import
     from cxmapper.exchange.tabular import FileTooLarge, ImportFailure
     from cxmapper.model.project import Project
 
@@ -82,6 +84,7 @@ def _run(args: argparse.Namespace) -> int:
                 date_order=args.date_order,
                 scale=args.scale,
                 max_size=int(args.max_size * MB),
+                confirm_below=LOW_CONFIDENCE,
             )
         except FileTooLarge as exc:
             raise CommandError(
@@ -89,6 +92,9 @@ def _run(args: argparse.Namespace) -> int:
             ) from None
         except ImportFailure as exc:
             raise CommandError(str(exc)) from None
+        print(f"Read {plan.path.name} as {plan.layout.format}; columns used:")
+        for line in mapping_lines(plan.layout):
+            print(f"  {line}")
         for warning in plan.warnings:
             print(f"warning: {warning}")
         result = run_import(project, plan)
@@ -101,6 +107,23 @@ def _run(args: argparse.Namespace) -> int:
         names = ", ".join(f"“{v}”" for v in result.unmatched_steps[:10])
         print(f"No step matched: {names}; link them in the window or rename the steps.")
     return 0
+
+
+def mapping_lines(layout: Layout) -> list[str]:
+    """One line per mapped field, in the order of FIELDS: "text ← review  (confidence
+    0.93)"; a column the user mapped, or the tool's own, is certain (1.00)."""
+    width = max((len(f) for f in layout.mapping), default=0)
+    lines = []
+    for name in FIELDS:
+        index = layout.mapping.get(name)
+        if index is None or index >= len(layout.header):
+            continue
+        sure = layout.confidence.get(name, 1.0)
+        column = layout.header[index] or f"column {index + 1}"
+        if len(column) > 60:
+            column = column[:59] + "…"
+        lines.append(f"{name:<{width}} ← {column}  (confidence {sure:.2f})")
+    return lines
 
 
 COMMAND = Subcommand("import", "import a survey or ticket export as evidence", _args, _run)

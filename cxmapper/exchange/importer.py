@@ -10,34 +10,49 @@ one sentence before anything is written; ``run_import`` writes all rows in one t
 batch. ``progress(done, total)`` is called every few thousand rows; ``cancelled()`` returning
 True stops the import and rolls it back.
 
-Rows already in the project are skipped ("already imported"), recognised by their item id
-(see :func:`drop_imported`); a file whose every row is there is refused.
+Columns are mapped by their headers and contents (:mod:`formats`, :mod:`profile`), each with
+a confidence; ``confirm_below`` refuses a guess less sure than that (the command line asks
+for --map rather than import with a doubtful column). Cells R, pandas or a spreadsheet wrote
+for a missing value (NA, N/A, NaN, null, -, #N/A) are empty.
 
-Refusals and warnings that advise an action (map a column, choose the date order) carry it as
-an :class:`Advice` for each front end to word for its own controls: ``str()`` gives the
-command line's words, the import wizard its own (``Notice.worded``).
+Rows already in the project are skipped ("already imported"), recognised by their content or
+their item id (see :func:`reimport.drop_imported`); a file whose every row is there is refused.
 """
 
 from __future__ import annotations
 
-import enum
 import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from itertools import compress, repeat
-from operator import itemgetter, not_
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from cxmapper.exchange.formats import FIELDS, FORMATS, Layout, detect
 from cxmapper.exchange.intake import DEFAULT_MAX_SIZE
+from cxmapper.exchange.plan import CLI_ADVICE as CLI_ADVICE
+from cxmapper.exchange.plan import Advice as Advice
+from cxmapper.exchange.plan import AdvisedFailure as AdvisedFailure
+from cxmapper.exchange.plan import ImportCancelled as ImportCancelled
+from cxmapper.exchange.plan import ImportPlan as ImportPlan
+from cxmapper.exchange.plan import ImportResult as ImportResult
+from cxmapper.exchange.plan import Items as Items
+from cxmapper.exchange.plan import Notice as Notice
+from cxmapper.exchange.plan import notice_of as notice_of
+from cxmapper.exchange.profile import LOW_CONFIDENCE as LOW_CONFIDENCE
+from cxmapper.exchange.reimport import ALREADY_IMPORTED as ALREADY_IMPORTED
+from cxmapper.exchange.reimport import drop_imported as _drop_imported
+from cxmapper.exchange.reimport import skip_reasons
 from cxmapper.exchange.steps import StepMatch as StepMatch
 from cxmapper.exchange.steps import match_steps as match_steps
 from cxmapper.exchange.tabular import ImportFailure, read_table
 from cxmapper.exchange.values import (
+    BLANKED,
     DATE_ORDERS,
+    MARKER_LENGTH,
+    TEXT_BLANKED,
     check_scale,
     infer_scale,
     parse_date,
@@ -45,149 +60,11 @@ from cxmapper.exchange.values import (
     slashed_order,
     zendesk_score,
 )
-from cxmapper.model.entities import ImportBatch
-from cxmapper.model.evidence_store import IMPORT_COLUMNS
 from cxmapper.model.project import Project
 
 PROGRESS_EVERY = 2000
+PARSED = frozenset(("date", "score"))  # fields whose cells are parsed, markers included
 PREVIEW_ROWS = 200  # data rows a plan keeps as read, for the wizard's preview
-
-
-# Where an item's source and id sit in the values a plan imports (Items' columns).
-SOURCE_COLUMN = IMPORT_COLUMNS.index("source")
-ID_COLUMN = IMPORT_COLUMNS.index("external_id")
-# The exports whose item ids are unique within the tool (a Qualtrics ResponseId, a
-# SurveyMonkey Respondent ID, a Zendesk ticket Id), whatever the file is called.
-TOOL_FORMATS = frozenset(("qualtrics", "surveymonkey", "zendesk"))
-ALREADY_IMPORTED = "already imported"  # the skip reason of a row already in the project
-
-
-class ImportCancelled(Exception):
-    pass
-
-
-class Advice(enum.Enum):
-    """What a refusal or warning advises the user to do, worded by each front end for its
-    own controls (the command line's options, the wizard's pages)."""
-
-    MAP_TEXT_OR_SCORE = "map a text or score column"
-    CHOOSE_DATE_ORDER = "choose day-first or month-first dates"
-    DAY_FIRST = "read the dates day-first"
-    REMOVE_EARLIER_IMPORT = "remove the earlier import"
-
-
-# The command line's words: ``str()`` of a notice or refusal.
-CLI_ADVICE: dict[Advice, str] = {
-    Advice.MAP_TEXT_OR_SCORE: "map one with --map text=COLUMN or --map score=COLUMN",
-    Advice.CHOOSE_DATE_ORDER: "choose with --date-order dmy or mdy",
-    Advice.DAY_FIRST: "import again with --date-order dmy",
-    Advice.REMOVE_EARLIER_IMPORT: "remove that import first",
-}
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One sentence of a refusal or warning: ``before`` + the advice in a front end's words
-    + ``after`` (without advice, ``before`` alone)."""
-
-    before: str
-    advice: Advice | None = None
-    after: str = ""
-
-    def worded(self, wording: Mapping[Advice, str]) -> str:
-        if self.advice is None:
-            return self.before + self.after
-        return self.before + wording[self.advice] + self.after
-
-    def renamed(self, old: str, new: str) -> Notice:
-        """The notice naming file ``new`` where it named ``old`` (quoted, as “old”)."""
-        old, new = f"“{old}”", f"“{new}”"
-        return replace(
-            self, before=self.before.replace(old, new), after=self.after.replace(old, new)
-        )
-
-    def __str__(self) -> str:
-        return self.worded(CLI_ADVICE)
-
-
-class AdvisedFailure(ImportFailure):
-    """A refusal kept as a notice, so that each front end words its advice (if it has
-    one); ``str()`` is the command line's sentence."""
-
-    def __init__(self, notice: Notice) -> None:
-        super().__init__(str(notice))
-        self.notice = notice
-
-
-def notice_of(error: ImportFailure) -> Notice:
-    """A refusal as a notice, for a front end to word."""
-    return error.notice if isinstance(error, AdvisedFailure) else Notice(str(error))
-
-
-class Items(Sequence[tuple[Any, ...]]):
-    """The items a plan imports, kept as columns in the store's IMPORT_COLUMNS order (kind,
-    source, external_id, date, customer_id, score, score_scale, channel, text); iterating
-    yields each item's tuple, ready to write.
-
-    Columns rather than a tuple per item: 100,000 tuples, built and then scanned by the
-    garbage collector, took a tenth of the time of planning a 100,000-row file."""
-
-    def __init__(self, columns: Sequence[list[Any]] = ()) -> None:
-        self.columns = list(columns)
-        self._n = len(self.columns[0]) if self.columns else 0
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        return zip(*self.columns, strict=True)
-
-    @overload
-    def __getitem__(self, index: int) -> tuple[Any, ...]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[Any, ...]]: ...
-
-    def __getitem__(self, index: int | slice) -> tuple[Any, ...] | list[tuple[Any, ...]]:
-        if isinstance(index, slice):
-            return list(zip(*(c[index] for c in self.columns), strict=True))
-        if not -self._n <= index < self._n:
-            raise IndexError("item index out of range")
-        return tuple(c[index] for c in self.columns)
-
-
-@dataclass
-class ImportPlan:
-    path: Path
-    layout: Layout
-    rows: list[list[str]]  # the header rows and the first PREVIEW_ROWS data rows, as read
-    encoding: str
-    delimiter: str
-    evidence: Items = field(default_factory=Items)  # the items to import, ready to write
-    step_values: list[str] = field(default_factory=list)  # per item, its step cell ("" if none)
-    skipped: Counter[str] = field(default_factory=Counter)
-    step_matches: dict[str, StepMatch] = field(default_factory=dict)
-    warnings: list[Notice] = field(default_factory=list)
-
-    @property
-    def header(self) -> list[str]:
-        return self.layout.header
-
-    def column_of(self, name: str) -> str | None:
-        index = self.layout.mapping.get(name)
-        return None if index is None else self.header[index]
-
-    def preview(self, n: int = 20) -> list[list[str]]:
-        return self.rows[self.layout.data_start : self.layout.data_start + n]
-
-
-@dataclass
-class ImportResult:
-    batch: ImportBatch
-    imported: int
-    linked: int
-    skipped: Counter[str]
-    unmatched_steps: list[str]
 
 
 @contextmanager
@@ -221,6 +98,7 @@ def plan_import(
     check_imported: bool = True,
     max_size: int = DEFAULT_MAX_SIZE,
     cancelled: Callable[[], bool] | None = None,
+    confirm_below: float = 0.0,
 ) -> ImportPlan:
     """Read, detect, map and check the file; raise ImportFailure with one sentence.
 
@@ -232,7 +110,9 @@ def plan_import(
     of the scores, instead of the one the export states or its values suggest.
     ``check_imported`` skips the rows already in the project (:func:`drop_imported`); a
     caller that plans away from the project's connection (the wizard's worker thread) passes
-    False and calls ``drop_imported`` itself, on the project's thread."""
+    False and calls ``drop_imported`` itself, on the project's thread. A column guessed for
+    a field with a confidence below ``confirm_below``, and not given in ``overrides``, is
+    refused with advice to map it (LOW_CONFIDENCE on the command line)."""
     path = Path(path)
     if format not in ("auto", *FORMATS):
         raise ImportFailure(f"Unknown format “{format}”; use one of: auto, {', '.join(FORMATS)}.")
@@ -263,6 +143,8 @@ def plan_import(
             layout.mapping[name] = int(column) - 1
         else:
             raise ImportFailure(f"“{path.name}” has no column “{column}” to map to {name}.")
+        layout.confidence[name] = 1.0  # the user's choice
+    _check_guesses(path, layout, confirm_below, overrides or {})
     plan = ImportPlan(
         path,
         layout,
@@ -281,10 +163,19 @@ def plan_import(
                 ".",
             )
         )
+    if "text" not in layout.mapping and "text" not in (overrides or {}):
+        plan.warnings.append(
+            Notice(
+                f"“{path.name}” has no column of feedback text (verbatims): its items hold "
+                "scores only; ",
+                Advice.MAP_TEXT,
+                ".",
+            )
+        )
     _convert(project, plan, date_order, scale or "")
     if not plan.evidence:  # an import without rows would only leave an empty batch
         raise ImportFailure(
-            f"No row of “{path.name}” could be imported: {_skip_reasons(plan.skipped)}."
+            f"No row of “{path.name}” could be imported: {skip_reasons(plan.skipped)}."
         )
     # The rows now live on as evidence values; keep only what the preview shows (a wide
     # export's unmapped columns would otherwise stay in memory until the import ends).
@@ -294,97 +185,31 @@ def plan_import(
     return plan
 
 
-def _skip_reasons(skipped: Counter[str]) -> str:
-    """How many rows were skipped and why, e.g. "3 rows with no feedback text or score"."""
-    parts = []
-    for why, n in skipped.most_common():
-        s = "" if n == 1 else "s"
-        if why == "empty row":
-            parts.append(f"{n} {why}{s}")
-        elif why == ALREADY_IMPORTED:
-            parts.append(f"{n} row{s} {why}")
-        else:
-            parts.append(f"{n} row{s} with {why}")
-    return ", ".join(parts) or "it holds no data rows"
-
-
-def _when(batch: ImportBatch) -> str:
-    """When a batch was imported, as "2026-10-03 at 09:15"."""
-    at = batch.imported_at
-    return f"{at[:10]} at {at[11:16]}" if len(at) >= 16 else at
-
-
-@_bulk()
-def drop_imported(project: Project, plan: ImportPlan) -> None:
-    """Skip the planned items already in the project (counted as "already imported"), and
-    refuse a file whose every item is there; warn when rows without an id may repeat an
-    import. Reads the project: call it on the thread that owns its connection.
-
-    An item is recognised by its item id (the ``id`` field), and only among the items of
-    imports of the same format: in a survey tool's or ticket system's export (Qualtrics,
-    SurveyMonkey, Zendesk) the id alone, which the tool keeps unique, so the same responses
-    downloaded again under another name, or in overlapping exports, are recognised; in a
-    generic file the source and the id, as such ids are often only row numbers (the source is
-    the mapped source column, else the file's name without its extension). Items without an
-    id cannot be recognised: if the file's name and number of items equal an earlier
-    import's, a warning says it may be a re-import."""
-    items, name = plan.evidence, plan.path.name
-    total = len(items)
-    ids = items.columns[ID_COLUMN]
-    batches = project.evidence.batches()
-    if "" in ids:
-        same = [b for b in batches if b.file_name == name and b.rows == total]
-        if same:
-            plan.warnings.append(
-                Notice(
-                    f"“{name}” looks like an import already made on {_when(same[-1])}; ",
-                    Advice.REMOVE_EARLIER_IMPORT,
-                    " if this is a re-import.",
-                )
+def _check_guesses(
+    path: Path, layout: Layout, threshold: float, overrides: Mapping[str, str]
+) -> None:
+    """Refuse the first field guessed with a confidence below ``threshold`` (and not mapped
+    by the user), naming the column and asking for a mapping."""
+    for name in layout.doubtful(threshold):
+        if name in overrides:
+            continue
+        column = layout.header[layout.mapping[name]]
+        cited = f'"{column}"' if not column or " " in column else column
+        raise AdvisedFailure(
+            Notice(
+                f"“{path.name}”: column “{column}” may be the {name} (confidence "
+                f"{layout.confidence[name]:.2f}), but that is a guess; ",
+                Advice.CONFIRM_GUESS,
+                "; nothing was imported.",
+                args=(("field", name), ("column", cited)),
             )
-    if not any(ids):
-        return
-    fmt, sources = plan.layout.format, items.columns[SOURCE_COLUMN]
-    # Each row's key, looked up once (at C speed) among the keys imported before in this
-    # format: its id, or in a generic file its source and id (the ids alone when the whole
-    # file has one source, the file's name as a rule). "" is never among them.
-    keys: Sequence[Any] = ids
-    key_of: Callable[[Any], Any] = itemgetter(1)  # of a found (source, id, batch id)
-    source = None
-    if fmt not in TOOL_FORMATS:
-        if len(one := set(sources)) == 1:
-            (source,) = one
-        else:
-            key_of = itemgetter(0, 1)
-            keys = list(zip(sources, ids, strict=True))
-    found = project.evidence.imported_ids(fmt, source)
-    if not found:
-        return
-    known = set(map(key_of, found))
-    repeated = list(map(known.__contains__, keys))
-    repeats = sum(repeated)
-    if not repeats:
-        return
-    if repeats == total:
-        batch_of = dict(zip(map(key_of, found), map(itemgetter(2), found), strict=True))
-        held = sorted(set(map(batch_of.__getitem__, keys)))
-        first = next(b for b in batches if b.id == held[0])
-        more = len(held) - 1
-        also = f" and in {more} later import{'s' if more > 1 else ''}" if more else ""
-        raise ImportFailure(
-            f"Every row of “{name}” is already in the project (imported on {_when(first)} "
-            f"as “{first.file_name}”{also}); nothing was imported."
         )
-    fresh = list(map(not_, repeated))
-    plan.evidence = Items([list(compress(c, fresh)) for c in items.columns])
-    plan.step_values = list(compress(plan.step_values, fresh))
-    plan.skipped[ALREADY_IMPORTED] += repeats
-    rows = Counter(filter(None, plan.step_values))
-    for value in list(plan.step_matches):
-        if value in rows:
-            plan.step_matches[value].rows = rows[value]
-        else:
-            del plan.step_matches[value]
+
+
+def drop_imported(project: Project, plan: ImportPlan) -> None:
+    """:func:`reimport.drop_imported`, with the garbage collector paused (see _bulk)."""
+    with _bulk():
+        _drop_imported(project, plan)
 
 
 _BAD = object()  # a cached cell that does not parse
@@ -451,8 +276,20 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
     m = layout.mapping
 
     def column(key: str) -> list[str] | None:
+        """The column's cells, stripped, with missing-value markers (NA, null…) empty (dates
+        and scores read them as empty when each distinct cell is parsed)."""
         i = m.get(key)
-        return None if i is None else list(map(str.strip, map(itemgetter(i), rows)))
+        if i is None:
+            return None
+        cells = list(map(str.strip, map(itemgetter(i), rows)))
+        if key in PARSED:
+            return cells
+        blanked = TEXT_BLANKED if key == "text" else BLANKED
+        # Markers are short: look among the short cells only (hashing every long text
+        # would cost more than the rest of the column's handling).
+        if blanked.keys().isdisjoint([c for c in cells if len(c) < MARKER_LENGTH]):
+            return cells
+        return list(map(blanked.get, cells, cells))
 
     def refuse(key: str, index: int, cell: str, what: str) -> ImportFailure:
         return ImportFailure(
@@ -551,7 +388,8 @@ def _date_order(
                 "; nothing was imported.",
             )
         )
-    if found.ambiguous and not found.day_first and not found.month_first:
+    # Undecided dotted dates are read day-first, as the countries writing them do.
+    if found.ambiguous and not found.day_first and not found.month_first and not found.dotted:
         plan.warnings.append(
             Notice(
                 f"“{name}”, column “{column}”: no date shows whether days or months come "

@@ -8,48 +8,91 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?")
+# Day and month in either order, then the year (four digits, or two as a spreadsheet writes
+# it when it re-saves a CSV: 9/8/18 15:29), separated by one of / - . used twice alike.
 _SLASHED = re.compile(
-    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+    r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})"
+    r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp]\.?[Mm]\.?)?)?$"
 )
-_EU = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 DATE_ORDERS = ("auto", "dmy", "mdy")
+# A two-digit year at or below this is in the 2000s, above it in the 1900s (as spreadsheets
+# read them: 18 is 2018, 85 is 1985).
+CENTURY_PIVOT = 69
+
+# What R, pandas and spreadsheets write for a missing value: an empty cell to an import.
+MISSING_VALUES = frozenset(
+    ("NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "null", "NULL", "Null", "-", "#N/A", "<NA>")
+)
+# For ``list(map(BLANKED.get, cells, cells))``: each missing value as "", any other cell as it
+# is, at C speed.
+BLANKED = dict.fromkeys(MISSING_VALUES, "")
+MARKER_LENGTH = max(map(len, MISSING_VALUES)) + 1  # a cell this long or longer is no marker
+# In a verbatim, only what software writes for a missing value: "N/A" or "-" typed by a
+# respondent is their answer.
+WRITTEN_MISSING = frozenset(("NA", "NaN", "nan", "NAN", "null", "NULL", "#N/A", "<NA>"))
+TEXT_BLANKED = dict.fromkeys(WRITTEN_MISSING, "")
 
 
-def parse_date(text: str, order: str = "mdy") -> str | None:
-    """An ISO date (YYYY-MM-DD) from ISO, slashed (10/03/2026 09:15:22 AM) or European
-    (03.10.2026) forms; None for an empty cell; ValueError when it cannot be read.
+def blank_missing(cells: list[str]) -> list[str]:
+    """``cells`` with each missing-value marker (NA, N/A, NaN, null, -, #N/A) made empty."""
+    return list(map(BLANKED.get, cells, cells))
 
-    ``order`` says how to read a slashed date: "mdy" (as US tools write it) or "dmy". It is
-    decided once per column (see :func:`slashed_order`), never per value, so one file cannot
-    mix the two readings."""
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year <= CENTURY_PIVOT else 1900
+    return year
+
+
+def parse_date(text: str, order: str = "auto") -> str | None:
+    """An ISO date (YYYY-MM-DD) from ISO (2026-10-03 09:15), slashed, dashed or dotted forms
+    (10/03/2026 09:15:22 AM, 03-10-2026, 03.10.26); None for an empty or missing cell;
+    ValueError when it cannot be read.
+
+    ``order`` says how to read day and month: "mdy" (as US tools write them) or "dmy"; "auto"
+    reads dotted dates day-first and the others month-first, as the custom goes. The
+    importer decides it once per column (see :func:`slashed_order`), never per value, so one
+    file cannot mix the two readings."""
     text = text.strip()
-    if not text:
+    if not text or text in MISSING_VALUES:
         return None
     if m := _ISO.match(text):
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
     elif m := _SLASHED.match(text):
-        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        a, b, y = int(m[1]), int(m[3]), _year(m[4])
+        if order == "auto":
+            order = "dmy" if m[2] == "." else "mdy"
         mo, d = (b, a) if order == "dmy" else (a, b)
-    elif m := _EU.match(text):
-        d, mo, y = int(m[1]), int(m[2]), int(m[3])
     else:
         raise ValueError(f"“{text[:40]}” is not a date")
     return dt.date(y, mo, d).isoformat()
 
 
+def date_like(text: str) -> bool:
+    """Whether ``text`` has the form of a date (it may still be no real day)."""
+    return bool(_ISO.match(text) or _SLASHED.match(text))
+
+
 @dataclass
 class SlashedDates:
-    """What the slashed dates of one column say about their order: an example of each kind."""
+    """What the day-month dates of one column say about their order: an example of each."""
 
     day_first: str = ""  # the first part cannot be a month (25/03/2026)
     month_first: str = ""  # the second part cannot be a month (03/25/2026)
     ambiguous: str = ""  # either reading is a date, and they differ (03/04/2026)
+    dotted: bool = False  # a date written 03.10.2026: day-first where it is the custom
 
     @property
     def order(self) -> str:
-        """dmy or mdy; month-first (the US default) when nothing decides it."""
-        return "dmy" if self.day_first and not self.month_first else "mdy"
+        """dmy or mdy: what the values show; when nothing decides it, day-first for dotted
+        dates (the European custom) and month-first (the US default) for the others."""
+        if self.day_first and not self.month_first:
+            return "dmy"
+        if self.month_first:
+            return "mdy"
+        return "dmy" if self.dotted else "mdy"
 
 
 def slashed_order(values: Iterable[str]) -> SlashedDates:
@@ -59,7 +102,8 @@ def slashed_order(values: Iterable[str]) -> SlashedDates:
         m = _SLASHED.match(value.strip())
         if m is None:
             continue
-        a, b = int(m[1]), int(m[2])
+        a, b = int(m[1]), int(m[3])
+        found.dotted = found.dotted or m[2] == "."
         if a > 12 >= b:
             found.day_first = found.day_first or value
         elif b > 12 >= a:
@@ -72,7 +116,7 @@ def slashed_order(values: Iterable[str]) -> SlashedDates:
 def parse_score(text: str) -> float | None:
     """A number, with a decimal comma or point ("4,5", "4.5"); None for an empty cell."""
     text = text.strip().replace("\u00a0", "").replace(" ", "")
-    if not text:
+    if not text or text in MISSING_VALUES:
         return None
     if "," in text and "." not in text:
         text = text.replace(",", ".")

@@ -121,6 +121,22 @@ class EvidenceStore:
             return self._db.conn.execute(sql, (format,)).fetchall()
         return self._db.conn.execute(sql + " AND source = ?", (format, source)).fetchall()
 
+    def imported_contents(self) -> Iterator[tuple[Any, ...]]:
+        """(date, customer id, score, text, step id or None, batch id) of every imported item:
+        what an import compares its rows with to skip those already imported, whatever file
+        or format they came from. The step is the item's first linked step."""
+        steps = dict(
+            self._db.conn.execute(
+                "SELECT evidence_id, min(step_id) FROM evidence_step GROUP BY evidence_id"
+            ).fetchall()
+        )
+        rows = self._db.conn.execute(
+            "SELECT id, date, customer_id, score, text, batch_id FROM evidence"
+            " WHERE batch_id IS NOT NULL"
+        )
+        for evidence_id, date, customer, score, text, batch in rows:
+            yield date, customer, score, text, steps.get(evidence_id), batch
+
     # --- edits (each one transaction) -----------------------------------------------------------
 
     def add(self, items: Iterable[Mapping[str, Any]], *, step_ids: Iterable[int] = ()) -> list[int]:

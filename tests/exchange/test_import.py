@@ -824,22 +824,31 @@ def test_generic_ids_are_recognised_within_their_source(journey: Project, tmp_pa
     assert len(plan_import(journey, zendesk(tmp_path)).evidence) == 3
 
 
-def test_a_file_without_ids_imported_again_is_warned_of(journey: Project, tmp_path: Path) -> None:
+def test_a_file_without_ids_imported_again_is_skipped_by_its_content(
+    journey: Project, tmp_path: Path
+) -> None:
     rows = [["Customer ID", "Comment"], ["C1", "slow"], ["C2", "fine"]]
     path = write_csv(tmp_path / "no-ids.csv", rows)
     assert plan_import(journey, path).warnings == []
     run_import(journey, plan_import(journey, path))
     at = journey.evidence.batches()[0].imported_at
+    with pytest.raises(ImportFailure, match=r"Every row of “no-ids\.csv” is already in the"):
+        plan_import(journey, path)
+    # The same rows under another name, in another order, among new ones: only the new.
+    other = write_csv(tmp_path / "resaved.csv", [rows[0], ["C3", "new"], rows[2], rows[1]])
+    plan = plan_import(journey, other)
+    assert plan.skipped == {ALREADY_IMPORTED: 2}
+    assert [row[8] for row in plan.evidence] == ["new"]
+    # A file of the same name and number of rows, some of them new, may be a re-import.
+    write_csv(path, [rows[0], rows[1], ["C4", "changed"]])
     plan = plan_import(journey, path)
+    assert plan.skipped == {ALREADY_IMPORTED: 1}
     assert [str(w) for w in plan.warnings] == [
         f"“no-ids.csv” looks like an import already made on {at[:10]} at {at[11:16]}; "
         "remove that import first if this is a re-import."
     ]
     assert plan.warnings[0].advice is Advice.REMOVE_EARLIER_IMPORT
-    assert run_import(journey, plan).imported == 2  # a warning, not a refusal
-    # Another number of rows under the same name is another file.
-    write_csv(path, [*rows, ["C3", "new"]])
-    assert plan_import(journey, path).warnings == []
+    assert run_import(journey, plan).imported == 1  # a warning, not a refusal
 
 
 def test_the_cli_skips_refuses_and_warns(journey: Project, tmp_path: Path, capsys) -> None:
@@ -874,11 +883,13 @@ def test_the_cli_skips_refuses_and_warns(journey: Project, tmp_path: Path, capsy
     no_ids = write_csv(tmp_path / "plain.csv", [["Comment"], ["one"], ["two"]])
     assert cli(["import", str(path), str(no_ids)]) == 0
     capsys.readouterr()
+    write_csv(no_ids, [["Comment"], ["one"], ["three"]])
     assert cli(["import", str(path), str(no_ids)]) == 0
     out = capsys.readouterr().out
     assert "warning: “plain.csv” looks like an import already made on " in out
     assert "; remove that import first if this is a re-import." in out
-    assert "Imported 2 items" in out
+    assert "Imported 1 items" in out
+    assert "Skipped rows: 1 (1 already imported)." in out
 
 
 def demo_like_export(path: Path, steps: list[str], n: int = 240) -> Path:

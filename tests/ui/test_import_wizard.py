@@ -541,7 +541,7 @@ def test_rows_already_imported_are_skipped(qtbot, window: MainWindow, tmp_path: 
     assert customers == {f"NEW-{i}" for i in range(40, 60)}
 
 
-def test_a_file_without_ids_imported_again_is_warned_of(
+def test_a_file_without_ids_imported_again_is_skipped_and_warned_of(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:
     project = window.ctx.project
@@ -549,17 +549,21 @@ def test_a_file_without_ids_imported_again_is_warned_of(
     import_through(qtbot, window, export)
     before = project.evidence.count()
     at = project.evidence.batches()[-1].imported_at
+    # The same file again, one comment edited: the 29 rows that say the same are skipped.
+    text = export.read_text(encoding="utf-8")
+    export.write_text(text.replace(";Comment 0;", ";Comment zero;"), encoding="utf-8")
     wizard = open_wizard(qtbot, window, export)
     for _page in range(3):
         go_next(qtbot, wizard)
     label = wizard.summary_page.label.text()
+    assert "Skipped rows: 29 already imported." in label
     assert (
         f"“survey.csv” looks like an import already made on {at[:10]} at {at[11:16]}; cancel "
         "and remove that import first (Imports tab of the evidence panel) if this is a "
         "re-import."
     ) in label
     click(qtbot, wizard, FINISH)  # a warning, not a refusal
-    assert project.evidence.count() == before + 30
+    assert project.evidence.count() == before + 1
 
 
 # --- untrusted files ------------------------------------------------------------------------------

@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from cxmapper.exchange.formats import FIELDS, Layout
+from cxmapper.exchange.formats import FIELDS, FORMATS, Layout
 from cxmapper.exchange.importer import ImportPlan, linked_items
 from cxmapper.exchange.intake import FileTooLarge
+from cxmapper.exchange.profile import LOW_CONFIDENCE
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.importing.jobs import Source, Worker
 from cxmapper.ui.importing.words import COLUMNS_PAGE, FIELD_LABELS, said
@@ -59,6 +60,8 @@ RED, AMBER = "#c92a2a", "#8a5a00"
 PREVIEW_SHOWN = 30  # rows of the file shown on the first page
 STEPS_LISTED = 500  # step-column values the Steps page lists, each with a list of steps
 MAX_COLUMN_WIDTH = 260
+SAMPLES_SHOWN = 3  # values of a mapped column shown under its field
+SAMPLE_CHARS = 24  # characters of each, the rest cut
 
 
 def red(text: str) -> str:
@@ -149,7 +152,7 @@ class FilePage(QWizardPage):
         self.setTitle("File and format")
         self.setSubTitle("Check that the columns and accented letters look right.")
         self.format = QComboBox()
-        self.format.addItems(["auto", "qualtrics", "surveymonkey", "zendesk", "generic"])
+        self.format.addItems(["auto", *FORMATS])
         self.delimiter = QComboBox()
         for label, value in (
             ("sniff", None),
@@ -288,6 +291,7 @@ class ColumnsPage(QWizardPage):
         if key != self.built_for:
             self._build(layout.header, layout.mapping)
             self.built_for = key
+        self._show_guesses()
         self.w.update_preview()
 
     def _build(self, header: list[str], mapping: dict[str, int]) -> None:
@@ -295,6 +299,7 @@ class ColumnsPage(QWizardPage):
             while form.rowCount():
                 form.removeRow(0)
         self.combos = {}
+        self.guesses: dict[str, QLabel] = {}
         for form, names in zip(self.forms, MAPPING_COLUMNS, strict=True):
             for name in names:
                 combo = QComboBox()
@@ -309,7 +314,18 @@ class ColumnsPage(QWizardPage):
                 combo.setCurrentIndex(0 if index is None else index + 1)
                 combo.currentIndexChanged.connect(self._changed)
                 self.combos[name] = combo
-                form.addRow(FIELD_LABELS[name], combo)
+                # Under each column, how sure the guess is and a few of its values.
+                guess = QLabel()
+                guess.setWordWrap(True)
+                guess.setTextFormat(Qt.TextFormat.RichText)
+                self.guesses[name] = guess
+                cell = QWidget()
+                stack = QVBoxLayout(cell)
+                stack.setContentsMargins(0, 0, 0, 0)
+                stack.setSpacing(1)
+                stack.addWidget(combo)
+                stack.addWidget(guess)
+                form.addRow(FIELD_LABELS[name], cell)
         assert set(self.combos) == set(FIELDS)
 
     def columns(self) -> dict[str, int | None]:
@@ -317,7 +333,17 @@ class ColumnsPage(QWizardPage):
 
     def _changed(self) -> None:
         if self.combos:
+            self._show_guesses()
             self.w.update_preview()
+
+    def _show_guesses(self) -> None:
+        """Beside each field, the confidence of the column guessed for it (or that the user
+        chose it) and a sample of the values of the column it is mapped to."""
+        layout = self.w.file_layout
+        if layout is None:
+            return
+        for name, combo in self.combos.items():
+            self.guesses[name].setText(guess_note(layout, name, combo.currentData()))
 
     def refresh(self) -> None:
         w, plan = self.w, self.w.preview
@@ -351,6 +377,26 @@ class ColumnsPage(QWizardPage):
 
     def cleanupPage(self) -> None:
         self.w.cancel_job()
+
+
+def guess_note(layout: Layout, name: str, index: int | None) -> str:
+    """What the Columns page says under field ``name`` mapped to column ``index``: the
+    confidence of the guess (amber when low, asking to check it), or "your choice", then a
+    few of the column's values."""
+    if index is None:
+        return ""
+    if layout.mapping.get(name) == index:
+        sure = layout.confidence.get(name, 1.0)
+        said_sure = f"confidence {sure:.2f}"
+        if sure < LOW_CONFIDENCE:
+            said_sure = f"<span style='color:{AMBER}'>confidence {sure:.2f}: check it</span>"
+    else:
+        said_sure = "your choice"
+    values = [
+        v if len(v) <= SAMPLE_CHARS else v[: SAMPLE_CHARS - 1] + "…" for v in layout.sample(index)
+    ]
+    sample = ", ".join(f"“{escape(v)}”" for v in values[:SAMPLES_SHOWN])
+    return f"<small>{said_sure}" + (f" · e.g. {sample}" if sample else " · no values") + "</small>"
 
 
 ITEM_COLUMNS = (

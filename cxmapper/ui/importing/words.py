@@ -35,6 +35,11 @@ WIZARD_ADVICE: dict[Advice, str] = {
     Advice.REMOVE_EARLIER_IMPORT: (
         "cancel and remove that import first (Imports tab of the evidence panel)"
     ),
+    Advice.CONFIRM_GUESS: f"check the columns of low confidence on the {COLUMNS_PAGE} page",
+    Advice.MAP_TEXT: (
+        f"if a column holds them, choose it as the {FIELD_LABELS['text']} on the "
+        f"{COLUMNS_PAGE} page"
+    ),
 }
 assert set(WIZARD_ADVICE) == set(Advice), "every advice needs the wizard's words"
 
