@@ -63,6 +63,11 @@ class ProjectSettings:
     cost_per_contact: float = 0.0
     universal_threshold: float = 0.05
     cost_bands: tuple[float, float, float, float, float] = DEFAULT_COST_BANDS
+    # Evidence strength (model/strength.py): "solid" from this many linked items, with a 95 %
+    # reach interval at most this many times the reach wide (0.75: within about ±37 %, what
+    # some 30 customers affected give).
+    solid_evidence: int = 30
+    solid_reach_width: float = 0.75
 
 
 @dataclass

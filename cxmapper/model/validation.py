@@ -30,6 +30,7 @@ MAX_SCORE = 1e9  # a survey score's size, whatever its scale
 MAX_IMPORT_ROWS = 1_000_000_000
 MAX_SETTING_CHARS = 10_000  # one stored setting, as JSON
 MAX_MAPPING_CHARS = 100_000  # an import's column mapping, as JSON
+MAX_SOLID_EVIDENCE = 1_000_000  # linked items that make evidence solid
 
 
 class ModelError(ValueError):
@@ -92,6 +93,13 @@ def check_settings(s: e.ProjectSettings) -> e.ProjectSettings:
     _number(s.customer_lifetime_value, "customer lifetime value", 0.0, MAX_MONEY)
     _number(s.cost_per_contact, "cost per contact", 0.0, MAX_MONEY)
     _number(s.universal_threshold, "universal-pain threshold", 0.0, 1.0)
+    if isinstance(s.solid_evidence, bool) or not isinstance(s.solid_evidence, int):
+        raise ModelError("The items that make evidence solid must be a whole number.")
+    if not 1 <= s.solid_evidence <= MAX_SOLID_EVIDENCE:
+        raise ModelError(
+            f"The items that make evidence solid must be from 1 to {MAX_SOLID_EVIDENCE:,}."
+        )
+    _number(s.solid_reach_width, "widest reach interval of solid evidence", 0.0, 10.0)
     bands = tuple(s.cost_bands)
     if len(bands) != 5:
         raise ModelError("The cost band table needs exactly five amounts (bands 1 to 5).")
