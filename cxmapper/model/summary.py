@@ -22,8 +22,12 @@ def read_counts(state: Path) -> dict[str, int]:
     without writing to it."""
     conn = connect_readonly(Path(state))
     try:
+        # A file from before a kind existed (not upgraded: info never writes) has none of it.
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_schema")}
         return {
             key: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            if table in tables
+            else 0
             for key, table in _COUNTED.items()
         }
     finally:
