@@ -27,6 +27,7 @@ from cxmapper.exchange.workbook_sheets import (
     money,
     summary,
 )
+from cxmapper.exchange.workbook_workshop import workshop
 from cxmapper.model.certainty import RankCertainty, rank_certainty
 from cxmapper.model.evidence_stats import DETRACTOR_SQL, bright_spots, detractors
 from cxmapper.model.project import Project
@@ -120,7 +121,8 @@ def _build(
     progress("Macro plan")
     _macro_plan(plan, project, actions, pains, pain_row, cur)
     progress("Pain register")
-    _pain_register(register, project, pains, rank_certainty(project, pains), cur)
+    sure = rank_certainty(project, pains)
+    _pain_register(register, project, pains, sure, cur)
     progress("Journey")
     journey(book, project)
     progress("Evidence")
@@ -129,6 +131,8 @@ def _build(
     _close_the_loop(book, project)
     progress("Bright spots")
     _bright_spots(book, project)
+    progress("Workshop")
+    workshop(book, project, pains, sure)
     summary(first, register, project, pains, actions, map_image)
 
 

@@ -111,6 +111,8 @@ class ActionHost(ExportHost, Protocol):
 
     def find_dialog(self) -> None: ...
 
+    def belief_dialog(self) -> None: ...
+
     def edit_command(self, edit: Edit) -> None: ...
 
     def close(self) -> bool: ...
@@ -222,6 +224,14 @@ class WindowActions:
             fallback="F11",
         )
 
+        self.belief = act(
+            "&Belief Against Evidence…",
+            host.belief_dialog,
+            "Ctrl+Shift+B",
+            needs=project,
+            tip="The voting round's order beside the evidence order",
+        )
+
         # Insert
         self.add_group = act("&Work Group…", self._add_work_group, "Ctrl+Shift+G", needs=project)
         self.add_stage = act("&Stage…", self._add_stage, "Ctrl+Shift+T", needs=project)
@@ -321,7 +331,7 @@ class WindowActions:
             ),
             "&View": (
                 *(self.zoom_in, self.zoom_out, self.fit, self.actual_size, None),
-                *(self.heat, self.legend, panels, self.presentation),
+                *(self.heat, self.legend, panels, self.belief, self.presentation),
             ),
             "&Insert": (self.add_group, self.add_stage, self.add_step, self.add_flow),
             "&Help": (self.shortcuts, self.show_log, self.about),
