@@ -66,6 +66,14 @@ class VotingEdits:
             current = self.voting_round(id).target
             if changes["target"] != current:
                 raise ModelError("A round that has votes cannot change what it votes on.")
+        most = changes.get("max_per_item")
+        if isinstance(most, int) and any(
+            v.round_id == id and v.ballot and v.dots > most for v in self._votes.values()
+        ):
+            # The ballots already cast would no longer be ones the round allows.
+            raise ModelError(
+                f"A ballot of this round already has more than {most} dot(s) on one item."
+            )
         return self._project._update(e.VotingRound, id, changes)
 
     def remove_round(self, id: int) -> Removal:

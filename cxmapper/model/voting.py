@@ -205,6 +205,7 @@ def _certainty(rows: Sequence[Standing]) -> list[str]:
     """For the crossings among evidence's top places: whether the evidence can tell the two
     apart at all (their 90 % rank ranges overlap) or ranks them apart."""
     said = []
+    apart: set[int] = set()
     for a, b in sorted(crossings(rows), key=lambda p: (p[0].evidence_rank, p[1].evidence_rank)):
         lo_a, hi_a = a.item.rank_low, a.item.rank_high
         lo_b, hi_b = b.item.rank_low, b.item.rank_high
@@ -218,7 +219,8 @@ def _certainty(rows: Sequence[Standing]) -> list[str]:
                 f"Evidence cannot tell #{a.evidence_rank} from #{b.evidence_rank} ({pair}): "
                 "the room's order between them is as good as the evidence's."
             )
-        else:
+        elif a.item.item_id not in apart:  # one such sentence per item is enough
+            apart.add(a.item.item_id)
             said.append(
                 f"The room puts {_quote(b.item.title)} above {_quote(a.item.title)}, though "
                 f"the evidence ranks them apart (#{_span(lo_a, hi_a)} against "

@@ -182,3 +182,16 @@ def test_belief_against_evidence_on_the_demo(tmp_path: Path) -> None:
             titles["Tickets bounce between Support and Finance"],
             titles["Invoices with wrong seats or tax"],
         ]
+
+
+def test_a_round_with_votes_keeps_what_its_votes_need(project: Project) -> None:
+    """Narrowing a round under its ballots would leave a file that no longer opens."""
+    pain = project.add_pain("A")
+    r = project.add_round("R", dots_per_person=3, max_per_item=2)
+    project.cast_ballot(r.id, {pain.id: 2})
+    with pytest.raises(ModelError, match="more than 1 dot"):
+        project.update_round(r.id, max_per_item=1)
+    with pytest.raises(ModelError, match="cannot change what it votes on"):
+        project.update_round(r.id, target=e.VoteTarget.STEP)
+    project.update_round(r.id, max_per_item=3, title="Renamed")
+    assert project.voting_round(r.id).max_per_item == 3

@@ -37,7 +37,7 @@ from cxmapper.ui.panels.ballot import BallotScreen, NewRoundDialog
 from cxmapper.ui.panels.belief import BeliefDialog
 
 # What the panel shows again when it changes.
-_WATCHED = frozenset({"voting_round", "vote", "pain", "step", "evidence"})
+_WATCHED = frozenset({"voting_round", "vote", "pain", "step"})
 MAX_TYPED_DIGITS = 5  # the most a tally may hold (validation.MAX_TALLY) has five
 
 
@@ -55,6 +55,7 @@ class VotingPanel(QWidget):
         self.ballot_screen: BallotScreen | None = None
         self.belief: BeliefDialog | None = None
         self._choose: int | None = None  # a round just added: shown at the next refresh
+        self._stale = False  # changed while hidden
         self.rounds = QComboBox()
         self.rounds.currentIndexChanged.connect(self._on_round_chosen)
         new, delete = QPushButton("New round…"), QPushButton("Delete round")
@@ -102,7 +103,7 @@ class VotingPanel(QWidget):
         return self
 
     def on_dock_visibility(self, visible: bool) -> None:
-        if visible:
+        if visible and self._stale:
             self.refresh()
 
     def delete_selected(self) -> None:
@@ -132,8 +133,14 @@ class VotingPanel(QWidget):
         return self.ctx.project.voting_round(rid) if rid is not None else None
 
     def _on_change(self, change: Change) -> None:
+        shown = not change.fields or "title" in change.fields
+        if change.entity in ("pain", "step") and change.kind == "changed" and not shown:
+            return  # a move, a score, a link: nothing the panel shows
         if change.entity in _WATCHED:
-            self._later.start()
+            if self.isVisible():
+                self._later.start()
+            else:
+                self._stale = True  # behind another tab: caught up when shown
         if change.entity == "voting_round" and change.kind == "added":
             self._choose = change.id  # a new round (or one put back) is shown at once
 
@@ -142,6 +149,7 @@ class VotingPanel(QWidget):
         self._fill_table()
 
     def refresh(self) -> None:
+        self._stale = False
         project = self.ctx.project
         chosen = self._choose or self.round_id
         self._choose = None
