@@ -206,12 +206,13 @@ def _certainty(rows: Sequence[Standing]) -> list[str]:
     apart at all (their 90 % rank ranges overlap) or ranks them apart."""
     said = []
     apart: set[int] = set()
-    for a, b in sorted(crossings(rows), key=lambda p: (p[0].evidence_rank, p[1].evidence_rank)):
+    # Only evidence's first places are worth a sentence: pairs among them alone (all pairs of
+    # a round on 500 pains would be 250,000).
+    first = [s for s in rows if s.evidence_rank <= TOP + 2]
+    for a, b in sorted(crossings(first), key=lambda p: (p[0].evidence_rank, p[1].evidence_rank)):
         lo_a, hi_a = a.item.rank_low, a.item.rank_high
         lo_b, hi_b = b.item.rank_low, b.item.rank_high
         if lo_a is None or hi_a is None or lo_b is None or hi_b is None:
-            continue
-        if a.evidence_rank > TOP + 2 or b.evidence_rank > TOP + 2:
             continue
         pair = f"{_quote(a.item.title)} and {_quote(b.item.title)}"
         if hi_a >= lo_b:

@@ -25,6 +25,7 @@ from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.strength import Strength
 from cxmapper.model.voting import (
+    EvidenceItem,
     Standing,
     crossings,
     disagreements,
@@ -166,6 +167,7 @@ class BeliefDialog(QDialog):
         box.addWidget(self.said, 2)
         box.addLayout(buttons)
         self.rows: list[Standing] = []
+        self._items: list[EvidenceItem] | None = None  # the evidence order, until it changes
         self._stale = False
         ctx.changed.connect(self._on_change)
         ctx.undo_stack.settled.connect(self._settled)
@@ -178,6 +180,10 @@ class BeliefDialog(QDialog):
             self.ctx.undo_stack.settled.disconnect(self._settled)
 
     def _on_change(self, change: Change) -> None:
+        if change.entity in ("pain", "step", "evidence", "settings"):
+            # The evidence order (and its rank certainty: thousands of draws) is worked out
+            # again only when what it rests on changed; a vote only moves the room's order.
+            self._items = None
         if change.entity in ("voting_round", "vote", "pain", "step", "evidence", "settings"):
             if not self.ctx.project.exists(e.VotingRound, self.round_id):
                 self.reject()
@@ -196,7 +202,9 @@ class BeliefDialog(QDialog):
         self._stale = False
         self.setWindowTitle(f"Belief against evidence — {r.title}")
         counted = tally(r, project.votes(r.id))
-        items = evidence_items(project, r.target)
+        if self._items is None:
+            self._items = evidence_items(project, r.target)
+        items = self._items
         # Hidden ballots are not shown here either: only typed tallies count until revealed.
         self.rows = standings(items, counted.dots)
         self.chart.set_rows(self.rows)
