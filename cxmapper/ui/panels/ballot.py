@@ -35,7 +35,8 @@ from cxmapper.model.validation import MAX_DOTS_PER_PERSON, MAX_SEED
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.document.vote_commands import AddRound, CastBallot
 
-DOT = "●"
+DOT, FREE = "●", "○"
+MOST_PLACES = 5  # dots one person may stack on an item that are drawn one by one
 
 
 class NewRoundDialog(QDialog):
@@ -181,9 +182,17 @@ class BallotScreen(QDialog):
         for n, (item_id, title) in enumerate(self.order):
             count = self.dots.get(item_id, 0)
             row = self.list.item(n)
-            row.setText(f"{DOT * count:<6} {title}" if count else f"{'':6} {title}")
+            row.setText(f"{self._dots(count, r.max_per_item)}   {title}")
         left = r.dots_per_person - sum(self.dots.values())
         self.left.setText(f"{left} dot{'s' * (left != 1)} left")
+
+    @staticmethod
+    def _dots(count: int, most: int) -> str:
+        """The dots on an item as the person sees them: filled and empty places, so that the
+        titles line up (a count, where one person may stack many)."""
+        if most <= MOST_PLACES:
+            return DOT * count + FREE * (most - count)
+        return f"{count:>3} {DOT}" if count else f"{'':>3} {FREE}"
 
     def set_dots(self, row: int, count: int) -> None:
         """Put ``count`` dots on the item at ``row``, within what the round allows."""
