@@ -9,10 +9,11 @@ from cxmapper.model.kinds import KINDS
 from cxmapper.model.safety import connect_readonly
 
 # Kinds held in memory, then evidence: the counts `info` prints, in the window's order.
+_PLAN = (e.Pain, e.Action, e.VotingRound, e.Vote)  # what the room decides, after the evidence
 _COUNTED = {
-    **{kind.counted: kind.table for kind in KINDS if kind.cls not in (e.Pain, e.Action)},
+    **{kind.counted: kind.table for kind in KINDS if kind.cls not in _PLAN},
     "evidence": "evidence",
-    **{kind.counted: kind.table for kind in KINDS if kind.cls in (e.Pain, e.Action)},
+    **{kind.counted: kind.table for kind in KINDS if kind.cls in _PLAN},
 }
 
 

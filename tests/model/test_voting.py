@@ -195,3 +195,17 @@ def test_a_round_with_votes_keeps_what_its_votes_need(project: Project) -> None:
         project.update_round(r.id, target=e.VoteTarget.STEP)
     project.update_round(r.id, max_per_item=3, title="Renamed")
     assert project.voting_round(r.id).max_per_item == 3
+
+
+def test_info_reads_a_file_from_before_voting_without_upgrading_it(tmp_path: Path, capsys) -> None:
+    import json
+
+    from cxmapper.cli import main as cli
+
+    path = tmp_path / "old.cxmap"
+    shutil.copy(FIXTURES / "version3.cxmap", path)
+    before = path.read_bytes()
+    assert cli(["info", str(path), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["schema_version"] == 3 and info["voting_rounds"] == info["votes"] == 0
+    assert path.read_bytes() == before
