@@ -209,3 +209,21 @@ def test_info_reads_a_file_from_before_voting_without_upgrading_it(tmp_path: Pat
     info = json.loads(capsys.readouterr().out)
     assert info["schema_version"] == 3 and info["voting_rounds"] == info["votes"] == 0
     assert path.read_bytes() == before
+
+
+@given(st.dictionaries(st.integers(0, 5), st.integers(0, 4), max_size=6))
+def test_a_ballot_is_stored_whole_or_refused_whole(placed: dict[int, int]) -> None:
+    with Project.in_memory() as p:
+        ids = [p.add_pain(f"P{i}").id for i in range(6)]
+        r = p.add_round("R", dots_per_person=4, max_per_item=2)
+        dots = {ids[i]: n for i, n in placed.items()}
+        fits = sum(dots.values()) <= 4 and all(n <= 2 for n in dots.values())
+        try:
+            p.cast_ballot(r.id, dots, voter="Ann")
+        except ModelError:
+            assert not fits and p.votes(r.id) == []
+        else:
+            assert fits
+            stored = {v.pain_id: v.dots for v in p.votes(r.id)}
+            assert stored == {i: n for i, n in dots.items() if n}
+            assert {v.ballot for v in p.votes(r.id)} <= {1}

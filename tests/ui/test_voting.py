@@ -244,3 +244,13 @@ def test_the_view_menu_opens_belief_against_evidence(qtbot, demo_window) -> None
     assert voting.belief.said.item(0).text() == "No dots are counted yet."
     w.close_project()  # the dialog goes with the project, disconnected
     assert voting.belief is None
+
+
+def test_a_refused_round_says_why_in_its_dialog(qtbot, panel: VotingPanel) -> None:
+    dialog = NewRoundDialog(panel.ctx, panel)
+    qtbot.addWidget(dialog)
+    dialog.title.setText("   ")
+    dialog.accept()
+    assert "cannot be empty" in dialog.error.text()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert panel.ctx.project.voting_rounds() == []
