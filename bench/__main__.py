@@ -291,6 +291,9 @@ def main() -> None:
     seconds, _ = timed(journey.critical_steps, project, 200)
     report("critical steps (betweenness, k=200)", seconds, note="heavy: never run per edit")
     project.close()
+    from bench.certainty import certainty
+
+    certainty(big, report)
 
     # --- imports --------------------------------------------------------------------------------
 

@@ -27,9 +27,12 @@ from cxmapper.exchange.workbook_sheets import (
     money,
     summary,
 )
+from cxmapper.exchange.workbook_workshop import workshop
+from cxmapper.model.certainty import RankCertainty, rank_certainty
 from cxmapper.model.evidence_stats import DETRACTOR_SQL, bright_spots, detractors
 from cxmapper.model.project import Project
 from cxmapper.model.scoring import ActionScore, PainScore, score_actions, score_pains
+from cxmapper.model.strength import pain_strength
 from cxmapper.model.tempfiles import publish, temp_beside
 
 TEMP_PREFIX = ".cxmap-export-"  # then the process id: see cxmapper.model.tempfiles
@@ -118,7 +121,8 @@ def _build(
     progress("Macro plan")
     _macro_plan(plan, project, actions, pains, pain_row, cur)
     progress("Pain register")
-    _pain_register(register, project, pains, cur)
+    sure = rank_certainty(project, pains)
+    _pain_register(register, project, pains, sure, cur)
     progress("Journey")
     journey(book, project)
     progress("Evidence")
@@ -127,6 +131,8 @@ def _build(
     _close_the_loop(book, project)
     progress("Bright spots")
     _bright_spots(book, project)
+    progress("Workshop")
+    workshop(book, project, pains, sure)
     summary(first, register, project, pains, actions, map_image)
 
 
@@ -190,7 +196,13 @@ def _macro_plan(
     w.finish()
 
 
-def _pain_register(ws: Any, project: Project, pains: list[PainScore], cur: str) -> None:
+def _pain_register(
+    ws: Any,
+    project: Project,
+    pains: list[PainScore],
+    sure: dict[int, RankCertainty],
+    cur: str,
+) -> None:
     titles = {s.id: s.title for s in project.steps()}
     w = SheetWriter(
         ws,
@@ -213,11 +225,15 @@ def _pain_register(ws: Any, project: Project, pains: list[PainScore], cur: str) 
             ("Work groups", 32, None),
             ("Steps", 44, None),
             ("Evidence", 10, NUMBER),
+            ("Evidence strength", 11, None),
+            ("Chance of top 3", 10, PERCENT),
+            ("Ranks in 90 % of draws", 12, None),
         ],
         "PainRegister",
     )
     w.header()
     for p in pains:
+        c = sure[p.pain_id]
         w.row(
             [
                 p.rank,
@@ -238,6 +254,9 @@ def _pain_register(ws: Any, project: Project, pains: list[PainScore], cur: str) 
                 ", ".join(p.work_groups),
                 "; ".join(titles[i] for i in p.step_ids),
                 p.evidence_count,
+                pain_strength(p, project.settings).value,
+                c.p_top3,
+                f"{c.rank_low}" if c.rank_low == c.rank_high else f"{c.rank_low}–{c.rank_high}",
             ],
             wrap=(1, 15, 16),
         )

@@ -63,6 +63,11 @@ class ProjectSettings:
     cost_per_contact: float = 0.0
     universal_threshold: float = 0.05
     cost_bands: tuple[float, float, float, float, float] = DEFAULT_COST_BANDS
+    # Evidence strength (model/strength.py): "solid" from this many linked items, with a 95 %
+    # reach interval at most this many times the reach wide (0.75: within about ±37 %, what
+    # some 30 customers affected give).
+    solid_evidence: int = 30
+    solid_reach_width: float = 0.75
 
 
 @dataclass
@@ -166,3 +171,41 @@ class Action:
     status: ActionStatus = ActionStatus.PROPOSED
     investment: float = 0.0
     expected_reduction: float = 0.0
+
+
+class VoteTarget(StrEnum):
+    """What a voting round's dots go on."""
+
+    PAIN = "pain"
+    STEP = "step"
+
+
+@dataclass
+class VotingRound:
+    """One round of dot voting (model/voting.py). ``max_per_item`` 1 is one dot per item;
+    more lets a person stack dots. ``seed`` shuffles each voter's screen, so the order is the
+    same whenever the round is replayed; private ballots stay hidden until ``revealed``."""
+
+    id: int
+    title: str
+    target: VoteTarget = VoteTarget.PAIN
+    dots_per_person: int = 3
+    max_per_item: int = 1
+    named: bool = False
+    seed: int = 0
+    revealed: bool = False
+
+
+@dataclass
+class Vote:
+    """Dots on one pain or step in a round: a tally typed from paper (``ballot`` 0, one per
+    item) or one person's private ballot (``ballot`` 1, 2, …; ``voter`` their name, if the
+    round asks for names)."""
+
+    id: int
+    round_id: int
+    pain_id: int | None = None
+    step_id: int | None = None
+    dots: int = 0
+    ballot: int = 0
+    voter: str = ""

@@ -8,7 +8,17 @@ from typing import Literal
 
 ChangeKind = Literal["added", "changed", "removed"]
 EntityName = Literal[
-    "settings", "work_group", "stage", "step", "flow", "evidence", "import_batch", "pain", "action"
+    "settings",
+    "work_group",
+    "stage",
+    "step",
+    "flow",
+    "evidence",
+    "import_batch",
+    "pain",
+    "action",
+    "voting_round",
+    "vote",
 ]
 
 

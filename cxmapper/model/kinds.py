@@ -74,6 +74,19 @@ KINDS: tuple[Kind, ...] = (
         },
         enums={"kind": e.ActionKind, "status": e.ActionStatus},
     ),
+    # Voting (model/voting.py): a vote points at its round and at a pain or step, so it is
+    # removed before any of them.
+    Kind(
+        e.VotingRound,
+        "voting_round",
+        "voting round",
+        "voting rounds",
+        "voting_rounds",
+        1_000,
+        0,
+        enums={"target": e.VoteTarget},
+    ),
+    Kind(e.Vote, "vote", "vote", "votes", "votes", 200_000, -1),
 )
 
 BY_CLASS: dict[type, Kind] = {k.cls: k for k in KINDS}

@@ -20,6 +20,7 @@ from cxmapper.model import placement, store
 from cxmapper.model.events import Change, Emitter, Listener
 from cxmapper.model.evidence_store import EvidenceStore
 from cxmapper.model.kinds import KINDS, kind_of, removal_order
+from cxmapper.model.rounds import VotingEdits
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.trust import remember_verified
 from cxmapper.model.validation import (
@@ -65,8 +66,9 @@ class BatchRemoval:
     pains_before: list[e.Pain] = field(default_factory=list)
 
 
-class Project:
-    """One open .cxmap project (or an in-memory one, for tests and scratch work)."""
+class Project(VotingEdits):
+    """One open .cxmap project (or an in-memory one, for tests and scratch work); its
+    voting edits are in :mod:`cxmapper.model.rounds`."""
 
     def __init__(
         self,
@@ -91,6 +93,8 @@ class Project:
             self._flows: dict[int, e.Flow] = store.load_all(db, e.Flow)
             self._pains: dict[int, e.Pain] = store.load_all(db, e.Pain)
             self._actions: dict[int, e.Action] = store.load_all(db, e.Action)
+            self._rounds: dict[int, e.VotingRound] = store.load_all(db, e.VotingRound)
+            self._votes: dict[int, e.Vote] = store.load_all(db, e.Vote)
             # Every entity a view will read is checked now, so a file from someone else with
             # a bad value is refused here, in one sentence, not by a crash in some panel.
             check_counts({kind: len(self._table(kind.cls)) for kind in KINDS})
@@ -101,6 +105,8 @@ class Project:
                 self._flows,
                 self._pains,
                 self._actions,
+                self._rounds,
+                self._votes,
             ):
                 for item in kind.values():
                     check_entity(self, item, existing=True)
@@ -310,6 +316,8 @@ class Project:
             e.Flow: self._flows,
             e.Pain: self._pains,
             e.Action: self._actions,
+            e.VotingRound: self._rounds,
+            e.Vote: self._votes,
         }
         return tables[cls]
 
@@ -478,7 +486,7 @@ class Project:
 
     def remove_pain(self, id: int) -> Removal:
         pain = _get(self._pains, id, "pain")
-        removal = Removal(removed=[pain])
+        removal = Removal(removed=[pain, *self.votes_on(e.Pain, [id])])  # votes come back on undo
         removal.changed_before = [a for a in self._actions.values() if id in a.pain_ids]
         return self._apply_removal(removal)
 
@@ -499,6 +507,7 @@ class Project:
             f for f in self._flows.values() if {f.source_id, f.target_id} & step_ids
         ]
         removal.removed += [self._steps[i] for i in sorted(step_ids)]
+        removal.removed += self.votes_on(e.Step, step_ids)  # votes come back on undo
         removal.changed_before += [p for p in self._pains.values() if set(p.step_ids) & step_ids]
         removal.evidence_links = self.evidence.links_of_steps(step_ids)
         return removal

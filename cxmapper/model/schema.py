@@ -16,7 +16,7 @@ from sqlite_utils.migrations import Migrations
 
 # "CXMP" in ASCII: the value a .cxmap file carries in its header (offset 68).
 APPLICATION_ID = 0x43584D50
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 migrations = Migrations("cxmapper")
 
@@ -120,6 +120,24 @@ INSERT INTO evidence_fts(evidence_fts) VALUES ('rebuild');
 """
 
 
+# Version 5: dot voting. A round, and its votes: one row per item typed from paper dots
+# (ballot 0) or per item of one person's private ballot (ballot 1, 2, ...). A vote is on a pain
+# or on a step, as its round says; the index finds a round's votes when it is removed.
+_V5 = """
+CREATE TABLE voting_round (
+    id INTEGER PRIMARY KEY, title TEXT NOT NULL, target TEXT NOT NULL DEFAULT 'pain',
+    dots_per_person INTEGER NOT NULL DEFAULT 3, max_per_item INTEGER NOT NULL DEFAULT 1,
+    named INTEGER NOT NULL DEFAULT 0, seed INTEGER NOT NULL DEFAULT 0,
+    revealed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE vote (
+    id INTEGER PRIMARY KEY, round_id INTEGER NOT NULL REFERENCES voting_round(id),
+    pain_id INTEGER REFERENCES pain(id), step_id INTEGER REFERENCES step(id),
+    dots INTEGER NOT NULL DEFAULT 0, ballot INTEGER NOT NULL DEFAULT 0,
+    voter TEXT NOT NULL DEFAULT '');
+CREATE INDEX vote_round ON vote(round_id);
+"""
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction; run statement by statement.
     statement = ""
@@ -152,6 +170,12 @@ def m0003_follow_up(db: Database) -> None:
 def m0004_search_without_sizes(db: Database) -> None:
     _run_script(db, _V4)
     db.conn.execute("PRAGMA user_version = 4")
+
+
+@migrations(name="0005_voting")
+def m0005_voting(db: Database) -> None:
+    _run_script(db, _V5)
+    db.conn.execute("PRAGMA user_version = 5")
 
 
 MIGRATION_NAMES = [m.name for m in migrations._migrations]

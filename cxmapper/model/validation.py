@@ -30,6 +30,12 @@ MAX_SCORE = 1e9  # a survey score's size, whatever its scale
 MAX_IMPORT_ROWS = 1_000_000_000
 MAX_SETTING_CHARS = 10_000  # one stored setting, as JSON
 MAX_MAPPING_CHARS = 100_000  # an import's column mapping, as JSON
+MAX_SOLID_EVIDENCE = 1_000_000  # linked items that make evidence solid
+# Dot voting: a room of a few dozen people with a handful of dots each is far below these.
+MAX_DOTS_PER_PERSON = 100  # dots one person places in a round (and on one item)
+MAX_TALLY = 10_000  # dots typed for one item from paper
+MAX_BALLOTS = 10_000  # people voting privately in one round
+MAX_SEED = 2**31 - 1
 
 
 class ModelError(ValueError):
@@ -92,6 +98,13 @@ def check_settings(s: e.ProjectSettings) -> e.ProjectSettings:
     _number(s.customer_lifetime_value, "customer lifetime value", 0.0, MAX_MONEY)
     _number(s.cost_per_contact, "cost per contact", 0.0, MAX_MONEY)
     _number(s.universal_threshold, "universal-pain threshold", 0.0, 1.0)
+    if isinstance(s.solid_evidence, bool) or not isinstance(s.solid_evidence, int):
+        raise ModelError("The items that make evidence solid must be a whole number.")
+    if not 1 <= s.solid_evidence <= MAX_SOLID_EVIDENCE:
+        raise ModelError(
+            f"The items that make evidence solid must be from 1 to {MAX_SOLID_EVIDENCE:,}."
+        )
+    _number(s.solid_reach_width, "widest reach interval of solid evidence", 0.0, 10.0)
     bands = tuple(s.cost_bands)
     if len(bands) != 5:
         raise ModelError("The cost band table needs exactly five amounts (bands 1 to 5).")
@@ -159,6 +172,49 @@ def check_entity(project: Project, item: Any, *, existing: bool = False) -> None
         _check_pain(project, item, existing=existing)
     elif isinstance(item, e.Action):
         _check_action(project, item)
+    elif isinstance(item, e.VotingRound):
+        _check_round(item)
+    elif isinstance(item, e.Vote):
+        _check_vote(project, item)
+
+
+def _whole(value: Any, what: str, lo: int, hi: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ModelError(f"The {what} must be a whole number from {lo:,} to {hi:,}.")
+
+
+def _flag(value: Any, what: str) -> bool:
+    # Stored as 0 or 1; a file holding anything else was not written by CX Mapper.
+    if value not in (0, 1) or not isinstance(value, bool | int):
+        raise ModelError(f"The {what} must be yes or no.")
+    return bool(value)
+
+
+def _check_round(r: e.VotingRound) -> None:
+    _text(r.title, "voting round's title")
+    r.target = _enum(e.VoteTarget, r.target, "voting round's target")
+    _whole(r.dots_per_person, "number of dots per person", 1, MAX_DOTS_PER_PERSON)
+    _whole(r.max_per_item, "number of dots one person may put on one item", 1, MAX_DOTS_PER_PERSON)
+    _whole(r.seed, "voting round's shuffle seed", 0, MAX_SEED)
+    r.named = _flag(r.named, "choice of named voters")
+    r.revealed = _flag(r.revealed, "choice to reveal the votes")
+
+
+def _check_vote(project: Project, v: e.Vote) -> None:
+    if not project.exists(e.VotingRound, v.round_id):
+        raise ModelError("A vote must belong to an existing voting round.")
+    target = project.voting_round(v.round_id).target
+    on, off = (v.pain_id, v.step_id) if target == e.VoteTarget.PAIN else (v.step_id, v.pain_id)
+    cls = e.Pain if target == e.VoteTarget.PAIN else e.Step
+    if off is not None or on is None or not project.exists(cls, on):
+        raise ModelError(f"A vote in a round on {target.value}s must be on an existing {target}.")
+    _whole(v.ballot, "ballot number", 0, MAX_BALLOTS)
+    most = MAX_TALLY if v.ballot == 0 else MAX_DOTS_PER_PERSON
+    _whole(v.dots, "number of dots on one item", 0, most)
+    _text(v.voter, "voter's name", required=False, limit=200)
+    limit = project.voting_round(v.round_id).max_per_item
+    if v.ballot and v.dots > limit:
+        raise ModelError(f"One person may put at most {limit} dot(s) on one item in this round.")
 
 
 def _check_pain(project: Project, p: e.Pain, *, existing: bool = False) -> None:

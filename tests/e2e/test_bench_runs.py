@@ -27,6 +27,7 @@ def test_bench_prints_every_figure() -> None:
         "full render",
         "one edit",
         "journey analysis",
+        "rank certainty",
         "import 300-row CSV",
         "import 300-row XLSX",
         "export plan",

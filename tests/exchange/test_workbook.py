@@ -16,10 +16,12 @@ from cxmapper.cli import main as cli
 from cxmapper.exchange import workbook
 from cxmapper.exchange.workbook import export_workbook
 from cxmapper.model import entities as e
+from cxmapper.model.certainty import rank_certainty
 from cxmapper.model.demo import write_demo
 from cxmapper.model.evidence_stats import detractors
 from cxmapper.model.project import Project
 from cxmapper.model.scoring import score_actions, score_pains
+from cxmapper.model.strength import pain_strength
 from tests.exchange.office import convert, needs_libreoffice
 
 NASTY = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-1+2"]
@@ -60,6 +62,30 @@ def exported(demo_path: Path) -> Path:
 
 def rows(path: Path, sheet: str) -> list[list]:
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+
+
+def test_the_register_says_how_far_to_trust_each_rank(exported: Path, demo_path: Path) -> None:
+    register = rows(exported, "Pain register")
+    header = register[0]
+    strength, top3, ranks = (
+        header.index(name)
+        for name in ("Evidence strength", "Chance of top 3", "Ranks in 90 % of draws")
+    )
+    with Project.open(demo_path) as p:
+        pains = score_pains(p)
+        sure = rank_certainty(p, pains)
+        for row, pain in zip(register[1:], pains, strict=True):
+            c = sure[pain.pain_id]
+            assert row[1] == pain.title
+            assert row[strength] == pain_strength(pain, p.settings).value
+            assert row[top3] == pytest.approx(c.p_top3)
+            # A range is text ("2–5"), never a date or a subtraction.
+            expected = (
+                str(c.rank_low) if c.rank_low == c.rank_high else f"{c.rank_low}–{c.rank_high}"
+            )
+            assert row[ranks] == expected
+    assert sum(row[top3] for row in register[1:]) == pytest.approx(3.0)
+    assert {row[strength] for row in register[1:]} >= {"none", "solid"}
 
 
 def test_sheets_and_numbers_match_the_model(exported: Path, demo_path: Path) -> None:

@@ -108,7 +108,29 @@ def older_version_with_bad_values(p: Path) -> None:
     _raw(p, "UPDATE step SET emotion = 99")
 
 
+def absurd_vote_count(p: Path) -> None:
+    """A tally no room of people could have typed from paper."""
+    sound_project(p)
+    _raw(
+        p,
+        "INSERT INTO pain (id, title) VALUES (1, 'x')",
+        "INSERT INTO voting_round (id, title) VALUES (1, 'Round 1')",
+        "INSERT INTO vote (id, round_id, pain_id, dots) VALUES (1, 1, 1, 999999999999)",
+    )
+
+
+def vote_on_a_step_in_a_round_on_pains(p: Path) -> None:
+    sound_project(p)
+    _raw(
+        p,
+        "INSERT INTO voting_round (id, title) VALUES (1, 'Round 1')",
+        "INSERT INTO vote (id, round_id, step_id, dots) VALUES (1, 1, 1, 2)",
+    )
+
+
 BUILDERS = (
+    absurd_vote_count,
+    vote_on_a_step_in_a_round_on_pains,
     not_null_with_a_foreign_space,
     infinite_cost,
     cost_that_overflows,

@@ -81,6 +81,8 @@ def test_cli_demo_info_and_refusal(tmp_path: Path, capsys) -> None:
         "evidence",
         "pains",
         "actions",
+        "voting_rounds",
+        "votes",
     }
     assert all(isinstance(v, int) for v in info.values())
     assert info["steps"] >= 30

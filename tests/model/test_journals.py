@@ -17,6 +17,7 @@ from cxmapper.cli import main as cli
 from cxmapper.model import safety
 from cxmapper.model.project import Project
 from cxmapper.model.safety import ProjectFileError, inspect
+from cxmapper.model.schema import SCHEMA_VERSION
 from tests.model.builders import sound_project
 from tests.model.hostile import fingerprint
 from tests.model.hostile_journals import crash_mid_edit, journal_of, super_record
@@ -71,7 +72,7 @@ def test_a_crash_is_recovered_from_the_inspected_copy(tmp_path: Path) -> None:
         assert {s.title for s in p.steps()} == {f"Step {i}" for i in range(200)}
     assert not journal_of(path).exists()
     assert path.stat().st_ino != inode  # replaced whole, by a rename
-    assert Project.check_file(path) == 4
+    assert Project.check_file(path) == SCHEMA_VERSION
 
 
 def test_a_crashed_file_whose_committed_state_is_bad_is_left_alone(tmp_path: Path) -> None:
@@ -113,7 +114,7 @@ def test_a_busy_file_is_in_use_not_damaged(tmp_path: Path, monkeypatch, capsys) 
     release = threading.Timer(0.5, writer.rollback)
     release.start()
     try:
-        assert inspect(path, for_writing=False) == 4
+        assert inspect(path, for_writing=False) == SCHEMA_VERSION
     finally:
         release.join()
         writer.close()
@@ -168,7 +169,7 @@ def test_schema_is_compared_as_sqlite_reads_it(
     shutil.copyfile(template, other)
     _rewrite_schema(same, table, clause, clause[:gap] + space + clause[gap + 1 :])
     _rewrite_schema(other, table, clause, clause[:gap] + foreign + clause[gap + 1 :])
-    assert inspect(same, for_writing=False) == 4
+    assert inspect(same, for_writing=False) == SCHEMA_VERSION
     with pytest.raises(ProjectFileError, match=r"did not create|malformed database schema"):
         inspect(other, for_writing=False)
 

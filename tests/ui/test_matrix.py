@@ -142,3 +142,52 @@ def test_axis_ticks_are_round_and_inside_the_range() -> None:
     assert all(math.log10(t).is_integer() for t in ticks)  # many decades: powers of ten
     few = Axis.fit([20.0, 900.0])
     assert {50.0, 100.0, 200.0} <= set(few.ticks())  # 1-2-5 within fewer decades
+
+
+def test_whiskers_span_the_reach_interval_and_the_band_range(
+    ctx: DocumentContext, matrix: PriorityMatrix
+) -> None:
+    steps = [s.id for s in ctx.project.steps()]
+    ctx.project.evidence.import_batch(
+        "survey.csv",
+        [{"customer_id": f"c{i}", "text": "slow"} for i in range(40)],
+        sample_size=200,
+    )
+    ids = [i for (i,) in ctx.project.db.conn.execute("SELECT id FROM evidence")]
+    measured = ctx.project.add_pain(
+        "Measured", step_ids=(steps[0],), evidence_ids=tuple(ids), rework_cost=30.0
+    ).id
+    banded = pain(ctx, "Banded", 900, 0, cost_mode=e.CostMode.BAND, cost_band=3)
+    m, b = score_of(matrix, measured), score_of(matrix, banded)
+    reach, cost = matrix.whiskers(m)
+    plot = matrix._plot()
+
+    def x_of(value: float) -> float:
+        return plot.left() + matrix.x_axis.fraction(value) * plot.width()
+
+    def y_of(value: float) -> float:
+        return plot.bottom() - matrix.y_axis.fraction(value) * plot.height()
+
+    # 40 of 200 sampled: Wilson's interval of the reach, at the pain's cost; a cost from
+    # components has no range.
+    assert (reach.x1(), reach.x2()) == pytest.approx((x_of(m.reach_low), x_of(m.reach_high)))
+    assert reach.y1() == reach.y2() == pytest.approx(matrix.bubble_centre(m).y())
+    assert reach.x1() < matrix.bubble_centre(m).x() < reach.x2()
+    assert cost.length() == pytest.approx(0.0)
+    # Band 3 (200) is drawn from 100 to about 447: a vertical whisker at the pain's reach.
+    reach_b, cost_b = matrix.whiskers(b)
+    assert reach_b.length() == pytest.approx(0.0)
+    assert (cost_b.y1(), cost_b.y2()) == pytest.approx((y_of(100.0), y_of(200_000**0.5)))
+    # Everything drawn lies in the plot, and the whisker is painted beyond the bubble.
+    for line in (reach, cost_b):
+        assert plot.contains(line.p1()) and plot.contains(line.p2())
+    image = matrix.grab().toImage()
+    ratio = matrix.devicePixelRatioF()
+    left_of_bubble = matrix.bubble_centre(m).x() - matrix.bubble_radius(m)
+    assert reach.x1() < left_of_bubble - 8  # the interval reaches out of the bubble
+    x = (reach.x1() + left_of_bubble) / 2
+    darkest = min(
+        image.pixelColor(round(x * ratio), round((reach.y1() + dy) * ratio)).lightness()
+        for dy in (-1, 0, 1)
+    )
+    assert darkest < 180

@@ -56,7 +56,7 @@ def test_a_sound_project_is_opened_and_described(tmp_path: Path) -> None:
     write_demo(demo)
     result = cxmapper(tmp_path, "-m", "cxmapper", str(demo), "--exit-when-open")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "Opened demo.cxmap: 32 steps and 47 flows on the map, 6 panels.\n"
+    assert result.stdout == "Opened demo.cxmap: 32 steps and 47 flows on the map, 7 panels.\n"
 
 
 def test_a_refusal_dialog_on_open_is_printed_not_waited_on(tmp_path: Path) -> None:

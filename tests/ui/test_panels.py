@@ -34,7 +34,7 @@ def step_id(w: MainWindow, title: str) -> int:
 
 
 def test_every_docked_panel_is_a_panel_where_it_says(window: MainWindow) -> None:
-    assert len(window.docked) == len(window.panels) == 6
+    assert len(window.docked) == len(window.panels) == 7
     for dock, panel in window.docked:
         assert isinstance(panel, Panel)
         assert window.panels[panel.dock_name] is dock

@@ -51,6 +51,9 @@ class DocumentContext(QObject):
     focusRequested = Signal(str, int)
     # An edit was refused (message, the widget that asked or None); emitted once per edit.
     refused = Signal(str, object)
+    # The project is closing: helpers the context owns (background jobs) stop here, before
+    # the project's file is closed and long before Qt deletes them.
+    closing = Signal()
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +96,7 @@ class DocumentContext(QObject):
             self.selectionChanged.emit()
 
     def close(self) -> None:
+        self.closing.emit()
         self.project.unsubscribe(self._on_change)
         self.undo_stack.clear()
 

@@ -1,15 +1,18 @@
 """The priority matrix: reach against cost per affected customer, bubble area = impact,
-red = universal, blue = local. Clicking a bubble selects the pain and its steps."""
+red = universal, blue = local; whiskers span the ranges reach and cost are drawn from for the
+rank certainty (the reach interval; a cost band's range). Clicking a bubble selects the pain
+and its steps."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from cxmapper.model.certainty import spreads
 from cxmapper.model.events import Change
 from cxmapper.model.scoring import PainScore
 from cxmapper.ui.document.context import DocumentContext
@@ -91,6 +94,8 @@ class PriorityMatrix(QWidget):
         self.unplotted = 0  # pains with no reach yet have no place on the chart
         self.top_impact = 0.0
         self.x_axis = self.y_axis = Axis(0.0, 1.0, False)
+        # pain id → (cost low, cost high): the cost range its draws take
+        self.cost_ranges: dict[int, tuple[float, float]] = {}
         self.setMinimumSize(320, 200)
         self.setMouseTracking(True)
         self.plan = PlanScores.of(ctx)
@@ -123,8 +128,13 @@ class PriorityMatrix(QWidget):
         self.scores = [s for s in scores if s.reach > 0]
         self.top_impact = max((s.impact for s in self.scores), default=0.0)
         self.unplotted = len(scores) - len(self.scores)
-        self.x_axis = Axis.fit([s.reach for s in self.scores])
-        self.y_axis = Axis.fit([s.cost_per_customer for s in self.scores])
+        self.cost_ranges = {
+            pain_id: (spread.cost_low, spread.cost_high)
+            for pain_id, spread in spreads(self.ctx.project, self.scores)
+        }
+        # The axes hold the whiskers' ends as well as the bubbles.
+        self.x_axis = Axis.fit([v for s in self.scores for v in (s.reach_low, s.reach_high)])
+        self.y_axis = Axis.fit([v for r in self.cost_ranges.values() for v in r])
         self.update()
 
     # --- geometry -----------------------------------------------------------------------------
@@ -143,6 +153,24 @@ class PriorityMatrix(QWidget):
         fx = self.x_axis.fraction(score.reach)
         fy = self.y_axis.fraction(score.cost_per_customer)
         return QPointF(plot.left() + fx * plot.width(), plot.bottom() - fy * plot.height())
+
+    def whiskers(self, score: PainScore) -> tuple[QLineF, QLineF]:
+        """The reach interval (horizontal, at the pain's cost) and the cost range (vertical,
+        at its reach), in widget coordinates; a figure without a range gives a point."""
+        plot = self._plot()
+
+        def x(value: float) -> float:
+            return plot.left() + self.x_axis.fraction(value) * plot.width()
+
+        def y(value: float) -> float:
+            return plot.bottom() - self.y_axis.fraction(value) * plot.height()
+
+        centre = self.bubble_centre(score)
+        low, high = self.cost_ranges.get(score.pain_id, (score.cost_per_customer,) * 2)
+        return (
+            QLineF(x(score.reach_low), centre.y(), x(score.reach_high), centre.y()),
+            QLineF(centre.x(), y(low), centre.x(), y(high)),
+        )
 
     def bubble_radius(self, score: PainScore) -> float:
         if self.top_impact <= 0:
@@ -176,6 +204,18 @@ class PriorityMatrix(QWidget):
         painter.setClipRect(plot.adjusted(-MAX_RADIUS, -MAX_RADIUS, MAX_RADIUS, MAX_RADIUS))
         placed: list[QRectF] = []
         bubbles = [(s, self.bubble_centre(s), self.bubble_radius(s)) for s in self.scores]
+        # Whiskers under every bubble: how far each could move in the draws.
+        for score, _centre, _r in bubbles:
+            selected_here = score.pain_id in selected
+            painter.setPen(QPen(QColor("#1c6ef2" if selected_here else "#6b7280"), 1.5))
+            for line in self.whiskers(score):
+                if line.length() < 1.0:
+                    continue
+                painter.drawLine(line)
+                cap = line.normalVector().unitVector()
+                offset = QPointF(cap.dx(), cap.dy()) * 4.0
+                for end in (line.p1(), line.p2()):
+                    painter.drawLine(end - offset, end + offset)
         for score, centre, r in sorted(bubbles, key=lambda b: -b[0].impact):
             painter.setBrush(UNIVERSAL if score.kind == "universal" else LOCAL)
             painter.setPen(
@@ -301,7 +341,9 @@ class PriorityMatrix(QWidget):
             event.globalPosition().toPoint(),
             f"{score.rank}. {score.title} ({score.kind})\n"
             f"Reach {score.reach:,.0f} / yr · cost {score.cost_per_customer:,.0f} {cur}\n"
-            f"Impact {score.impact:,.0f} {cur} / yr",
+            f"Impact {score.impact:,.0f} {cur} / yr\n"
+            f"Whiskers: reach {score.reach_low:,.0f}–{score.reach_high:,.0f}, cost "
+            + "–".join(f"{v:,.0f}" for v in self.cost_ranges.get(score.pain_id, ())),
             self,
         )
 

@@ -25,9 +25,11 @@ from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import detractor_ids_at
 from cxmapper.model.scoring import PainScore, score_pain
+from cxmapper.model.strength import Strength, pain_strength
 from cxmapper.ui.document.commands import AddPain, RemoveItem
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.document.plan_commands import cancel_new, save_form
+from cxmapper.ui.panels.certainty import RankCertaintyJob, ranks_text, top_three_text
 from cxmapper.ui.panels.forms import form_footer
 from cxmapper.ui.panels.plan_scores import PlanScores
 from cxmapper.ui.panels.tables import KeyedColumnsModel, TablePanel
@@ -41,7 +43,19 @@ COLUMNS = (
     "Impact / yr",
     "Groups",
     "Evidence",
+    "Strength",
+    "Top 3",
+    "Ranks (90 %)",
 )
+
+
+STRENGTH, TOP3, LAST = COLUMNS.index("Strength"), COLUMNS.index("Top 3"), len(COLUMNS) - 1
+STRENGTH_TIPS = {
+    Strength.NONE: "No evidence backs this pain: its reach is the room's assumption.",
+    Strength.THIN: "Some evidence, but few items or a wide reach interval.",
+    Strength.SOLID: "Enough items, and a reach interval narrow enough to act on.",
+}
+STRENGTH_COLOURS = {Strength.NONE: "#c92a2a", Strength.THIN: "#b35c00", Strength.SOLID: "#2b8a3e"}
 
 
 class PainTableModel(KeyedColumnsModel):
@@ -54,6 +68,7 @@ class PainTableModel(KeyedColumnsModel):
     def __init__(self, ctx: DocumentContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.certainty = RankCertaintyJob.of(ctx)
         self.rescore()
 
     def key(self, item: PainScore) -> int:
@@ -67,7 +82,11 @@ class PainTableModel(KeyedColumnsModel):
     def rescore(self, *, every_row: bool = False) -> None:
         self.replace(PlanScores.of(self.ctx).pains())
         if every_row and self.items:  # e.g. the currency changed: same scores, new text
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, 7))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, LAST))
+
+    def certainty_changed(self) -> None:
+        if self.items:
+            self.dataChanged.emit(self.index(0, TOP3), self.index(len(self.items) - 1, LAST))
 
     def data(
         self,
@@ -75,8 +94,11 @@ class PainTableModel(KeyedColumnsModel):
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         s = self.items[index.row()]
-        cur = self.ctx.project.settings.currency
+        settings = self.ctx.project.settings
+        cur = settings.currency
         col = index.column()
+        if col >= STRENGTH:
+            return self._backing(s, col, role, pain_strength(s, settings))
         if role == Qt.ItemDataRole.UserRole:
             return (
                 s.rank,
@@ -117,6 +139,32 @@ class PainTableModel(KeyedColumnsModel):
             return "Reach estimated by the room"
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and s.kind == "universal":
             return QColor("#c92a2a")
+        return None
+
+    def _backing(self, s: PainScore, col: int, role: int, strength: Strength) -> Any:
+        """The columns that say how far to trust the row: evidence strength, rank certainty."""
+        sure = self.certainty.get(s.pain_id)
+        if role == Qt.ItemDataRole.UserRole:  # sorting: unknown certainty sorts last
+            if col == STRENGTH:
+                return list(Strength).index(strength)
+            if sure is None:
+                return -1.0 if col == TOP3 else float("inf")
+            return sure.p_top3 if col == TOP3 else float(sure.rank_low * 100_000 + sure.rank_high)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == STRENGTH:
+                return strength.label
+            return top_three_text(sure) if col == TOP3 else ranks_text(sure)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == STRENGTH:
+                return STRENGTH_TIPS[strength]
+            if sure is None:
+                return "Drawing reach and cost 10,000 times…"
+            return (
+                f"Among the three costliest in {sure.p_top3:.0%} of 10,000 draws of reach and "
+                f"cost within their ranges; ranked {ranks_text(sure)} in 90 % of them."
+            )
+        if role == Qt.ItemDataRole.ForegroundRole and col == STRENGTH:
+            return QColor(STRENGTH_COLOURS[strength])
         return None
 
 
@@ -316,6 +364,7 @@ class PainPanel(TablePanel):
         self.table.selectionModel().selectionChanged.connect(self._to_context)
         self.plan = PlanScores.of(ctx)
         self.plan.changed.connect(self._on_change)
+        self.model.certainty.updated.connect(self.model.certainty_changed)
         ctx.selectionChanged.connect(self._from_context)
 
     def dock_content(self) -> QWidget:
@@ -326,6 +375,7 @@ class PainPanel(TablePanel):
 
     def detach(self) -> None:
         self.plan.changed.disconnect(self._on_change)
+        self.model.certainty.updated.disconnect(self.model.certainty_changed)
         self.ctx.selectionChanged.disconnect(self._from_context)
 
     def _on_change(self, change: Change) -> None:

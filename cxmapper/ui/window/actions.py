@@ -113,6 +113,8 @@ class ActionHost(ExportHost, Protocol):
 
     def find_dialog(self) -> None: ...
 
+    def belief_dialog(self) -> None: ...
+
     def edit_command(self, edit: Edit) -> None: ...
 
     def cycle_panes(self, forward: bool) -> None: ...
@@ -236,6 +238,13 @@ class WindowActions:
         self.previous_pane = act(
             "Pre&vious Pane", lambda: host.cycle_panes(False), "Shift+F6", needs=project
         )
+        self.belief = act(
+            "&Belief Against Evidence…",
+            host.belief_dialog,
+            "Ctrl+Shift+B",
+            needs=project,
+            tip="The voting round's order beside the evidence order",
+        )
 
         # Insert
         self.add_group = act("&Work Group…", self._add_work_group, "Ctrl+Shift+G", needs=project)
@@ -349,7 +358,7 @@ class WindowActions:
             ),
             "&View": (
                 *(self.zoom_in, self.zoom_out, self.fit, self.actual_size, None),
-                *(self.heat, self.legend, panels, self.presentation, None),
+                *(self.heat, self.legend, panels, self.belief, self.presentation, None),
                 *(self.next_pane, self.previous_pane),
             ),
             "&Insert": (self.add_group, self.add_stage, self.add_step, self.add_flow),

@@ -70,6 +70,17 @@ class ProjectSettingsDialog(QDialog):
         form.addRow("Customer lifetime value", self.clv)
         form.addRow("Cost per contact", self.contact)
         form.addRow("Universal pain from", self.threshold)
+        # Evidence strength (cxmapper/model/strength.py): when evidence counts as solid.
+        self.solid_items = QSpinBox()
+        self.solid_items.setRange(1, 1_000_000)
+        self.solid_items.setSuffix(" linked items")
+        self.solid_items.setValue(s.solid_evidence)
+        self.solid_width = QDoubleSpinBox()
+        self.solid_width.setRange(0, 1000)
+        self.solid_width.setSuffix(" % of the reach")
+        self.solid_width.setValue(s.solid_reach_width * 100)
+        form.addRow("Solid evidence from", self.solid_items)
+        form.addRow("…with a reach interval within", self.solid_width)
         self.error = form_footer(self, form)
 
     def accept(self) -> None:
@@ -80,6 +91,8 @@ class ProjectSettingsDialog(QDialog):
             "customer_lifetime_value": self.clv.value(),
             "cost_per_contact": self.contact.value(),
             "universal_threshold": self.threshold.value() / 100,
+            "solid_evidence": self.solid_items.value(),
+            "solid_reach_width": self.solid_width.value() / 100,
         }
         s = self.ctx.project.settings
         changes = {k: v for k, v in values.items() if getattr(s, k) != v}

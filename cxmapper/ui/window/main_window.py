@@ -290,11 +290,13 @@ class MainWindow(QMainWindow):
         from cxmapper.ui.panels.inspector import Inspector
         from cxmapper.ui.panels.matrix import PriorityMatrix
         from cxmapper.ui.panels.pains import PainPanel
+        from cxmapper.ui.panels.voting import VotingPanel
 
         ctx = self.ctx
         inspector = self.add_panel(Inspector(ctx))
         pains = self.add_panel(PainPanel(ctx))
         self.tabifyDockWidget(inspector, pains)
+        self.tabifyDockWidget(pains, self.add_panel(VotingPanel(ctx)))
         self.add_panel(PriorityMatrix(ctx))
         evidence = self.add_panel(EvidencePanel(ctx))
         actions = self.add_panel(ActionPanel(ctx))
@@ -492,6 +494,19 @@ class MainWindow(QMainWindow):
                 f"Imported {r.imported:,} items from {path.name}; {r.linked:,} linked to steps.",
                 10000,
             )
+
+    def belief_dialog(self) -> None:
+        """View → Belief Against Evidence: the voting panel's round against the evidence."""
+        from cxmapper.ui.panels.voting import VotingPanel
+
+        for dock, panel in self.docked:
+            if isinstance(panel, VotingPanel):
+                dock.show()
+                dock.raise_()
+                if panel.show_belief() is None:
+                    self.statusBar().showMessage(
+                        "No voting round yet: start one in the Voting panel.", 8000
+                    )
 
     def find_dialog(self) -> None:
         if self.view is None:
