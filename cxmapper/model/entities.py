@@ -68,6 +68,8 @@ class ProjectSettings:
     # some 30 customers affected give).
     solid_evidence: int = 30
     solid_reach_width: float = 0.75
+    # The facilitator's agenda (model/agenda.py): a title and its minutes per timebox.
+    agenda: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass

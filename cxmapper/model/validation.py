@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from cxmapper.model import entities as e
+from cxmapper.model.agenda import MAX_BOXES, MAX_MINUTES
 from cxmapper.model.kinds import Kind
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ def check_settings(s: e.ProjectSettings) -> e.ProjectSettings:
             f"The items that make evidence solid must be from 1 to {MAX_SOLID_EVIDENCE:,}."
         )
     _number(s.solid_reach_width, "widest reach interval of solid evidence", 0.0, 10.0)
+    s.agenda = _agenda(s.agenda)
     bands = tuple(s.cost_bands)
     if len(bands) != 5:
         raise ModelError("The cost band table needs exactly five amounts (bands 1 to 5).")
@@ -114,6 +116,23 @@ def check_settings(s: e.ProjectSettings) -> e.ProjectSettings:
         raise ModelError("Cost band amounts must rise from band 1 to band 5.")
     s.cost_bands = bands  # type: ignore[assignment]
     return s
+
+
+def _agenda(agenda: Any) -> tuple[tuple[str, float], ...]:
+    """The agenda as stored (a list of [title, minutes]), checked and made immutable."""
+    if not isinstance(agenda, (list, tuple)) or len(agenda) > MAX_BOXES:
+        raise ModelError(f"The agenda must be a list of at most {MAX_BOXES} timeboxes.")
+    boxes: list[tuple[str, float]] = []
+    for box in agenda:
+        if not isinstance(box, (list, tuple)) or len(box) != 2:
+            raise ModelError("Each timebox of the agenda needs a title and its minutes.")
+        title, minutes = box
+        _text(title, "timebox title", limit=200)
+        _number(minutes, "length of a timebox in minutes", 0.0, MAX_MINUTES)
+        if minutes <= 0:
+            raise ModelError("A timebox must last more than zero minutes.")
+        boxes.append((title, float(minutes)))
+    return tuple(boxes)
 
 
 def check_customer_base(s: e.ProjectSettings, pains: Iterable[e.Pain]) -> None:

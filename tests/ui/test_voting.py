@@ -228,7 +228,7 @@ def test_deleting_a_voted_pain_and_the_round_is_undone_with_its_votes(
     assert project.votes(rid) == before
 
 
-def test_the_view_menu_opens_belief_against_evidence(qtbot, demo_window) -> None:
+def test_the_workshop_menu_opens_belief_against_evidence(qtbot, demo_window) -> None:
     from cxmapper.ui.document.vote_commands import AddRound
 
     w = demo_window

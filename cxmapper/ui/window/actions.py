@@ -29,6 +29,7 @@ from cxmapper.ui.window.dialogs import ProjectSettingsDialog, ShortcutsDialog
 from cxmapper.ui.window.errors import show_log
 from cxmapper.ui.window.exporting import ExportHost
 from cxmapper.ui.window.presentation import Presentation
+from cxmapper.ui.window.timer import AgendaDialog, WorkshopClock
 
 Std = QKeySequence.StandardKey
 Keys = QKeySequence.StandardKey | str | None
@@ -246,6 +247,25 @@ class WindowActions:
             tip="The voting round's order beside the evidence order",
         )
 
+        # Workshop: the agenda and its timer
+        self.agenda = act(
+            "Workshop &Agenda…",
+            self._agenda,
+            needs=project,
+            tip="The timeboxes of the workshop, for the timer",
+        )
+        self.timer = act(
+            "Start / Pause &Timer",
+            lambda: self._clock("start_pause"),
+            "Ctrl+T",
+            needs=project,
+            tip="Count down the current timebox in a corner of the map",
+        )
+        self.next_box = act(
+            "&Next Timebox", lambda: self._clock("next_box"), "Ctrl+Shift+Right", needs=project
+        )
+        self.reset_timer = act("&Reset Timer", lambda: self._clock("reset"), needs=project)
+
         # Insert
         self.add_group = act("&Work Group…", self._add_work_group, "Ctrl+Shift+G", needs=project)
         self.add_stage = act("&Stage…", self._add_stage, "Ctrl+Shift+T", needs=project)
@@ -358,11 +378,15 @@ class WindowActions:
             ),
             "&View": (
                 *(self.zoom_in, self.zoom_out, self.fit, self.actual_size, None),
-                *(self.heat, self.legend, panels, self.belief, self.presentation, None),
+                *(self.heat, self.legend, panels, self.presentation, None),
                 *(self.next_pane, self.previous_pane),
             ),
             "&Insert": (self.add_group, self.add_stage, self.add_step, self.add_flow),
             "&Arrange": (self.tidy, None, self.previous_stage, self.next_stage),
+            "&Workshop": (
+                *(self.agenda, None, self.timer, self.next_box, self.reset_timer, None),
+                self.belief,
+            ),
             "&Help": (self.shortcuts, self.show_log, self.about),
         }
         bar = window.menuBar()
@@ -448,6 +472,17 @@ class WindowActions:
         dialog = ProjectSettingsDialog(self._host.ctx, self._host.window())
         dialog.exec()
         dialog.deleteLater()  # it holds the project's context: gone before the project closes
+
+    def _agenda(self) -> None:
+        if self._host.ctx is None:
+            return
+        dialog = AgendaDialog(self._host.ctx, self._host.window())
+        dialog.exec()
+        dialog.deleteLater()  # it holds the project's context: gone before the project closes
+
+    def _clock(self, what: str) -> None:
+        if self._host.ctx is not None:
+            getattr(WorkshopClock.of(self._host.ctx), what)()
 
     def _shortcuts(self) -> None:
         dialog = ShortcutsDialog(self._host.window(), self.keyboard_help())

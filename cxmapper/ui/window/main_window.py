@@ -47,6 +47,7 @@ from cxmapper.ui.window.exporting import PROJECT_FILTER
 from cxmapper.ui.window.notice import Notice
 from cxmapper.ui.window.presentation import Presentation
 from cxmapper.ui.window.start_page import StartPage
+from cxmapper.ui.window.timer import TimerBadge, WorkshopClock
 
 MAX_RECENT = 10
 
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.ctx: DocumentContext | None = None
         self.view: JourneyView | None = None
+        self.timer_badge: TimerBadge | None = None
         # The docks by their object name, and each dock with the panel it holds.
         self.panels: dict[str, QDockWidget] = {}
         self.docked: list[tuple[QDockWidget, Panel]] = []
@@ -201,6 +203,7 @@ class MainWindow(QMainWindow):
         self.view = JourneyView(self.ctx)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
+        self.timer_badge = TimerBadge(WorkshopClock.of(self.ctx), self.view)
         self._links = self._project_links()
         for signal, slot in self._links:
             signal.connect(slot)
@@ -236,6 +239,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         if self.view is not None:
             self.view.close_view()
+        if self.timer_badge is not None:
+            self.timer_badge.detach()
+            self.timer_badge = None
         for dock, panel in self.docked:
             panel.detach()
             self.panels_menu.removeAction(dock.toggleViewAction())  # now, not when deleted
@@ -496,7 +502,7 @@ class MainWindow(QMainWindow):
             )
 
     def belief_dialog(self) -> None:
-        """View → Belief Against Evidence: the voting panel's round against the evidence."""
+        """Workshop → Belief Against Evidence: the voting panel's round against the evidence."""
         from cxmapper.ui.panels.voting import VotingPanel
 
         for dock, panel in self.docked:
