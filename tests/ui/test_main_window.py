@@ -44,7 +44,7 @@ def test_opening_a_project_shows_it(window: MainWindow, demo: Path) -> None:
     assert window.open_path(demo)
     assert window.windowTitle() == "demo.cxmap — CX Mapper"
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "View", "Insert", "Arrange", "Help"]
+    assert menus == ["File", "Edit", "View", "Insert", "Arrange", "Workshop", "Help"]
     assert window.view is not None and len(window.view.journey_scene.cards) == 32
     assert "32 steps" in window._status_counts.text()
     assert window.window_actions.undo.isEnabled() is False
