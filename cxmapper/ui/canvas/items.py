@@ -29,6 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from cxmapper.model import entities as e
+from cxmapper.ui.canvas.detail import (
+    LEAST_PX,
+    READABLE_PX,
+    TITLE_PT,
+    TITLE_PX,
+    fitted_text,
+    pixel_font,
+    scale_of,
+    simplified,
+)
 from cxmapper.ui.canvas.layout import CARD_H, CARD_W
 
 INK = QColor("#1f2430")
@@ -47,6 +57,9 @@ EMOTION_COLOURS = {
     2: QColor("#1b9e77"),
 }
 HANDLE_R = 7.0
+LINE_SPACING = 1.17  # a line's height for the font's pixel size (about, for the sans fonts)
+FADED_ALPHA = 120  # of 255: an arrow in the overview, behind the titles
+DOT_RADIUS = 9.0  # the largest dot of the overview's card, in card units
 
 
 def font(point_size: float, bold: bool = False) -> QFont:
@@ -96,7 +109,7 @@ def sketching(item: QGraphicsItem, painter: QPainter, option: QStyleOptionGraphi
 class StepCard(QGraphicsItem):
     """A step: title, channel, emotion, evidence badge and pain marker."""
 
-    TITLE_FONT = font(11.5, bold=True)
+    TITLE_FONT = font(TITLE_PT, bold=True)
     SMALL_FONT = font(8.5)
     BADGE_FONT = font(8.5, bold=True)
 
@@ -172,6 +185,12 @@ class StepCard(QGraphicsItem):
             painter.fillRect(rect, SELECTION if selected else (self.heat or CARD_BORDER))
             painter.fillRect(QRectF(0, 0, 24, CARD_H), self.colour)
             return
+        scene = self.scene()
+        scale = scale_of(painter)
+        target = getattr(scene, "readable_px", READABLE_PX)
+        if not getattr(scene, "full_detail", False) and simplified(scale, target, TITLE_PX):
+            self._paint_title_only(painter, scale, target, selected)
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(SELECTION if selected else CARD_BORDER, 3 if selected else 1))
         fill = QColor("#ffffff") if self.heat is None else self.heat
@@ -200,6 +219,52 @@ class StepCard(QGraphicsItem):
             painter.drawLine(
                 self.handle_centre() + QPointF(0, -3), self.handle_centre() + QPointF(0, 3)
             )
+
+    def _paint_title_only(
+        self, painter: QPainter, scale: float, target_px: float, selected: bool
+    ) -> None:
+        """The overview's card: the title as large as the card holds it (up to ``target_px``
+        on screen), black on the card; badges and the emotion become dots below its edge."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(0, 0, CARD_W, CARD_H)
+        device = 1.0 / scale  # one device pixel, in card units
+        border = QPen(SELECTION if selected else CARD_BORDER, (3 if selected else 1) * device)
+        painter.setPen(border)
+        painter.setBrush(QColor("#ffffff") if self.heat is None else self.heat)
+        painter.drawRoundedRect(rect, 8, 8)
+        strip = QPainterPath()
+        strip.addRoundedRect(QRectF(0, 0, 8, CARD_H), 4, 4)
+        painter.fillPath(strip, self.colour)
+        box = rect.adjusted(12, 3, -4, -3)
+        # Two lines at most as large as the target; a longer title takes three or four
+        # smaller lines rather than losing words, down to what can still be read.
+        two_lines = int(box.height() / 2 / LINE_SPACING)
+        largest = max(min(int(target_px / scale), two_lines), 1)
+        px, lines = fitted_text(
+            self.title, box.width(), box.height(), largest, int(LEAST_PX / scale), False
+        )
+        title = pixel_font(px, bold=False)
+        metrics = QFontMetricsF(title)
+        painter.setPen(INK)
+        painter.setFont(title)
+        y = box.top() + (box.height() - len(lines) * metrics.lineSpacing()) / 2 + metrics.ascent()
+        for line in lines:
+            painter.drawText(QPointF(box.left(), y), line)
+            y += metrics.lineSpacing()
+        radius = min(DOT_RADIUS, 4.5 * device)
+        dots = [EMOTION_COLOURS.get(self.emotion, EMOTION_COLOURS[0])]
+        dots += [PAIN_COLOUR] * bool(self.pain_count)
+        dots += [QColor("#364152")] * bool(self.evidence_count)
+        painter.setPen(QPen(QColor("#ffffff"), device))
+        x = CARD_W - 10 - radius
+        for colour in dots:
+            painter.setBrush(colour)
+            painter.drawEllipse(QPointF(x, CARD_H - radius - 1.5), radius, radius)
+            x -= 2.6 * radius
+
+    def dots(self) -> int:
+        """How many dots the overview's card shows: emotion, pains, evidence."""
+        return 1 + bool(self.pain_count) + bool(self.evidence_count)
 
     def _paint_footer(self, painter: QPainter) -> None:
         base = CARD_H - 10
@@ -246,6 +311,9 @@ class StepCard(QGraphicsItem):
         painter.setFont(self.BADGE_FONT)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         return right - width - 5
+
+
+LABEL_PX = 8.5 * 96 / 72
 
 
 class FlowArrow(QGraphicsPathItem):
@@ -320,10 +388,22 @@ class FlowArrow(QGraphicsPathItem):
             painter.drawPath(self.path())
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scene = self.scene()
+        target = getattr(scene, "readable_px", READABLE_PX)
+        if not getattr(scene, "full_detail", False) and simplified(
+            scale_of(painter), target, TITLE_PX
+        ):
+            # The overview: arrows recede so the titles they pass read first.
+            faded = QColor(pen.color())
+            faded.setAlpha(FADED_ALPHA)
+            pen.setColor(faded)
         if self.isSelected():
             halo = QPen(SELECTION, pen.widthF() + 5)
             halo.setColor(QColor(28, 110, 242, 90))
             painter.setPen(halo)
+            # The view does not save the painter's state between items: the brush left by
+            # the card painted before would fill the route's outline over the cards.
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.path())
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -331,7 +411,7 @@ class FlowArrow(QGraphicsPathItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(pen.color())
         painter.drawPolygon(self._head)
-        if self.label:
+        if self.label and LABEL_PX * scale_of(painter) >= LEAST_PX:  # else unreadable
             painter.setFont(self.LABEL_FONT)
             metrics = QFontMetricsF(self.LABEL_FONT)
             text = metrics.elidedText(self.label, Qt.TextElideMode.ElideRight, 140)

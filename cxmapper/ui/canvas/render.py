@@ -20,6 +20,7 @@ from cxmapper.ui.canvas.items import font
 from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
 from cxmapper.ui.canvas.legend import legend_size, paint_legend
 from cxmapper.ui.canvas.scene import JourneyScene
+from cxmapper.ui.canvas.slides import shot_image, write_slides
 
 TITLE_H = 56.0
 MAX_PNG_SIDE = 16000
@@ -162,9 +163,13 @@ def _tiles(length: float, tile: float, header: float) -> list[float]:
     return starts
 
 
-def render_to_file(project: Project, path: Path) -> None:
+def render_to_file(
+    project: Project, path: Path, *, fit: QSize | None = None, slides: bool = False
+) -> None:
     """Write the map to ``path`` (.png, .svg or .pdf) via a temporary file and a rename, so
-    a failure leaves no half image behind.
+    a failure leaves no half image behind. With ``fit`` a PNG is the overview presentation
+    mode shows on a screen that large; with ``slides`` a PDF holds the overview and one page
+    per stage (16:9). Without either, the whole map in full detail.
 
     An OSError names ``path``, never the hidden temporary file the user did not choose; a
     destination that is a CX Mapper project is refused (ProjectFileError) before any drawing.
@@ -173,6 +178,10 @@ def render_to_file(project: Project, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
         raise ValueError(f"“{path.name}”: choose a .png, .svg or .pdf file name.")
+    if fit is not None and suffix != ".png":
+        raise ValueError(f"“{path.name}”: a picture fitted to a screen is a .png file.")
+    if slides and suffix != ".pdf":
+        raise ValueError(f"“{path.name}”: slides are a .pdf file.")
     refuse_project_destination(path, "the image")  # publish checks again, at the rename
     try:
         tmp = temp_beside(path, "map", suffix)
@@ -180,11 +189,14 @@ def render_to_file(project: Project, path: Path) -> None:
         raise _about(exc, path) from exc
     try:
         if suffix == ".png":
+            image = render_image(project) if fit is None else shot_image(project, fit)
             # PySide6's stubs type the format as bytes; at run time it takes a str.
-            if not render_image(project).save(tmp, "PNG"):  # type: ignore[call-overload]
+            if not image.save(tmp, "PNG"):  # type: ignore[call-overload]
                 raise OSError(errno.EIO, "the image could not be written", str(path))
         elif suffix == ".svg":
             _render_svg(project, tmp)
+        elif slides:
+            write_slides(project, tmp)
         else:
             _render_pdf(project, tmp)
         publish(tmp, path)

@@ -17,6 +17,15 @@ from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.journey import loop_flow_ids
 from cxmapper.model.project import Project
+from cxmapper.ui.canvas.detail import (
+    LEAST_PX,
+    PRESENTING_PX,
+    READABLE_PX,
+    fitted_text,
+    pixel_font,
+    scale_of,
+    simplified,
+)
 from cxmapper.ui.canvas.items import MUTED, FlowArrow, StepCard, font, wrap
 from cxmapper.ui.canvas.layout import (
     LANE_HEADER_W,
@@ -31,6 +40,7 @@ LANE_FILLS = (QColor("#f6f7f9"), QColor("#ffffff"))
 HEADER_FONT = font(12, bold=True)
 PLACE_FIELDS = {"x", "y", "work_group_id", "stage_id"}  # step fields that move its card
 STAGE_FONT = font(11, bold=True)
+HEADER_PX, STAGE_PX, SMALL_PX = 12 * 96 / 72, 11 * 96 / 72, 8.5 * 96 / 72
 
 
 @dataclass
@@ -62,6 +72,7 @@ class JourneyScene(QGraphicsScene):
         self.heat: dict[int, QColor] = {}
         self.heat_on = False
         self.presentation = False  # cards hide their connect handles
+        self.readable_px = READABLE_PX  # the least title height on screen (level of detail)
         self.full_detail = False  # exports: never the sketch painting of small scales
         self.lane_counts: dict[int, int] = {}
         self._syncing = False
@@ -300,6 +311,14 @@ class JourneyScene(QGraphicsScene):
         for step_id, card in self.cards.items():
             card.set_badges(evidence.get(step_id, 0), pains.get(step_id, 0))
 
+    def set_presenting(self, on: bool) -> None:
+        """For the projector: no connect handles, and titles drawn for the back of the room."""
+        self.presentation = on
+        self.readable_px = PRESENTING_PX if on else READABLE_PX
+        for card in self.cards.values():
+            card.update()  # their cached pixmaps hold the handle and the title's size
+        self.update()
+
     def set_vector_output(self) -> None:
         """Paint cards directly (no pixmap cache) so SVG and PDF get real text and shapes."""
         for card in self.cards.values():
@@ -364,6 +383,9 @@ class JourneyScene(QGraphicsScene):
     ) -> None:
         """Lane names in a column at scene x ``left`` (the view pins it while scrolling)."""
         metrics = QFontMetricsF(HEADER_FONT)
+        scale = scale_of(painter)
+        # Too small to read: the names drawn larger, wrapped in their header, no counts.
+        large = not self.full_detail and simplified(scale, self.readable_px, HEADER_PX)
         for gid in self.layout.lane_order:
             lane = self.layout.lanes[gid]
             header = QRectF(left, lane.top, LANE_HEADER_W - 12, lane.height)
@@ -373,6 +395,22 @@ class JourneyScene(QGraphicsScene):
             painter.fillRect(header, QColor("#eef0f4"))
             painter.fillRect(QRectF(left, lane.top, 8, lane.height), QColor(group.colour))
             painter.setPen(QColor("#1f2430"))
+            if large:
+                box = header.adjusted(14, 4, -2, -4)
+                px, fitted_lines = fitted_text(
+                    group.name,
+                    box.width(),
+                    box.height(),
+                    int(self.readable_px / scale),
+                    int(LEAST_PX / scale),
+                )
+                painter.setFont(pixel_font(px))
+                fitted = QFontMetricsF(painter.font())
+                y = box.top() + fitted.ascent()
+                for line in fitted_lines:
+                    painter.drawText(QPointF(box.left(), y), line)
+                    y += fitted.lineSpacing()
+                continue
             painter.setFont(HEADER_FONT)
             text_rect = header.adjusted(18, ROW_TOP, -8, -8)
             lines = wrap(group.name, HEADER_FONT, text_rect.width(), 3)
@@ -380,6 +418,8 @@ class JourneyScene(QGraphicsScene):
             for line in lines:
                 painter.drawText(QPointF(text_rect.left(), y), line)
                 y += metrics.lineSpacing()
+            if SMALL_PX * scale < LEAST_PX:
+                continue  # the count would not be read
             painter.setFont(font(8.5))
             painter.setPen(MUTED)
             count = self.lane_counts.get(gid, 0)
@@ -398,7 +438,8 @@ class JourneyScene(QGraphicsScene):
         painter.drawLine(
             QPointF(rect.left(), top + STAGE_HEADER_H), QPointF(rect.right(), top + STAGE_HEADER_H)
         )
-        painter.setFont(STAGE_FONT)
+        scale = scale_of(painter)
+        large = not self.full_detail and simplified(scale, self.readable_px, STAGE_PX)
         for n, column in enumerate(self.layout.columns):
             box = QRectF(
                 column.left + 4, top + 6, column.right - column.left - 8, STAGE_HEADER_H - 12
@@ -416,6 +457,14 @@ class JourneyScene(QGraphicsScene):
                 if right - left > 40:
                     text_box = QRectF(left, box.top(), right - left, box.height())
             name = stages[column.stage_id].name.upper()
+            if large:  # as large as the header holds it, on one line
+                px, lines = fitted_text(
+                    name, text_box.width() - 12, text_box.height(), int(self.readable_px / scale)
+                )
+                painter.setFont(pixel_font(px))
+                painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, lines[0] if lines else "")
+                continue
+            painter.setFont(STAGE_FONT)
             metrics = QFontMetricsF(STAGE_FONT)
             name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, text_box.width() - 16)
             painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, name)

@@ -1,0 +1,100 @@
+"""Level of detail: what the map draws when its full detail would be too small to read.
+
+Below 100 % (and while presenting, below the size a room reads from its seats) a card shows
+its title alone, drawn at a readable size and wrapped to fit the card, its badges become dots,
+and lane and stage names grow with it; flow labels too small to read are left out. Everything
+else that would compete with the titles is left out, so an overview of the whole journey reads
+on one screen instead of shrinking into a strip.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter
+
+READABLE_PX = 16.0  # the title height the editor keeps below 100 %
+PRESENTING_PX = 24.0  # on the projector: read from the back of the room
+LEAST_PX = 9.0  # text drawn smaller than this on screen is left out
+TITLE_PT = 11.5  # the card title's size at 100 %
+TITLE_PX = TITLE_PT * 96 / 72
+
+
+def scale_of(painter: QPainter) -> float:
+    """How many device pixels one scene unit takes under ``painter`` (the map is never
+    rotated or sheared, so the horizontal factor says it)."""
+    transform = painter.worldTransform()
+    return max(abs(transform.m11()), abs(transform.m12()), 1e-6)
+
+
+def simplified(scale: float, target_px: float, natural_px: float) -> bool:
+    """Whether text ``natural_px`` high at 100 % needs the simpler, larger drawing at
+    ``scale``: below 100 %, or smaller on screen than ``target_px``."""
+    return scale < 0.999 or natural_px * scale < target_px - 0.01
+
+
+def pixel_font(px: int, bold: bool = True) -> QFont:
+    f = QFont()
+    f.setPixelSize(max(px, 1))
+    f.setBold(bold)
+    return f
+
+
+@lru_cache(maxsize=16384)
+def fitted_text(
+    text: str, width: float, height: float, largest: int, smallest: int = 0, bold: bool = True
+) -> tuple[int, tuple[str, ...]]:
+    """The largest pixel size from ``largest`` down to ``smallest`` (scene units; half the
+    largest unless told) at which ``text`` wraps into ``width`` × ``height`` without cutting a
+    word, and its lines. When even the smallest cannot hold it, the last line that fits ends
+    in an ellipsis."""
+    smallest = max(1, min(smallest or largest // 2, largest))
+    words = text.split()
+    for px in range(max(largest, 1), smallest - 1, -1):
+        metrics = QFontMetricsF(pixel_font(px, bold))
+        lines = _wrap_words(words, metrics, width)
+        if lines is not None and len(lines) * metrics.lineSpacing() <= height + 0.5:
+            return px, tuple(lines)
+    metrics = QFontMetricsF(pixel_font(smallest, bold))
+    room = max(1, int((height + 0.5) // metrics.lineSpacing()))
+    lines = _wrap_loose(words, metrics, width)
+    if len(lines) > room:
+        lines = lines[:room]
+        lines[-1] += " …"
+    elided = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
+    return smallest, tuple(elided)
+
+
+def _wrap_words(words: list[str], metrics: QFontMetricsF, width: float) -> list[str] | None:
+    """Greedy wrap; None when a single word is wider than ``width``."""
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        if metrics.horizontalAdvance(word) > width:
+            return None
+        candidate = f"{current} {word}" if current else word
+        if metrics.horizontalAdvance(candidate) <= width:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _wrap_loose(words: list[str], metrics: QFontMetricsF, width: float) -> list[str]:
+    """Greedy wrap that lets a word too wide for a line have a line of its own."""
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if metrics.horizontalAdvance(candidate) <= width or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines
