@@ -15,8 +15,7 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--fit",
         metavar="WxH",
-        help="the overview presentation mode shows on a screen this large (a .png), "
-        "e.g. 1920x1080",
+        help="the overview presentation mode shows on a screen this large (a .png), e.g. 1920x1080",
     )
     p.add_argument(
         "--slides",
@@ -60,9 +59,7 @@ def _run(args: argparse.Namespace) -> int:
 
     make_application()
     with Project.open_for_reading(args.path) as project:
-        render_to_file(
-            project, out, fit=None if fit is None else QSize(*fit), slides=args.slides
-        )
+        render_to_file(project, out, fit=None if fit is None else QSize(*fit), slides=args.slides)
     print(f"Wrote {out}")
     return 0
 

@@ -318,4 +318,3 @@ class ZoomView(QGraphicsView):
             legend=self.legend_visible,
             shot=shot,
         )
-

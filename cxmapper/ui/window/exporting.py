@@ -211,7 +211,9 @@ def export_slides(host: ExportHost, path: Path) -> bool:
         render_to_file(host.ctx.project, path, slides=True)
     except OSError as exc:  # names the slides, never the temporary file beside them
         reason = exc.strerror or str(exc)
-        QMessageBox.warning(parent, "Export slides", f"“{path.name}” could not be written: {reason}.")
+        QMessageBox.warning(
+            parent, "Export slides", f"“{path.name}” could not be written: {reason}."
+        )
         return False
     except (ProjectFileError, ValueError) as exc:
         QMessageBox.warning(parent, "Export slides", str(exc))
