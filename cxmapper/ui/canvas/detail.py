@@ -9,6 +9,7 @@ on one screen instead of shrinking into a strip.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from PySide6.QtCore import Qt
@@ -30,8 +31,16 @@ def scale_of(painter: QPainter) -> float:
 
 def simplified(scale: float, target_px: float, natural_px: float) -> bool:
     """Whether text ``natural_px`` high at 100 % needs the simpler, larger drawing at
-    ``scale``: below 100 %, or smaller on screen than ``target_px``."""
-    return scale < 0.999 or natural_px * scale < target_px - 0.01
+    ``scale``: below 100 %, and while presenting (a target above the editor's) wherever it
+    would read smaller than ``target_px``."""
+    if scale < 0.999:
+        return True
+    return target_px > READABLE_PX and natural_px * scale < target_px - 0.01
+
+
+def units(px: float, scale: float) -> int:
+    """``px`` device pixels in whole scene units at ``scale``, rounded up (never below)."""
+    return max(math.ceil(px / scale - 0.01), 1)
 
 
 def pixel_font(px: int, bold: bool = True) -> QFont:

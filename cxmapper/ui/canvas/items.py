@@ -38,6 +38,7 @@ from cxmapper.ui.canvas.detail import (
     pixel_font,
     scale_of,
     simplified,
+    units,
 )
 from cxmapper.ui.canvas.layout import CARD_H, CARD_W
 
@@ -104,6 +105,11 @@ def sketching(item: QGraphicsItem, painter: QPainter, option: QStyleOptionGraphi
     if len(getattr(scene, "cards", ())) < SKETCH_FROM_CARDS:
         return False
     return option.levelOfDetailFromTransform(painter.worldTransform()) < SKETCH_BELOW
+
+
+def title_box() -> QRectF:
+    """Where the overview's card draws its title."""
+    return QRectF(0, 0, CARD_W, CARD_H).adjusted(12, 3, -4, -3)
 
 
 class StepCard(QGraphicsItem):
@@ -235,14 +241,8 @@ class StepCard(QGraphicsItem):
         strip = QPainterPath()
         strip.addRoundedRect(QRectF(0, 0, 8, CARD_H), 4, 4)
         painter.fillPath(strip, self.colour)
-        box = rect.adjusted(12, 3, -4, -3)
-        # Two lines at most as large as the target; a longer title takes three or four
-        # smaller lines rather than losing words, down to what can still be read.
-        two_lines = int(box.height() / 2 / LINE_SPACING)
-        largest = max(min(int(target_px / scale), two_lines), 1)
-        px, lines = fitted_text(
-            self.title, box.width(), box.height(), largest, int(LEAST_PX / scale), False
-        )
+        box = title_box()
+        px, lines = self.title_layout(scale, target_px)
         title = pixel_font(px, bold=False)
         metrics = QFontMetricsF(title)
         painter.setPen(INK)
@@ -261,6 +261,17 @@ class StepCard(QGraphicsItem):
             painter.setBrush(colour)
             painter.drawEllipse(QPointF(x, CARD_H - radius - 1.5), radius, radius)
             x -= 2.6 * radius
+
+    def title_layout(self, scale: float, target_px: float) -> tuple[int, tuple[str, ...]]:
+        """The overview's title at ``scale``: its pixel size in card units, and its lines.
+        Two lines at most as large as ``target_px`` on screen; a longer title takes three or
+        four smaller lines rather than losing words, down to what can still be read."""
+        box = title_box()
+        two_lines = int(box.height() / 2 / LINE_SPACING)
+        largest = max(min(units(target_px, scale), two_lines), 1)
+        return fitted_text(
+            self.title, box.width(), box.height(), largest, units(LEAST_PX, scale), False
+        )
 
     def dots(self) -> int:
         """How many dots the overview's card shows: emotion, pains, evidence."""

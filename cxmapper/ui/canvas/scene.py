@@ -25,6 +25,7 @@ from cxmapper.ui.canvas.detail import (
     pixel_font,
     scale_of,
     simplified,
+    units,
 )
 from cxmapper.ui.canvas.items import MUTED, FlowArrow, StepCard, font, wrap
 from cxmapper.ui.canvas.layout import (
@@ -401,8 +402,8 @@ class JourneyScene(QGraphicsScene):
                     group.name,
                     box.width(),
                     box.height(),
-                    int(self.readable_px / scale),
-                    int(LEAST_PX / scale),
+                    units(self.readable_px, scale),
+                    units(LEAST_PX, scale),
                 )
                 painter.setFont(pixel_font(px))
                 fitted = QFontMetricsF(painter.font())
@@ -459,7 +460,7 @@ class JourneyScene(QGraphicsScene):
             name = stages[column.stage_id].name.upper()
             if large:  # as large as the header holds it, on one line
                 px, lines = fitted_text(
-                    name, text_box.width() - 12, text_box.height(), int(self.readable_px / scale)
+                    name, text_box.width() - 12, text_box.height(), units(self.readable_px, scale)
                 )
                 painter.setFont(pixel_font(px))
                 painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, lines[0] if lines else "")

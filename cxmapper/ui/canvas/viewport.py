@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QResizeEvent
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtWidgets import QFrame, QGraphicsView
 
 from cxmapper.ui.canvas.items import StepCard
 from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
@@ -111,14 +111,19 @@ def paint_overlay(
     if left > 1:
         scene.paint_lane_headers(painter, left, visible, groups)
     top = max(visible.top(), 0.0)
-    scene.paint_stage_headers(painter, top, visible, visible if shot is None else shot)
+    if shot is None:
+        scene.paint_stage_headers(painter, top, visible, visible)
+    else:  # the shot's own stage alone
+        column = shot.adjusted(LANE_HEADER_W if left > 1 else 0.0, 0, 0, 0)
+        scene.paint_stage_headers(painter, top, column.intersected(visible), column)
     if left > 1 or visible.top() > 1:
         corner = QRectF(max(left, 0.0), top, LANE_HEADER_W, STAGE_HEADER_H)
         painter.fillRect(corner, BACKDROP)
     if legend:
         # Beside the pinned lane names, in device pixels.
         offset = painter.worldTransform().map(QPointF(left + LANE_HEADER_W, 0)).x()
-        offset = max(offset, 0.0) if left > 1 else 0.0
+        # A shot leaves the strip's row to the legend alone: it takes the whole width.
+        offset = max(offset, 0.0) if left > 1 and shot is None else 0.0
         painter.save()
         painter.resetTransform()
         paint_legend_strip(
@@ -150,7 +155,8 @@ class ZoomView(QGraphicsView):
     def init_viewport(self) -> None:
         self.presentation = False
         self.legend_visible = True
-        self.shot: int | None = None  # the shot framed, None once zoomed or scrolled by hand
+        self.shot: int | None = None  # the shot framed, None once zoomed by hand
+        self._frame_shape = self.frameShape()
 
     # --- zoom ----------------------------------------------------------------------------------
 
@@ -284,6 +290,8 @@ class ZoomView(QGraphicsView):
         )
         self.setHorizontalScrollBarPolicy(policy)
         self.setVerticalScrollBarPolicy(policy)
+        # No frame either: the map's picture is the whole screen, as `render --fit` draws it.
+        self.setFrameShape(QFrame.Shape.NoFrame if on else self._frame_shape)
         if on:
             rect = self.journey_scene.sceneRect()
             m = PRESENTING_MARGIN
