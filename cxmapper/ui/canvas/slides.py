@@ -11,6 +11,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from cxmapper.model.project import Project
+from cxmapper.ui.canvas.layout import LANE_HEADER_W
 from cxmapper.ui.canvas.scene import JourneyScene
 from cxmapper.ui.canvas.viewport import OVERVIEW, frame, paint_overlay, shot_count, shot_source
 
@@ -38,7 +39,14 @@ def paint_shot(
     painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor("#ffffff"))
     painter.translate(placed.dx, placed.dy)
     painter.scale(placed.scale, placed.scale)
-    scene.render(painter, visible, visible)
+    # A stage's slide holds its column alone (its lane names are the overlay's): nothing of
+    # the stages beside it is drawn, not even under the blank around it, so the PDF's text is
+    # the slide's.
+    drawn = visible if index == OVERVIEW else source.adjusted(LANE_HEADER_W, 0, 0, 0)
+    painter.save()
+    painter.setClipRect(drawn)
+    scene.render(painter, drawn, drawn)
+    painter.restore()
     paint_overlay(painter, scene, visible, size, legend=legend, shot=source)
     painter.restore()
 
