@@ -32,9 +32,12 @@ from cxmapper.model import entities as e
 from cxmapper.ui.canvas.detail import (
     LEAST_PX,
     READABLE_PX,
+    TIGHT,
     TITLE_PT,
     TITLE_PX,
+    block_height,
     fitted_text,
+    line_step,
     pixel_font,
     scale_of,
     simplified,
@@ -43,6 +46,7 @@ from cxmapper.ui.canvas.detail import (
 from cxmapper.ui.canvas.layout import CARD_H, CARD_W
 
 INK = QColor("#1f2430")
+TITLE_INK = QColor("#000000")  # the overview's titles: the most contrast a card allows
 MUTED = QColor("#5f6672")
 CARD_BORDER = QColor("#c5cad3")
 SELECTION = QColor("#1c6ef2")
@@ -107,9 +111,16 @@ def sketching(item: QGraphicsItem, painter: QPainter, option: QStyleOptionGraphi
     return option.levelOfDetailFromTransform(painter.worldTransform()) < SKETCH_BELOW
 
 
-def title_box() -> QRectF:
-    """Where the overview's card draws its title."""
-    return QRectF(0, 0, CARD_W, CARD_H).adjusted(12, 3, -4, -3)
+def dot_radius(scale: float) -> float:
+    """The overview card's dots: a few pixels on screen, in card units."""
+    return min(DOT_RADIUS, 4.0 / scale)
+
+
+def title_box(scale: float) -> QRectF:
+    """Where the overview's card draws its title: beside the column of dots on its right."""
+    # A few pixels clear of the colour strip: a letter touching it reads as part of a bar.
+    left = 8 + max(4.0, 7.0 / scale)
+    return QRectF(0, 0, CARD_W, CARD_H).adjusted(left, 3, -(5 + 2 * dot_radius(scale)), -3)
 
 
 class StepCard(QGraphicsItem):
@@ -241,33 +252,34 @@ class StepCard(QGraphicsItem):
         strip = QPainterPath()
         strip.addRoundedRect(QRectF(0, 0, 8, CARD_H), 4, 4)
         painter.fillPath(strip, self.colour)
-        box = title_box()
+        box = title_box(scale)
         px, lines = self.title_layout(scale, target_px)
-        title = pixel_font(px, bold=False)
-        metrics = QFontMetricsF(title)
-        painter.setPen(INK)
-        painter.setFont(title)
-        y = box.top() + (box.height() - len(lines) * metrics.lineSpacing()) / 2 + metrics.ascent()
+        metrics = QFontMetricsF(pixel_font(px, bold=False))
+        y = box.top() + (box.height() - block_height(metrics, len(lines))) / 2 + metrics.ascent()
+        # Drawn in device pixels, at a whole pixel size on whole pixels: small text scaled
+        # from card units blurs; hinted at its own size it stays crisp on a projector.
+        painter.setPen(TITLE_INK)
+        painter.setFont(pixel_font(px, bold=False))
         for line in lines:
             painter.drawText(QPointF(box.left(), y), line)
-            y += metrics.lineSpacing()
-        radius = min(DOT_RADIUS, 4.5 * device)
+            y += line_step(metrics)
+        radius = dot_radius(scale)
         dots = [EMOTION_COLOURS.get(self.emotion, EMOTION_COLOURS[0])]
         dots += [PAIN_COLOUR] * bool(self.pain_count)
         dots += [QColor("#364152")] * bool(self.evidence_count)
         painter.setPen(QPen(QColor("#ffffff"), device))
-        x = CARD_W - 10 - radius
+        y = CARD_H - 4 - radius  # from the bottom up, in the column beside the title
         for colour in dots:
             painter.setBrush(colour)
-            painter.drawEllipse(QPointF(x, CARD_H - radius - 1.5), radius, radius)
-            x -= 2.6 * radius
+            painter.drawEllipse(QPointF(CARD_W - 3 - radius, y), radius, radius)
+            y -= 2.4 * radius
 
     def title_layout(self, scale: float, target_px: float) -> tuple[int, tuple[str, ...]]:
         """The overview's title at ``scale``: its pixel size in card units, and its lines.
         Two lines at most as large as ``target_px`` on screen; a longer title takes three or
         four smaller lines rather than losing words, down to what can still be read."""
-        box = title_box()
-        two_lines = int(box.height() / 2 / LINE_SPACING)
+        box = title_box(scale)
+        two_lines = int(box.height() / (1 + TIGHT) / LINE_SPACING)
         largest = max(min(units(target_px, scale), two_lines), 1)
         return fitted_text(
             self.title, box.width(), box.height(), largest, units(LEAST_PX, scale), False
