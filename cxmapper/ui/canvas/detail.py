@@ -72,6 +72,8 @@ def fitted_text(
     largest unless told) at which ``text`` wraps into ``width`` × ``height`` without cutting a
     word, and its lines. When even the smallest cannot hold it, the last line that fits ends
     in an ellipsis."""
+    # No line is taller than the box: a size the box cannot hold is never tried.
+    largest = max(1, min(largest, int(height / 1.1) + 1))
     smallest = max(1, min(smallest or largest // 2, largest))
     words = text.split()
     for px in range(max(largest, 1), smallest - 1, -1):

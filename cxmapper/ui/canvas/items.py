@@ -254,6 +254,8 @@ class StepCard(QGraphicsItem):
         painter.fillPath(strip, self.colour)
         box = title_box(scale)
         px, lines = self.title_layout(scale, target_px)
+        if px * scale < LEAST_PX - 0.5:
+            lines = ()  # too small to read even at the card's full height: a plain card
         metrics = QFontMetricsF(pixel_font(px, bold=False))
         y = box.top() + (box.height() - block_height(metrics, len(lines))) / 2 + metrics.ascent()
         # Drawn in device pixels, at a whole pixel size on whole pixels: small text scaled

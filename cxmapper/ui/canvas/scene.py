@@ -78,7 +78,13 @@ class JourneyScene(QGraphicsScene):
         self.lane_counts: dict[int, int] = {}
         self._syncing = False
         self._pending = _Pending()
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        # A still picture is drawn once, whole or in a few large parts: an index of where each
+        # item is would cost more to build than it saves.
+        self.setItemIndexMethod(
+            QGraphicsScene.ItemIndexMethod.BspTreeIndex
+            if ctx is not None
+            else QGraphicsScene.ItemIndexMethod.NoIndex
+        )
         self._build()
         if ctx is not None:
             ctx.changed.connect(self._on_change)
@@ -114,6 +120,8 @@ class JourneyScene(QGraphicsScene):
         pains = self._pain_counts()
         for step in steps:
             card = StepCard(step, groups[step.work_group_id].colour)
+            if self.ctx is None:  # a picture paints each card once: no pixmap to keep
+                card.setCacheMode(card.CacheMode.NoCache)
             card.set_badges(evidence.get(step.id, 0), pains.get(step.id, 0))
             card.setPos(self.layout.card_rect(step).topLeft())
             self.addItem(card)
@@ -121,10 +129,11 @@ class JourneyScene(QGraphicsScene):
         self.loops = loop_flow_ids(self.project)
         # Routed before they join the scene: an arrow added first would move in the scene's
         # index once for its route and again for its style (thousands of arrows on open).
+        lanes = {step.id: step.work_group_id for step in steps}  # no copy of a step per flow
         for flow in self.project.flow_views():
             arrow = FlowArrow(flow.id)
             self.arrows[flow.id] = arrow
-            self._route(flow)
+            self._route(flow, lanes)
             self.addItem(arrow)
         self.setSceneRect(self.layout.scene_rect())
 
@@ -140,26 +149,24 @@ class JourneyScene(QGraphicsScene):
                 counts[step_id] = counts.get(step_id, 0) + 1
         return counts
 
-    def _route(self, flow: e.Flow) -> None:
+    def _route(self, flow: e.Flow, lanes: dict[int, int] | None = None) -> None:
         # A removal or its undo changes several items before announcing them one by one, so
         # an arrow may be announced after its cards, or its cards removed before it: route
         # only what is in the scene now; the remaining announcements finish the job.
         arrow = self.arrows.get(flow.id)
         if arrow is None or flow.source_id not in self.cards or flow.target_id not in self.cards:
             return
-        source, target = self.project.step(flow.source_id), self.project.step(flow.target_id)
+        if lanes is None:
+            source_lane = self.project.step(flow.source_id).work_group_id
+            target_lane = self.project.step(flow.target_id).work_group_id
+        else:
+            source_lane, target_lane = lanes[flow.source_id], lanes[flow.target_id]
         a = self.cards[flow.source_id].sceneBoundingRect()
         b = self.cards[flow.target_id].sceneBoundingRect()
         a = QRectF(a.left() + 4, a.top() + 4, a.width() - 15, a.height() - 8)  # the card itself
         b = QRectF(b.left() + 4, b.top() + 4, b.width() - 15, b.height() - 8)
         loop = flow.id in self.loops
-        kind = (
-            "loop"
-            if loop
-            else "handoff"
-            if source.work_group_id != target.work_group_id
-            else "flow"
-        )
+        kind = "loop" if loop else "handoff" if source_lane != target_lane else "flow"
         offset = ((flow.id * 7) % 5 - 2) * 4.0  # separate arrows that share a gap
         if flow.source_id == flow.target_id:
             points = [
@@ -405,6 +412,8 @@ class JourneyScene(QGraphicsScene):
                     units(self.readable_px, scale),
                     units(LEAST_PX, scale),
                 )
+                if px * scale < LEAST_PX - 0.5:
+                    continue  # the name could not be read at any size its lane holds
                 painter.setFont(pixel_font(px))
                 fitted = QFontMetricsF(painter.font())
                 y = box.top() + fitted.ascent()
@@ -462,8 +471,11 @@ class JourneyScene(QGraphicsScene):
                 px, lines = fitted_text(
                     name, text_box.width() - 12, text_box.height(), units(self.readable_px, scale)
                 )
-                painter.setFont(pixel_font(px))
-                painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, lines[0] if lines else "")
+                if px * scale >= LEAST_PX - 0.5:  # else it could not be read
+                    painter.setFont(pixel_font(px))
+                    painter.drawText(
+                        text_box, Qt.AlignmentFlag.AlignCenter, lines[0] if lines else ""
+                    )
                 continue
             painter.setFont(STAGE_FONT)
             metrics = QFontMetricsF(STAGE_FONT)
