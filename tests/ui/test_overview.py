@@ -384,3 +384,19 @@ def test_a_rubber_band_over_steps_and_their_flows_fills_nothing(
     points = inside_routes(view, selected)
     assert len(points) > 10
     assert [after.pixelColor(p) for p in points] == [before.pixelColor(p) for p in points]
+
+
+def test_below_100_percent_the_selected_card_keeps_its_connect_handle(
+    qtbot, demo_view: JourneyView
+) -> None:
+    scene = demo_view.journey_scene
+    card = next(iter(scene.cards.values()))
+    card.setSelected(True)
+    handle = card.handle_centre() * 0.64 + QPointF(10, 10)  # where card_picture draws it
+    picture = card_picture(card, 0.64)
+    ring = [picture.pixelColor(int(handle.x() + dx), int(handle.y())) for dx in (-4, 4)]
+    assert any(c.blue() > 200 and c.red() < 120 for c in ring)  # the handle's blue ring
+    demo_view.set_presentation_mode(True)  # on the projector: no handles
+    picture = card_picture(card, 0.64)
+    ring = [picture.pixelColor(int(handle.x() + dx), int(handle.y())) for dx in (-4, 4)]
+    assert not any(c.blue() > 200 and c.red() < 120 for c in ring)

@@ -225,6 +225,10 @@ class StepCard(QGraphicsItem):
             painter.drawText(QPointF(16, y), line)
             y += metrics.lineSpacing()
         self._paint_footer(painter)
+        self._paint_handle(painter, selected)
+
+    def _paint_handle(self, painter: QPainter, selected: bool) -> None:
+        """The connect handle, on the selected or hovered card (never on the projector)."""
         presenting = getattr(self.scene(), "presentation", False)
         if (selected or self._hover) and not presenting:
             painter.setPen(QPen(SELECTION, 1.5))
@@ -275,6 +279,7 @@ class StepCard(QGraphicsItem):
             painter.setBrush(colour)
             painter.drawEllipse(QPointF(CARD_W - 3 - radius, y), radius, radius)
             y -= 2.4 * radius
+        self._paint_handle(painter, selected)  # connecting works at any zoom
 
     def title_layout(self, scale: float, target_px: float) -> tuple[int, tuple[str, ...]]:
         """The overview's title at ``scale``: its pixel size in card units, and its lines.
