@@ -24,14 +24,19 @@ def _args(p: argparse.ArgumentParser) -> None:
     )
 
 
+MAX_SCREEN = 8192  # a side of the screen --fit draws for (an 8K display; the image is held whole)
+
+
 def _screen(text: str) -> tuple[int, int]:
     width, _, height = text.lower().partition("x")
     try:
         size = int(width), int(height)
     except ValueError:
         size = (0, 0)
-    if not (16 <= size[0] <= 16000 and 16 <= size[1] <= 16000):
-        raise CommandError(f"“{text}”: give the screen as WIDTHxHEIGHT, e.g. 1920x1080.")
+    if not (16 <= size[0] <= MAX_SCREEN and 16 <= size[1] <= MAX_SCREEN):
+        raise CommandError(
+            f"“{text}”: give the screen as WIDTHxHEIGHT, e.g. 1920x1080 (16 to {MAX_SCREEN})."
+        )
     return size
 
 
