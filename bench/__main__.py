@@ -24,6 +24,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROWS = 100_000
 
 
+def project_width(project) -> float:
+    """The map's width in scene units, as the renderer lays it out."""
+    from cxmapper.ui.canvas.scene import JourneyScene
+
+    scene = JourneyScene.picture(project)
+    width = scene.sceneRect().width()
+    scene.clear()
+    return width
+
+
 def timed(fn, *args, **kwargs):
     start = time.perf_counter()
     result = fn(*args, **kwargs)
@@ -197,13 +207,15 @@ def main() -> None:
     report("write large demo project", seconds, note=str(counts))
 
     # --- window: open, full render, one edit ---------------------------------------------------
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, QSize
+    from PySide6.QtGui import QImageReader
 
     from bench import floors
     from cxmapper.model import entities as e
     from cxmapper.model import journey
     from cxmapper.ui.app import make_application
-    from cxmapper.ui.canvas.render import render_image
+    from cxmapper.ui.canvas.render import render_to_file
+    from cxmapper.ui.canvas.slides import shot_image
     from cxmapper.ui.document.commands import UpdateItem
     from cxmapper.ui.window.main_window import MainWindow
 
@@ -235,13 +247,58 @@ def main() -> None:
             app.processEvents()
     assert window.ctx is not None
     project = window.ctx.project
-    seconds, image = timed(render_image, project, 0.5)
+    # The whole map in full detail to a PNG file, as `cxmapper render big.cxmap map.png` does
+    # (drawn and written in bands of rows: the image is never held whole).
+    seconds, _ = timed(render_to_file, project, folder / "map.png")
+    size = QImageReader(str(folder / "map.png")).size()  # read from its header alone
+    scale = size.width() / project_width(project)
     report(
-        "full render of the map (PNG, 0.5×)",
+        "full render of the map (PNG file)",
         seconds,
-        floors.render_floor(big, image.width(), image.height(), 0.5),
-        f"{image.width()}×{image.height()}; floor = the same rects and lines painted",
+        floors.apart(
+            "render_png_floor",
+            str(big),
+            str(size.width()),
+            str(size.height()),
+            str(scale),
+            str(folder / "floor.png"),
+        ),
+        f"{size.width()}×{size.height()}; floor = the same rects and lines painted into one "
+        "image and saved as PNG",
     )
+    seconds, image = timed(shot_image, project, QSize(1920, 1080))
+    report(
+        "overview render (1920×1080)",
+        seconds,
+        floors.shot_floor(big, 1920, 1080),
+        "as presentation mode shows it; floor = every rect and line painted, fitted",
+    )
+    del image
+    # Presenting: one key press walks to the next stage, and the projector's view repaints.
+    assert window.view is not None
+    view = window.view
+    window.presentation.enter()
+    app.processEvents()
+
+    def walk() -> None:
+        view.next_shot(1)
+        view.viewport().repaint()
+
+    def repaint() -> None:
+        view.viewport().repaint()
+
+    walk()  # the first stage's cards are drawn once into their caches
+    walks = [timed(walk)[0] for _ in range(len(project.stages()) - 1)]
+    view.show_shot(0)
+    repaint()
+    report(
+        "stage-walk step (next stage shown)",
+        min(walks),
+        min(timed(repaint)[0] for _ in range(3)),
+        "best of the stages; floor = a repaint of the same view with nothing moved",
+    )
+    window.presentation.leave()
+    app.processEvents()
     step = project.steps()[len(project.steps()) // 2]
 
     def rename(title: str) -> None:

@@ -61,6 +61,57 @@ def render_floor(path: Path, width: int, height: int, scale: float) -> float:
     return time.perf_counter() - start
 
 
+def render_png_floor(path: str, width: str, height: str, scale: str, out: str) -> float:
+    """The same rects and lines painted into one image of the same size, then saved as a
+    PNG: what any picture of the map written to a file costs (run apart: its image is large)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance() or QGuiApplication([])
+    steps, flows = _rows(Path(path))
+    image = QImage(int(width), int(height), QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    start = time.perf_counter()
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(float(scale), float(scale))
+    place = {}
+    for step_id, group, x, y in steps:
+        place[step_id] = (x, group * 140 + y)
+        painter.drawRect(QRectF(x, group * 140 + y, 200, 96))
+    for a, b in flows:
+        painter.drawLine(*place[a], *place[b])
+    painter.end()
+    image.save(out, "PNG")
+    del app
+    return time.perf_counter() - start
+
+
+def shot_floor(path: Path, width: int, height: int) -> float:
+    """Every step's rect and every flow's line painted into a screen-sized image, scaled to
+    fit it: the least an overview of the whole map can cost."""
+    steps, flows = _rows(path)
+    right = max(x for _, _, x, _ in steps) + 200
+    bottom = max(group * 140 + y for _, group, _, y in steps) + 96
+    scale = min(width / right, height / bottom)
+    start = time.perf_counter()
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(scale, scale)
+    place = {}
+    for step_id, group, x, y in steps:
+        place[step_id] = (x, group * 140 + y)
+        painter.drawRect(QRectF(x, group * 140 + y, 200, 96))
+    for a, b in flows:
+        painter.drawLine(*place[a], *place[b])
+    painter.end()
+    return time.perf_counter() - start
+
+
 def edit_floor(path: Path, step_id: int) -> float:
     """One UPDATE committed with synchronous=FULL, as the project writes it."""
     conn = sqlite3.connect(path)

@@ -60,16 +60,17 @@ def _reason(exc: BaseException) -> str:
 
 
 def map_png(project: Project) -> bytes | None:
-    """The journey map as PNG bytes, drawn offscreen by the canvas's renderer."""
+    """The overview of the journey as PNG bytes (sharp enough to print), drawn offscreen as
+    presentation mode draws it."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QBuffer, QIODevice
 
     from cxmapper.ui.app import make_application
-    from cxmapper.ui.canvas.render import render_image
+    from cxmapper.ui.canvas.slides import SLIDE, shot_image
 
     make_application()
-    image = render_image(project, scale=1.0)
+    image = shot_image(project, SLIDE, pixel_ratio=1.5)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     # PySide6's stubs want bytes for the format; the runtime accepts only str.

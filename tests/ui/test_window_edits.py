@@ -15,7 +15,10 @@ from cxmapper.model import entities as e
 from cxmapper.model.demo import write_demo
 from cxmapper.model.project import Project
 from cxmapper.ui.canvas.layout import CARD_H
+from cxmapper.ui.canvas.legend import STRIP_H
 from cxmapper.ui.canvas.scene import JourneyScene
+from cxmapper.ui.canvas.view import JourneyView
+from cxmapper.ui.canvas.viewport import OVERVIEW, shot_source
 from cxmapper.ui.window.exporting import export_map_image
 from cxmapper.ui.window.main_window import MainWindow
 from tests.conftest import snapshot
@@ -45,6 +48,15 @@ def window(qtbot, settings: QSettings, loop_file: Path):
     w = open_window(qtbot, settings, loop_file)
     yield w
     w.close_project()
+
+
+def overview_fills(view: JourneyView) -> bool:
+    """The whole journey is shown, as wide or as high as the view holds it."""
+    shown = view.mapFromScene(shot_source(view.journey_scene, OVERVIEW)).boundingRect()
+    room = view.viewport().rect()
+    return view.shot == OVERVIEW and (
+        abs(shown.width() - room.width()) <= 2 or abs(shown.height() - room.height() + STRIP_H) <= 2
+    )
 
 
 def step_named(p: Project, title: str) -> e.Step:
@@ -210,12 +222,13 @@ def test_a_card_dropped_on_a_taken_slot_takes_the_next_free_row(qtbot, window: M
 def test_presentation_mode_and_back(qtbot, window: MainWindow, settings: QSettings) -> None:
     window.panels["matrix"].close()  # the user had closed one panel
     visible = {name for name, dock in window.panels.items() if dock.isVisible()}
-    zoom = window.view.zoom_factor()
     window.window_actions.presentation.trigger()
     qtbot.waitUntil(lambda: not window.menuBar().isVisible())
     assert not any(dock.isVisible() for dock in window.panels.values())
     assert not window.toolbar.isVisible()
-    qtbot.waitUntil(lambda: window.view.zoom_factor() > zoom)  # the lanes fill the screen
+    view = window.view
+    assert view is not None
+    qtbot.waitUntil(lambda: overview_fills(view))  # the whole journey as large as it fits
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_Escape)  # nothing selected: Esc leaves
     assert not window.presentation.active and not window.window_actions.presentation.isChecked()

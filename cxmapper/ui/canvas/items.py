@@ -29,9 +29,24 @@ from PySide6.QtWidgets import (
 )
 
 from cxmapper.model import entities as e
+from cxmapper.ui.canvas.detail import (
+    LEAST_PX,
+    READABLE_PX,
+    TIGHT,
+    TITLE_PT,
+    TITLE_PX,
+    block_height,
+    fitted_text,
+    line_step,
+    pixel_font,
+    scale_of,
+    simplified,
+    units,
+)
 from cxmapper.ui.canvas.layout import CARD_H, CARD_W
 
 INK = QColor("#1f2430")
+TITLE_INK = QColor("#000000")  # the overview's titles: the most contrast a card allows
 MUTED = QColor("#5f6672")
 CARD_BORDER = QColor("#c5cad3")
 SELECTION = QColor("#1c6ef2")
@@ -47,6 +62,9 @@ EMOTION_COLOURS = {
     2: QColor("#1b9e77"),
 }
 HANDLE_R = 7.0
+LINE_SPACING = 1.17  # a line's height for the font's pixel size (about, for the sans fonts)
+FADED_ALPHA = 120  # of 255: an arrow in the overview, behind the titles
+DOT_RADIUS = 9.0  # the largest dot of the overview's card, in card units
 
 
 def font(point_size: float, bold: bool = False) -> QFont:
@@ -93,10 +111,22 @@ def sketching(item: QGraphicsItem, painter: QPainter, option: QStyleOptionGraphi
     return option.levelOfDetailFromTransform(painter.worldTransform()) < SKETCH_BELOW
 
 
+def dot_radius(scale: float) -> float:
+    """The overview card's dots: a few pixels on screen, in card units."""
+    return min(DOT_RADIUS, 4.0 / scale)
+
+
+def title_box(scale: float) -> QRectF:
+    """Where the overview's card draws its title: beside the column of dots on its right."""
+    # A few pixels clear of the colour strip: a letter touching it reads as part of a bar.
+    left = 8 + max(4.0, 7.0 / scale)
+    return QRectF(0, 0, CARD_W, CARD_H).adjusted(left, 3, -(5 + 2 * dot_radius(scale)), -3)
+
+
 class StepCard(QGraphicsItem):
     """A step: title, channel, emotion, evidence badge and pain marker."""
 
-    TITLE_FONT = font(11.5, bold=True)
+    TITLE_FONT = font(TITLE_PT, bold=True)
     SMALL_FONT = font(8.5)
     BADGE_FONT = font(8.5, bold=True)
 
@@ -172,6 +202,12 @@ class StepCard(QGraphicsItem):
             painter.fillRect(rect, SELECTION if selected else (self.heat or CARD_BORDER))
             painter.fillRect(QRectF(0, 0, 24, CARD_H), self.colour)
             return
+        scene = self.scene()
+        scale = scale_of(painter)
+        target = getattr(scene, "readable_px", READABLE_PX)
+        if not getattr(scene, "full_detail", False) and simplified(scale, target, TITLE_PX):
+            self._paint_title_only(painter, scale, target, selected)
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(SELECTION if selected else CARD_BORDER, 3 if selected else 1))
         fill = QColor("#ffffff") if self.heat is None else self.heat
@@ -189,6 +225,10 @@ class StepCard(QGraphicsItem):
             painter.drawText(QPointF(16, y), line)
             y += metrics.lineSpacing()
         self._paint_footer(painter)
+        self._paint_handle(painter, selected)
+
+    def _paint_handle(self, painter: QPainter, selected: bool) -> None:
+        """The connect handle, on the selected or hovered card (never on the projector)."""
         presenting = getattr(self.scene(), "presentation", False)
         if (selected or self._hover) and not presenting:
             painter.setPen(QPen(SELECTION, 1.5))
@@ -200,6 +240,61 @@ class StepCard(QGraphicsItem):
             painter.drawLine(
                 self.handle_centre() + QPointF(0, -3), self.handle_centre() + QPointF(0, 3)
             )
+
+    def _paint_title_only(
+        self, painter: QPainter, scale: float, target_px: float, selected: bool
+    ) -> None:
+        """The overview's card: the title as large as the card holds it (up to ``target_px``
+        on screen), black on the card; badges and the emotion become dots below its edge."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(0, 0, CARD_W, CARD_H)
+        device = 1.0 / scale  # one device pixel, in card units
+        border = QPen(SELECTION if selected else CARD_BORDER, (3 if selected else 1) * device)
+        painter.setPen(border)
+        painter.setBrush(QColor("#ffffff") if self.heat is None else self.heat)
+        painter.drawRoundedRect(rect, 8, 8)
+        strip = QPainterPath()
+        strip.addRoundedRect(QRectF(0, 0, 8, CARD_H), 4, 4)
+        painter.fillPath(strip, self.colour)
+        box = title_box(scale)
+        px, lines = self.title_layout(scale, target_px)
+        if px * scale < LEAST_PX - 0.5:
+            lines = ()  # too small to read even at the card's full height: a plain card
+        metrics = QFontMetricsF(pixel_font(px, bold=False))
+        y = box.top() + (box.height() - block_height(metrics, len(lines))) / 2 + metrics.ascent()
+        # Drawn in device pixels, at a whole pixel size on whole pixels: small text scaled
+        # from card units blurs; hinted at its own size it stays crisp on a projector.
+        painter.setPen(TITLE_INK)
+        painter.setFont(pixel_font(px, bold=False))
+        for line in lines:
+            painter.drawText(QPointF(box.left(), y), line)
+            y += line_step(metrics)
+        radius = dot_radius(scale)
+        dots = [EMOTION_COLOURS.get(self.emotion, EMOTION_COLOURS[0])]
+        dots += [PAIN_COLOUR] * bool(self.pain_count)
+        dots += [QColor("#364152")] * bool(self.evidence_count)
+        painter.setPen(QPen(QColor("#ffffff"), device))
+        y = CARD_H - 4 - radius  # from the bottom up, in the column beside the title
+        for colour in dots:
+            painter.setBrush(colour)
+            painter.drawEllipse(QPointF(CARD_W - 3 - radius, y), radius, radius)
+            y -= 2.4 * radius
+        self._paint_handle(painter, selected)  # connecting works at any zoom
+
+    def title_layout(self, scale: float, target_px: float) -> tuple[int, tuple[str, ...]]:
+        """The overview's title at ``scale``: its pixel size in card units, and its lines.
+        Two lines at most as large as ``target_px`` on screen; a longer title takes three or
+        four smaller lines rather than losing words, down to what can still be read."""
+        box = title_box(scale)
+        two_lines = int(box.height() / (1 + TIGHT) / LINE_SPACING)
+        largest = max(min(units(target_px, scale), two_lines), 1)
+        return fitted_text(
+            self.title, box.width(), box.height(), largest, units(LEAST_PX, scale), False
+        )
+
+    def dots(self) -> int:
+        """How many dots the overview's card shows: emotion, pains, evidence."""
+        return 1 + bool(self.pain_count) + bool(self.evidence_count)
 
     def _paint_footer(self, painter: QPainter) -> None:
         base = CARD_H - 10
@@ -246,6 +341,9 @@ class StepCard(QGraphicsItem):
         painter.setFont(self.BADGE_FONT)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         return right - width - 5
+
+
+LABEL_PX = 8.5 * 96 / 72
 
 
 class FlowArrow(QGraphicsPathItem):
@@ -320,10 +418,22 @@ class FlowArrow(QGraphicsPathItem):
             painter.drawPath(self.path())
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scene = self.scene()
+        target = getattr(scene, "readable_px", READABLE_PX)
+        if not getattr(scene, "full_detail", False) and simplified(
+            scale_of(painter), target, TITLE_PX
+        ):
+            # The overview: arrows recede so the titles they pass read first.
+            faded = QColor(pen.color())
+            faded.setAlpha(FADED_ALPHA)
+            pen.setColor(faded)
         if self.isSelected():
             halo = QPen(SELECTION, pen.widthF() + 5)
             halo.setColor(QColor(28, 110, 242, 90))
             painter.setPen(halo)
+            # The view does not save the painter's state between items: the brush left by
+            # the card painted before would fill the route's outline over the cards.
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.path())
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -331,7 +441,7 @@ class FlowArrow(QGraphicsPathItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(pen.color())
         painter.drawPolygon(self._head)
-        if self.label:
+        if self.label and LABEL_PX * scale_of(painter) >= LEAST_PX:  # else unreadable
             painter.setFont(self.LABEL_FONT)
             metrics = QFontMetricsF(self.LABEL_FONT)
             text = metrics.elidedText(self.label, Qt.TextElideMode.ElideRight, 140)

@@ -11,7 +11,7 @@ import errno
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF
+from PySide6.QtCore import QMarginsF, QPoint, QPointF, QRect, QRectF, QSize, QSizeF
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from cxmapper.model.project import Project
@@ -19,7 +19,9 @@ from cxmapper.model.tempfiles import publish, refuse_project_destination, temp_b
 from cxmapper.ui.canvas.items import font
 from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
 from cxmapper.ui.canvas.legend import legend_size, paint_legend
+from cxmapper.ui.canvas.png import write_png
 from cxmapper.ui.canvas.scene import JourneyScene
+from cxmapper.ui.canvas.slides import shot_image, write_slides
 
 TITLE_H = 56.0
 MAX_PNG_SIDE = 16000
@@ -56,27 +58,66 @@ def _paint_page(
         painter.restore()
 
 
-def render_image(project: Project, scale: float = 1.5) -> QImage:
-    scene = JourneyScene.picture(project)
-    try:
-        scene.full_detail = True  # a very large map is scaled down, yet drawn in full
-        rect = scene.sceneRect()
-        lw, lh = legend_size()
-        width, height = rect.width(), TITLE_H + rect.height() + lh + 24
-        scale = min(scale, MAX_PNG_SIDE / max(width, height))
-        image = QImage(QSize(int(width * scale), int(height * scale)), QImage.Format.Format_ARGB32)
-        image.fill(QColor("#ffffff"))
-        painter = QPainter(image)
+class _WholeMap:
+    """The whole map in full detail, with its title and legend, at ``scale`` (capped so no
+    side passes MAX_PNG_SIDE pixels), drawn in whatever bands of rows are asked for."""
+
+    def __init__(self, project: Project, scale: float) -> None:
+        self.project = project
+        self.scene = JourneyScene.picture(project)
+        self.scene.full_detail = True  # a very large map is scaled down, yet drawn in full
+        self.rect = self.scene.sceneRect()
+        _lw, lh = legend_size()
+        self.width, self.height = self.rect.width(), TITLE_H + self.rect.height() + lh + 24
+        self.scale = min(scale, MAX_PNG_SIDE / max(self.width, self.height))
+        self.size = QSize(int(self.width * self.scale), int(self.height * self.scale))
+
+    def paint(self, painter: QPainter, band: QRect) -> None:
+        """The rows of ``band`` (pixels): only the part of the scene they show is drawn."""
         painter.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
         )
-        painter.scale(scale, scale)
-        _paint_page(painter, scene, rect, project)
-        paint_legend(painter, QPointF(max(width - 16, lw + 16), height - 12))
+        painter.scale(self.scale, self.scale)
+        top, bottom = band.top() / self.scale, (band.bottom() + 1) / self.scale
+        painter.fillRect(QRectF(0, top, self.width, bottom - top), QColor("#ffffff"))
+        if top < TITLE_H:
+            painter.setPen(QColor("#1f2430"))
+            painter.setFont(font(16, bold=True))
+            painter.drawText(QPointF(16, 36), _title(self.project))
+        # A little beyond the band: what straddles its edge is drawn whole in both bands.
+        source = QRectF(0, top - TITLE_H - 2, self.rect.width(), bottom - top + 4)
+        source = source.intersected(self.rect)
+        if not source.isEmpty():
+            self.scene.render(painter, source.translated(0, TITLE_H), source)
+        lw, _lh = legend_size()
+        paint_legend(painter, QPointF(max(self.width - 16, lw + 16), self.height - 12))
+
+    def close(self) -> None:
+        self.scene.clear()
+
+
+def render_image(project: Project, scale: float = 1.5) -> QImage:
+    """The whole map as one image (kept for small maps and tests; files are written in
+    bands by :func:`_render_png`)."""
+    whole = _WholeMap(project, scale)
+    try:
+        image = QImage(whole.size, QImage.Format.Format_RGB32)
+        image.fill(QColor("#ffffff"))
+        painter = QPainter(image)
+        whole.paint(painter, QRect(QPoint(0, 0), whole.size))
         painter.end()
         return image
     finally:
-        scene.clear()
+        whole.close()
+
+
+def _render_png(project: Project, path: str, scale: float = 1.5) -> None:
+    whole = _WholeMap(project, scale)
+    try:
+        with open(path, "wb") as out:
+            write_png(out, whole.size.width(), whole.size.height(), whole.paint)
+    finally:
+        whole.close()
 
 
 def _render_svg(project: Project, path: str) -> None:
@@ -162,9 +203,13 @@ def _tiles(length: float, tile: float, header: float) -> list[float]:
     return starts
 
 
-def render_to_file(project: Project, path: Path) -> None:
+def render_to_file(
+    project: Project, path: Path, *, fit: QSize | None = None, slides: bool = False
+) -> None:
     """Write the map to ``path`` (.png, .svg or .pdf) via a temporary file and a rename, so
-    a failure leaves no half image behind.
+    a failure leaves no half image behind. With ``fit`` a PNG is the overview presentation
+    mode shows on a screen that large; with ``slides`` a PDF holds the overview and one page
+    per stage (16:9). Without either, the whole map in full detail.
 
     An OSError names ``path``, never the hidden temporary file the user did not choose; a
     destination that is a CX Mapper project is refused (ProjectFileError) before any drawing.
@@ -173,18 +218,26 @@ def render_to_file(project: Project, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
         raise ValueError(f"“{path.name}”: choose a .png, .svg or .pdf file name.")
+    if fit is not None and suffix != ".png":
+        raise ValueError(f"“{path.name}”: a picture fitted to a screen is a .png file.")
+    if slides and suffix != ".pdf":
+        raise ValueError(f"“{path.name}”: slides are a .pdf file.")
     refuse_project_destination(path, "the image")  # publish checks again, at the rename
     try:
         tmp = temp_beside(path, "map", suffix)
     except OSError as exc:
         raise _about(exc, path) from exc
     try:
-        if suffix == ".png":
+        if suffix == ".png" and fit is None:
+            _render_png(project, tmp)
+        elif suffix == ".png":
             # PySide6's stubs type the format as bytes; at run time it takes a str.
-            if not render_image(project).save(tmp, "PNG"):  # type: ignore[call-overload]
+            if not shot_image(project, fit).save(tmp, "PNG"):  # type: ignore[call-overload, arg-type]
                 raise OSError(errno.EIO, "the image could not be written", str(path))
         elif suffix == ".svg":
             _render_svg(project, tmp)
+        elif slides:
+            write_slides(project, tmp)
         else:
             _render_pdf(project, tmp)
         publish(tmp, path)

@@ -17,6 +17,16 @@ from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.journey import loop_flow_ids
 from cxmapper.model.project import Project
+from cxmapper.ui.canvas.detail import (
+    LEAST_PX,
+    PRESENTING_PX,
+    READABLE_PX,
+    fitted_text,
+    pixel_font,
+    scale_of,
+    simplified,
+    units,
+)
 from cxmapper.ui.canvas.items import MUTED, FlowArrow, StepCard, font, wrap
 from cxmapper.ui.canvas.layout import (
     LANE_HEADER_W,
@@ -31,6 +41,7 @@ LANE_FILLS = (QColor("#f6f7f9"), QColor("#ffffff"))
 HEADER_FONT = font(12, bold=True)
 PLACE_FIELDS = {"x", "y", "work_group_id", "stage_id"}  # step fields that move its card
 STAGE_FONT = font(11, bold=True)
+HEADER_PX, STAGE_PX, SMALL_PX = 12 * 96 / 72, 11 * 96 / 72, 8.5 * 96 / 72
 
 
 @dataclass
@@ -62,11 +73,18 @@ class JourneyScene(QGraphicsScene):
         self.heat: dict[int, QColor] = {}
         self.heat_on = False
         self.presentation = False  # cards hide their connect handles
+        self.readable_px = READABLE_PX  # the least title height on screen (level of detail)
         self.full_detail = False  # exports: never the sketch painting of small scales
         self.lane_counts: dict[int, int] = {}
         self._syncing = False
         self._pending = _Pending()
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        # A still picture is drawn once, whole or in a few large parts: an index of where each
+        # item is would cost more to build than it saves.
+        self.setItemIndexMethod(
+            QGraphicsScene.ItemIndexMethod.BspTreeIndex
+            if ctx is not None
+            else QGraphicsScene.ItemIndexMethod.NoIndex
+        )
         self._build()
         if ctx is not None:
             ctx.changed.connect(self._on_change)
@@ -102,6 +120,8 @@ class JourneyScene(QGraphicsScene):
         pains = self._pain_counts()
         for step in steps:
             card = StepCard(step, groups[step.work_group_id].colour)
+            if self.ctx is None:  # a picture paints each card once: no pixmap to keep
+                card.setCacheMode(card.CacheMode.NoCache)
             card.set_badges(evidence.get(step.id, 0), pains.get(step.id, 0))
             card.setPos(self.layout.card_rect(step).topLeft())
             self.addItem(card)
@@ -109,10 +129,11 @@ class JourneyScene(QGraphicsScene):
         self.loops = loop_flow_ids(self.project)
         # Routed before they join the scene: an arrow added first would move in the scene's
         # index once for its route and again for its style (thousands of arrows on open).
+        lanes = {step.id: step.work_group_id for step in steps}  # no copy of a step per flow
         for flow in self.project.flow_views():
             arrow = FlowArrow(flow.id)
             self.arrows[flow.id] = arrow
-            self._route(flow)
+            self._route(flow, lanes)
             self.addItem(arrow)
         self.setSceneRect(self.layout.scene_rect())
 
@@ -128,26 +149,24 @@ class JourneyScene(QGraphicsScene):
                 counts[step_id] = counts.get(step_id, 0) + 1
         return counts
 
-    def _route(self, flow: e.Flow) -> None:
+    def _route(self, flow: e.Flow, lanes: dict[int, int] | None = None) -> None:
         # A removal or its undo changes several items before announcing them one by one, so
         # an arrow may be announced after its cards, or its cards removed before it: route
         # only what is in the scene now; the remaining announcements finish the job.
         arrow = self.arrows.get(flow.id)
         if arrow is None or flow.source_id not in self.cards or flow.target_id not in self.cards:
             return
-        source, target = self.project.step(flow.source_id), self.project.step(flow.target_id)
+        if lanes is None:
+            source_lane = self.project.step(flow.source_id).work_group_id
+            target_lane = self.project.step(flow.target_id).work_group_id
+        else:
+            source_lane, target_lane = lanes[flow.source_id], lanes[flow.target_id]
         a = self.cards[flow.source_id].sceneBoundingRect()
         b = self.cards[flow.target_id].sceneBoundingRect()
         a = QRectF(a.left() + 4, a.top() + 4, a.width() - 15, a.height() - 8)  # the card itself
         b = QRectF(b.left() + 4, b.top() + 4, b.width() - 15, b.height() - 8)
         loop = flow.id in self.loops
-        kind = (
-            "loop"
-            if loop
-            else "handoff"
-            if source.work_group_id != target.work_group_id
-            else "flow"
-        )
+        kind = "loop" if loop else "handoff" if source_lane != target_lane else "flow"
         offset = ((flow.id * 7) % 5 - 2) * 4.0  # separate arrows that share a gap
         if flow.source_id == flow.target_id:
             points = [
@@ -300,6 +319,14 @@ class JourneyScene(QGraphicsScene):
         for step_id, card in self.cards.items():
             card.set_badges(evidence.get(step_id, 0), pains.get(step_id, 0))
 
+    def set_presenting(self, on: bool) -> None:
+        """For the projector: no connect handles, and titles drawn for the back of the room."""
+        self.presentation = on
+        self.readable_px = PRESENTING_PX if on else READABLE_PX
+        for card in self.cards.values():
+            card.update()  # their cached pixmaps hold the handle and the title's size
+        self.update()
+
     def set_vector_output(self) -> None:
         """Paint cards directly (no pixmap cache) so SVG and PDF get real text and shapes."""
         for card in self.cards.values():
@@ -364,6 +391,9 @@ class JourneyScene(QGraphicsScene):
     ) -> None:
         """Lane names in a column at scene x ``left`` (the view pins it while scrolling)."""
         metrics = QFontMetricsF(HEADER_FONT)
+        scale = scale_of(painter)
+        # Too small to read: the names drawn larger, wrapped in their header, no counts.
+        large = not self.full_detail and simplified(scale, self.readable_px, HEADER_PX)
         for gid in self.layout.lane_order:
             lane = self.layout.lanes[gid]
             header = QRectF(left, lane.top, LANE_HEADER_W - 12, lane.height)
@@ -373,6 +403,24 @@ class JourneyScene(QGraphicsScene):
             painter.fillRect(header, QColor("#eef0f4"))
             painter.fillRect(QRectF(left, lane.top, 8, lane.height), QColor(group.colour))
             painter.setPen(QColor("#1f2430"))
+            if large:
+                box = header.adjusted(14, 4, -2, -4)
+                px, fitted_lines = fitted_text(
+                    group.name,
+                    box.width(),
+                    box.height(),
+                    units(self.readable_px, scale),
+                    units(LEAST_PX, scale),
+                )
+                if px * scale < LEAST_PX - 0.5:
+                    continue  # the name could not be read at any size its lane holds
+                painter.setFont(pixel_font(px))
+                fitted = QFontMetricsF(painter.font())
+                y = box.top() + fitted.ascent()
+                for line in fitted_lines:
+                    painter.drawText(QPointF(box.left(), y), line)
+                    y += fitted.lineSpacing()
+                continue
             painter.setFont(HEADER_FONT)
             text_rect = header.adjusted(18, ROW_TOP, -8, -8)
             lines = wrap(group.name, HEADER_FONT, text_rect.width(), 3)
@@ -380,6 +428,8 @@ class JourneyScene(QGraphicsScene):
             for line in lines:
                 painter.drawText(QPointF(text_rect.left(), y), line)
                 y += metrics.lineSpacing()
+            if SMALL_PX * scale < LEAST_PX:
+                continue  # the count would not be read
             painter.setFont(font(8.5))
             painter.setPen(MUTED)
             count = self.lane_counts.get(gid, 0)
@@ -398,7 +448,8 @@ class JourneyScene(QGraphicsScene):
         painter.drawLine(
             QPointF(rect.left(), top + STAGE_HEADER_H), QPointF(rect.right(), top + STAGE_HEADER_H)
         )
-        painter.setFont(STAGE_FONT)
+        scale = scale_of(painter)
+        large = not self.full_detail and simplified(scale, self.readable_px, STAGE_PX)
         for n, column in enumerate(self.layout.columns):
             box = QRectF(
                 column.left + 4, top + 6, column.right - column.left - 8, STAGE_HEADER_H - 12
@@ -416,6 +467,17 @@ class JourneyScene(QGraphicsScene):
                 if right - left > 40:
                     text_box = QRectF(left, box.top(), right - left, box.height())
             name = stages[column.stage_id].name.upper()
+            if large:  # as large as the header holds it, on one line
+                px, lines = fitted_text(
+                    name, text_box.width() - 12, text_box.height(), units(self.readable_px, scale)
+                )
+                if px * scale >= LEAST_PX - 0.5:  # else it could not be read
+                    painter.setFont(pixel_font(px))
+                    painter.drawText(
+                        text_box, Qt.AlignmentFlag.AlignCenter, lines[0] if lines else ""
+                    )
+                continue
+            painter.setFont(STAGE_FONT)
             metrics = QFontMetricsF(STAGE_FONT)
             name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, text_box.width() - 16)
             painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, name)

@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -31,7 +30,6 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
@@ -50,8 +48,8 @@ from cxmapper.ui.canvas.layout import (
     snap_x,
     snap_y,
 )
-from cxmapper.ui.canvas.legend import STRIP_H, paint_legend_strip
 from cxmapper.ui.canvas.scene import JourneyScene
+from cxmapper.ui.canvas.viewport import ZoomView
 from cxmapper.ui.document.commands import AddFlow, AddStep, Command, DeleteItems, LinkEvidence
 from cxmapper.ui.document.context import DocumentContext
 
@@ -61,10 +59,8 @@ MIME = "application/x-cxmapper-steps"
 EVIDENCE_MIME = "application/x-cxmapper-evidence"  # rows dragged from the evidence panel
 
 
-class JourneyView(QGraphicsView):
-    zoomChanged = Signal(float)
+class JourneyView(ZoomView):
     message = Signal(str)  # a hint for the status bar (refusals go through ctx.refused)
-    leavePresentation = Signal()  # Esc with nothing selected, in presentation mode
 
     def __init__(self, ctx: DocumentContext, parent: QWidget | None = None) -> None:
         self.journey_scene = JourneyScene(ctx)
@@ -74,8 +70,7 @@ class JourneyView(QGraphicsView):
         self.journey_scene.setParent(self)
         self.ctx = ctx
         self.project = ctx.project
-        self.presentation = False
-        self.legend_visible = True
+        self.init_viewport()
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -198,7 +193,7 @@ class JourneyView(QGraphicsView):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self._interaction.key_press(event):
+        if self._interaction.key_press(event) or self.walk_key(event):
             return
         focus = self.scene().focusItem()
         if focus is not None and not isinstance(focus, StepCard):
@@ -507,67 +502,7 @@ class JourneyView(QGraphicsView):
             self.ensure_visible("step", found[0])
         return found
 
-    # --- zoom and presentation ---------------------------------------------------------------
-
-    def zoom_factor(self) -> float:
-        return self.transform().m11()
-
-    def _zoom_by(self, factor: float) -> None:
-        new = min(4.0, max(0.05, self.zoom_factor() * factor))
-        self.scale(new / self.zoom_factor(), new / self.zoom_factor())
-        self.zoomChanged.emit(self.zoom_factor())
-
-    def zoom_in(self) -> None:
-        self._zoom_by(1.25)
-
-    def zoom_out(self) -> None:
-        self._zoom_by(1 / 1.25)
-
-    def actual_size(self) -> None:
-        self.resetTransform()
-        self.zoomChanged.emit(1.0)
-
-    def fit_all(self) -> None:
-        self.fitInView(self.journey_scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
-        self.zoomChanged.emit(self.zoom_factor())
-
-    def fit_height(self) -> None:
-        """The opening zoom: every lane visible, read from the left."""
-        rect = self.journey_scene.sceneRect()
-        strip = STRIP_H if self.legend_visible else 0.0  # the legend must not hide a lane
-        available = max(self.viewport().height() - 8 - strip, 100)
-        largest = 1.75 if self.presentation else 1.0  # a projector: as large as fits
-        factor = min(largest, max(0.3, available / max(rect.height(), 1)))
-        self.resetTransform()
-        self.scale(factor, factor)
-        self.horizontalScrollBar().setValue(0)
-        self.verticalScrollBar().setValue(0)
-        selected = [i for i in self.ctx.selected_step_ids() if i in self.journey_scene.cards]
-        if selected:  # what the room is talking about stays in view
-            self.ensure_visible("step", selected[0])
-        self.zoomChanged.emit(factor)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self.presentation:
-            # Going full screen resizes the view after the mode is set: fit the new height.
-            self.fit_height()
-
-    def set_presentation_mode(self, on: bool) -> None:
-        """For the projector: the lanes fill the height (larger text), no connect handles."""
-        self.presentation = on
-        self.journey_scene.presentation = on
-        # No scroll bars on the projector (the map still scrolls by keys, wheel and drag).
-        # With them, a resize refit the height, the refit showed or hid the horizontal bar,
-        # which resized the view again: an endless loop that froze the window.
-        policy = (
-            Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
-        )
-        self.setHorizontalScrollBarPolicy(policy)
-        self.setVerticalScrollBarPolicy(policy)
-        for card in self.journey_scene.cards.values():
-            card.update()  # their cached pixmaps hold the handle
-        self.fit_height()
+    # --- zoom, Fit and presentation: see viewport.ZoomView -------------------------------------
 
     def set_heat_overlay(self, on: bool) -> None:
         """Tint cards by the impact of their pains; kept up to date while it is on."""
@@ -583,31 +518,7 @@ class JourneyView(QGraphicsView):
     # --- pinned headers and legend -----------------------------------------------------------
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
-        rect = QRectF(rect)  # Qt passes a QRectF; the override's signature allows a QRect
-        visible = self.mapToScene(self.viewport().rect()).boundingRect()
-        scene = self.journey_scene
-        groups = {g.id: g for g in self.project.work_groups()}
-        if visible.left() > 1:
-            scene.paint_lane_headers(painter, visible.left(), rect, groups)
-        # Always pinned, so a stage's name sits in the part of its column that is in view.
-        scene.paint_stage_headers(painter, max(visible.top(), 0.0), rect, visible)
-        if visible.left() > 1 or visible.top() > 1:
-            painter.fillRect(
-                QRectF(
-                    max(visible.left(), 0.0), max(visible.top(), 0.0), LANE_HEADER_W, STAGE_HEADER_H
-                ),
-                QColor("#ffffff"),
-            )
-        if self.legend_visible:
-            painter.save()
-            painter.resetTransform()
-            viewport = self.viewport().rect()
-            left = LANE_HEADER_W * self.zoom_factor() if visible.left() > 1 else 0.0
-            paint_legend_strip(
-                painter,
-                QRectF(left, viewport.height() - STRIP_H, viewport.width() - left, STRIP_H),
-            )
-            painter.restore()
+        self.paint_overlay_on(painter)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         # The pinned headers and the legend do not scroll with the map: repaint, not shift.

@@ -48,6 +48,10 @@ CANVAS_KEYS = (
     ("Drag from a card's ⊕ handle", "Connect it to another step"),
     ("Ctrl+wheel", "Zoom"),
     ("Esc", "Cancel / clear the selection"),
+    ("Right / Page Down / Space", "Presenting: the next stage (the overview first)"),
+    ("Left / Page Up", "Presenting: the previous stage, back to the overview"),
+    ("Ctrl+0, + / −", "Presenting: the overview again, zoom in / out"),
+    ("Esc (nothing selected)", "Presenting: leave presentation mode"),
 )
 
 
@@ -192,6 +196,13 @@ class WindowActions:
             "Ctrl+Shift+E",
             needs=project,
             tip="Render the whole journey to PNG, SVG or PDF",
+        )
+        self.export_slides = act(
+            "Export &Slides…",
+            lambda: exporting.export_slides_dialog(host),
+            "Ctrl+Alt+E",
+            needs=project,
+            tip="Write the overview and one slide per stage to a 16:9 PDF",
         )
         # Some desktops define no standard Quit key.
         self.quit = act("&Quit", host.close, Std.Quit, fallback="Ctrl+Q")
@@ -370,7 +381,8 @@ class WindowActions:
         layout: dict[str, tuple[QAction | QMenu | None, ...]] = {
             "&File": (
                 *(self.new, self.open, recent, self.save_copy, self.close_project, None),
-                *(self.import_evidence, self.export_plan, self.export_image, None, self.quit),
+                *(self.import_evidence, self.export_plan, self.export_image, self.export_slides),
+                *(None, self.quit),
             ),
             "&Edit": (
                 *(self.undo, self.redo, None, self.cut, self.copy, self.paste, self.delete),

@@ -1,4 +1,4 @@
-"""Writing the open project to other files: the plan workbook, a map image, a clean copy.
+"""Writing the open project to other files: the plan workbook, a map image, slides, a copy.
 
 Each ``*_dialog`` asks where and then calls the function that writes, which tests call
 directly. A failure is said in one sentence in a message box and the window carries on; the
@@ -23,10 +23,13 @@ from PySide6.QtWidgets import (
 
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.tempfiles import refuse_project_destination
-from cxmapper.ui.canvas.render import render_image, render_to_file
+from cxmapper.ui.canvas.render import render_to_file
+from cxmapper.ui.canvas.slides import SLIDE, shot_image
 from cxmapper.ui.document.context import DocumentContext
 
 PROJECT_FILTER = "CX Mapper projects (*.cxmap);;All files (*)"
+SLIDES_FILTER = "PDF slides (*.pdf)"
+PRINT_RATIO = 1.5  # the overview in the workbook: pixels per screen pixel, for print
 IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"
 # The workbook's parts in the order the exporter reports them, for the progress dialog.
 PLAN_PARTS = (
@@ -125,8 +128,10 @@ def export_plan(host: ExportHost, path: Path) -> bool:
         progress("Map image")
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        # The Summary's map is the overview, drawn sharp enough to print on a page.
+        image = shot_image(project, SLIDE, pixel_ratio=PRINT_RATIO)
         # PySide takes the format as str; its type stubs say bytes, which it refuses.
-        render_image(project, scale=1.0).save(buffer, "PNG")  # type: ignore[call-overload]
+        image.save(buffer, "PNG")  # type: ignore[call-overload]
         export_workbook(project, path, map_image=bytes(buffer.data().data()), progress=progress)
     except ProjectFileError as exc:  # the destination is a project: its own sentence
         QMessageBox.warning(parent, "Export plan", str(exc))
@@ -178,4 +183,40 @@ def export_map_image(host: ExportHost, path: Path, chosen_filter: str = "") -> b
         QMessageBox.warning(parent, "Export map image", str(exc))
         return False
     host.statusBar().showMessage(f"Map exported to {path.name}.", 8000)
+    return True
+
+
+# --- slides -----------------------------------------------------------------------------------
+
+
+def export_slides_dialog(host: ExportHost) -> None:
+    if host.ctx is None:
+        return
+    project = host.ctx.project
+    base = project.path.with_name(project.path.stem + " slides.pdf") if project.path else None
+    path, _chosen = QFileDialog.getSaveFileName(
+        host.window(), "Export slides", str(base or Path("journey slides.pdf")), SLIDES_FILTER
+    )
+    if path:
+        export_slides(host, Path(path))
+
+
+def export_slides(host: ExportHost, path: Path) -> bool:
+    """The overview and one slide per stage, as a 16:9 PDF at ``path``."""
+    assert host.ctx is not None
+    if path.suffix.lower() != ".pdf":
+        path = path.with_name(path.name + ".pdf")
+    parent = host.window()
+    try:
+        render_to_file(host.ctx.project, path, slides=True)
+    except OSError as exc:  # names the slides, never the temporary file beside them
+        reason = exc.strerror or str(exc)
+        QMessageBox.warning(
+            parent, "Export slides", f"“{path.name}” could not be written: {reason}."
+        )
+        return False
+    except (ProjectFileError, ValueError) as exc:
+        QMessageBox.warning(parent, "Export slides", str(exc))
+        return False
+    host.statusBar().showMessage(f"Slides exported to {path.name}.", 8000)
     return True

@@ -1,0 +1,328 @@
+"""What part of the map is shown, and how large: zoom, Fit to Window, and the stage walk.
+
+A **shot** is a part of the scene framed for a screen of a given size: the overview (the whole
+journey) or one stage (its column with the lane names). The presenting view and the image
+renderer frame a shot with the same arithmetic (:func:`frame`) and paint what lies over the map
+with the same function (:func:`paint_overlay`), so a rendered slide is the picture the projector
+shows.
+
+Presentation mode walks the journey as slide tools do: the overview, then one stage at a time
+(Right, Page Down, Space forward; Left, Page Up back; Home and End the ends). Zooming or Fit
+while presenting stay where they are put: only a shot is framed again when the screen changes
+size, never a zoom the presenter chose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QResizeEvent
+from PySide6.QtWidgets import QFrame, QGraphicsView
+
+from cxmapper.ui.canvas.items import StepCard
+from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
+from cxmapper.ui.canvas.legend import STRIP_H, paint_legend_strip
+from cxmapper.ui.canvas.scene import JourneyScene
+
+MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+OVERVIEW = -1  # the shot index of the whole journey; stages are 0, 1, …
+# Room the presenting view may scroll into around the map, so any shot can be centred on the
+# screen, whatever its size (the editor's view scrolls over the map alone).
+PRESENTING_MARGIN = 50_000.0
+BACKDROP = QColor("#ffffff")
+
+
+def shot_count(scene: JourneyScene) -> int:
+    """The overview and one shot per stage."""
+    return 1 + len(scene.layout.columns)
+
+
+def shot_source(scene: JourneyScene, index: int) -> QRectF:
+    """The part of the scene shot ``index`` shows: the whole map, or a stage's column with the
+    lane names at its left (pinned there, as the view pins them while scrolling)."""
+    layout = scene.layout
+    if index == OVERVIEW or not layout.columns:
+        return QRectF(0, 0, max(layout.width, 1.0), max(layout.height, 1.0))
+    column = layout.columns[min(index, len(layout.columns) - 1)]
+    return QRectF(
+        column.left - LANE_HEADER_W,
+        0,
+        LANE_HEADER_W + column.right - column.left,
+        max(layout.height, 1.0),
+    )
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A shot on a screen: its scale, and the device offset of the scene's origin (whole
+    pixels, as a scrolled view has them)."""
+
+    scale: float
+    dx: int
+    dy: int
+
+    def visible(self, size: QSizeF) -> QRectF:
+        """The part of the scene the screen shows."""
+        return QRectF(
+            -self.dx / self.scale,
+            -self.dy / self.scale,
+            size.width() / self.scale,
+            size.height() / self.scale,
+        )
+
+
+def map_height(size: QSizeF, legend: bool) -> float:
+    """The height of a screen the map may take: the legend strip keeps the bottom edge."""
+    return max(size.height() - (STRIP_H if legend else 0.0), 1.0)
+
+
+def frame(source: QRectF, size: QSizeF, legend: bool) -> Frame:
+    """``source`` as large as the screen allows, centred in the part above the legend."""
+    height = map_height(size, legend)
+    scale = min(size.width() / source.width(), height / source.height())
+    scale = min(MAX_ZOOM, max(MIN_ZOOM, scale))
+    dx = round(size.width() / 2 - source.center().x() * scale)
+    dy = round(height / 2 - source.center().y() * scale)
+    return Frame(scale, dx, dy)
+
+
+def paint_overlay(
+    painter: QPainter,
+    scene: JourneyScene,
+    visible: QRectF,
+    device: QSizeF,
+    *,
+    legend: bool,
+    shot: QRectF | None = None,
+) -> None:
+    """What lies over the map: everything outside ``shot`` blanked (a slide shows its stage
+    alone), the lane names pinned at the left edge of the shot or of the view, the stage names
+    along the top, and the legend strip along the bottom. ``painter`` maps the scene; the
+    legend is drawn in device pixels."""
+    left = visible.left() if shot is None else shot.left()
+    if shot is not None:
+        painter.save()
+        outside = QRectF(visible).adjusted(-2, -2, 2, 2)
+        for part in _around(outside, shot):
+            painter.fillRect(part, BACKDROP)
+        painter.restore()
+    groups = {g.id: g for g in scene.project.work_groups()}
+    if left > 1:
+        scene.paint_lane_headers(painter, left, visible, groups)
+    top = max(visible.top(), 0.0)
+    if shot is None:
+        scene.paint_stage_headers(painter, top, visible, visible)
+    else:  # the shot's own stage alone
+        column = shot.adjusted(LANE_HEADER_W if left > 1 else 0.0, 0, 0, 0)
+        scene.paint_stage_headers(painter, top, column.intersected(visible), column)
+    if left > 1 or visible.top() > 1:
+        corner = QRectF(max(left, 0.0), top, LANE_HEADER_W, STAGE_HEADER_H)
+        painter.fillRect(corner, BACKDROP)
+    if legend:
+        # Beside the pinned lane names, in device pixels.
+        offset = painter.worldTransform().map(QPointF(left + LANE_HEADER_W, 0)).x()
+        # A shot leaves the strip's row to the legend alone: it takes the whole width.
+        offset = max(offset, 0.0) if left > 1 and shot is None else 0.0
+        painter.save()
+        painter.resetTransform()
+        paint_legend_strip(
+            painter,
+            QRectF(offset, device.height() - STRIP_H, device.width() - offset, STRIP_H),
+        )
+        painter.restore()
+
+
+def _around(outer: QRectF, hole: QRectF) -> list[QRectF]:
+    """The parts of ``outer`` outside ``hole``: above, below, left and right of it."""
+    parts = [
+        QRectF(outer.left(), outer.top(), outer.width(), hole.top() - outer.top()),
+        QRectF(outer.left(), hole.bottom(), outer.width(), outer.bottom() - hole.bottom()),
+        QRectF(outer.left(), hole.top(), hole.left() - outer.left(), hole.height()),
+        QRectF(hole.right(), hole.top(), outer.right() - hole.right(), hole.height()),
+    ]
+    return [p for p in parts if p.width() > 0 and p.height() > 0]
+
+
+class ZoomView(QGraphicsView):
+    """A view of the journey scene that zooms, fits, and walks shots while presenting."""
+
+    zoomChanged = Signal(float)
+    leavePresentation = Signal()  # Esc with nothing selected, in presentation mode
+
+    journey_scene: JourneyScene
+
+    def init_viewport(self) -> None:
+        self.presentation = False
+        self.legend_visible = True
+        self.shot: int | None = None  # the shot framed, None once zoomed by hand
+        self._frame_shape = self.frameShape()
+
+    # --- zoom ----------------------------------------------------------------------------------
+
+    def zoom_factor(self) -> float:
+        return self.transform().m11()
+
+    def _zoom_by(self, factor: float) -> None:
+        new = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom_factor() * factor))
+        self.scale(new / self.zoom_factor(), new / self.zoom_factor())
+        self.shot = None  # the presenter's zoom stays, whatever resizes the screen
+        self.zoomChanged.emit(self.zoom_factor())
+
+    def zoom_in(self) -> None:
+        self._zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self._zoom_by(1 / 1.25)
+
+    def actual_size(self) -> None:
+        self.resetTransform()
+        self.shot = None
+        self.zoomChanged.emit(1.0)
+
+    def fit_all(self) -> None:
+        """Fit to Window: the whole journey, as large as the view holds it both ways (the
+        cards then show their titles at a readable size rather than shrinking)."""
+        self.show_shot(OVERVIEW)
+
+    def fit_height(self) -> None:
+        """The opening zoom: every lane visible, read from the left."""
+        if self.presentation:
+            self.show_shot(OVERVIEW)
+            return
+        rect = self.journey_scene.sceneRect()
+        available = max(map_height(QSizeF(self.viewport().size()), self.legend_visible) - 8, 100)
+        factor = min(1.0, max(0.3, available / max(rect.height(), 1)))
+        self.resetTransform()
+        self.scale(factor, factor)
+        self.shot = None
+        self.horizontalScrollBar().setValue(0)
+        self.verticalScrollBar().setValue(0)
+        self._keep_selection_in_view()
+        self.zoomChanged.emit(factor)
+
+    def _keep_selection_in_view(self) -> None:
+        selected = [i for i in self.journey_scene.selectedItems() if isinstance(i, StepCard)]
+        if not selected:
+            return
+        card = min(selected, key=lambda c: c.step_id)
+        shown = self.mapToScene(self.viewport().rect()).boundingRect()
+        if not shown.contains(card.sceneBoundingRect()):  # what the room is talking about
+            self.ensureVisible(card, 80, 80)
+            self.shot = None
+
+    # --- shots ---------------------------------------------------------------------------------
+
+    def show_shot(self, index: int) -> None:
+        """Frame shot ``index`` (OVERVIEW or a stage): centred while presenting, from the
+        map's top-left corner in the editor (which scrolls over the map alone)."""
+        index = max(OVERVIEW, min(index, shot_count(self.journey_scene) - 2))
+        source = shot_source(self.journey_scene, index)
+        size = QSizeF(self.viewport().size())
+        placed = frame(source, size, self.legend_visible)
+        self.resetTransform()
+        self.scale(placed.scale, placed.scale)
+        if self.presentation:
+            self._scroll_to(placed)
+        else:
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
+        self.shot = index
+        self.viewport().update()
+        self.zoomChanged.emit(placed.scale)
+
+    def shown_frame(self) -> Frame:
+        """The frame the view shows now (scale and whole-pixel offset)."""
+        transform = self.viewportTransform()
+        return Frame(transform.m11(), round(transform.dx()), round(transform.dy()))
+
+    def _scroll_to(self, placed: Frame) -> None:
+        for _ in range(2):  # a scroll bar's value is whole pixels: the second pass is exact
+            now = self.viewportTransform()
+            bar_x, bar_y = self.horizontalScrollBar(), self.verticalScrollBar()
+            bar_x.setValue(bar_x.value() + round(now.dx() - placed.dx))
+            bar_y.setValue(bar_y.value() + round(now.dy() - placed.dy))
+
+    def next_shot(self, step: int) -> None:
+        """The next (``step`` 1) or previous (-1) shot of the stage walk; from a zoom chosen
+        by hand, the walk goes on from the overview."""
+        current = OVERVIEW if self.shot is None else self.shot
+        self.show_shot(current + step)
+
+    def walk_key(self, event: QKeyEvent) -> bool:
+        """While presenting: the keys of slide tools, and zoom (the menus are hidden)."""
+        if not self.presentation:
+            return False
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        forward = (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space)
+        back = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
+        if key in forward and not ctrl:
+            self.next_shot(1)
+        elif key in back and not ctrl:
+            self.next_shot(-1)
+        elif key == Qt.Key.Key_Home:
+            self.show_shot(OVERVIEW)
+        elif key == Qt.Key.Key_End:
+            self.show_shot(shot_count(self.journey_scene) - 2)
+        elif key == Qt.Key.Key_0 and ctrl:
+            self.fit_all()
+        elif key == Qt.Key.Key_1 and ctrl:
+            self.actual_size()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_out()
+        else:
+            return False
+        return True
+
+    # --- presentation --------------------------------------------------------------------------
+
+    def set_presentation_mode(self, on: bool) -> None:
+        """For the projector: the overview first, larger titles, no connect handles, no scroll
+        bars (the map still scrolls by keys, wheel and drag)."""
+        self.presentation = on
+        self.journey_scene.set_presenting(on)
+        # No scroll bars on the projector: a bar coming and going would resize the view.
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+        self.setHorizontalScrollBarPolicy(policy)
+        self.setVerticalScrollBarPolicy(policy)
+        # No frame either: the map's picture is the whole screen, as `render --fit` draws it.
+        self.setFrameShape(QFrame.Shape.NoFrame if on else self._frame_shape)
+        if on:
+            rect = self.journey_scene.sceneRect()
+            m = PRESENTING_MARGIN
+            self.setSceneRect(rect.adjusted(-m, -m, m, m))
+            self.show_shot(OVERVIEW)
+            self._keep_selection_in_view()
+        else:
+            self.setSceneRect(QRectF())  # the scene's own again
+            self.fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.presentation and self.shot is not None:
+            # Going full screen resizes the view after the mode is set: frame the shot again.
+            # A zoom chosen by hand is left alone (it used to snap back).
+            self.show_shot(self.shot)
+
+    # --- what lies over the map ----------------------------------------------------------------
+
+    def paint_overlay_on(self, painter: QPainter) -> None:
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        shot = None
+        if self.presentation and self.shot is not None:
+            shot = shot_source(self.journey_scene, self.shot)
+            # Exactly the frame's view of the scene, as the renderer computes it.
+            visible = self.shown_frame().visible(QSizeF(self.viewport().size()))
+        paint_overlay(
+            painter,
+            self.journey_scene,
+            visible,
+            QSizeF(self.viewport().size()),
+            legend=self.legend_visible,
+            shot=shot,
+        )
