@@ -4,10 +4,12 @@ the stage grid.
 - Every step keeps its lane and its stage; a step drawn outside its stage's columns (only
   older files hold one) goes back into them, and a step without a stage in a project with
   stages gets the stage of the column it is drawn in (see :mod:`cxmapper.model.placement`).
-- Inside a stage, steps are put in columns by the longest path of the flows between them:
-  a forward flow always goes at least one column to the right, so steps not linked by flows
-  share a column even in different lanes. Back-flows (loops) are ignored for this, except that
-  a loop never comes to point forwards: its source stays in or right of its target's column.
+- Inside a stage, steps are put in columns by the longest path of the flows between them: a
+  forward flow goes at least one column to the right, except a hand-off down to a lane below,
+  which may stay in its column (as a service blueprint draws the backstage work a customer's
+  action sets off: straight below it); steps not linked by flows share a column even in
+  different lanes. Back-flows (loops) are ignored for this, except that a loop never comes to
+  point forwards: its source stays in or right of its target's column.
 - Stages follow one another in stage order, each as wide as its columns; no column is left
   empty (a stage without steps keeps the one column it owns).
 - In each lane, the cards of one column are stacked in rows ordered by the barycentre of the
@@ -78,14 +80,18 @@ def tidy_places(
         for n, s in enumerate(sorted(steps, key=lambda s: (stage_key(s.id), s.x, *tie(s.id))))
     }
     # Constraints inside each stage, as edges from lower to higher rank (so acyclic):
-    # forward flow u→v: column(v) ≥ column(u) + 1; back-flow s→t: column(s) ≥ column(t), and
-    # one more when a shared column would read t after s (which would turn the loop forward).
+    # forward flow u→v: column(v) ≥ column(u) + 1, or ≥ column(u) for a hand-off down to a
+    # lane below (the shared column still reads u first: the reading order goes down the
+    # lanes, so the flow stays forward); back-flow s→t: column(s) ≥ column(t), and one more
+    # when a shared column would read t after s (which would turn the loop forward). A path of
+    # shared columns only goes down, so it never comes back to the lane it left.
     after: dict[int, list[tuple[int, int]]] = {s.id: [] for s in steps}
     for source, target in flows:
         if source == target or stage[source] != stage[target]:
             continue
         if rank[source] < rank[target]:
-            after[target].append((source, 1))
+            down = lane_pos.get(lane[target], -1) > lane_pos.get(lane[source], len(lane_pos))
+            after[target].append((source, 0 if down else 1))
         else:
             after[source].append((target, 1 if tie(target) > tie(source) else 0))
     column: dict[int, int] = {}

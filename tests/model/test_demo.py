@@ -107,7 +107,7 @@ def test_cli_tidy_lays_out_the_map_in_one_transaction_and_is_stable(tmp_path: Pa
     path = tmp_path / "demo.cxmap"
     write_demo(path)
     assert cli(["tidy", str(path)]) == 0  # the demo is written tidy
-    assert capsys.readouterr().out == "Already tidy: 32 steps in 25 columns; nothing moved.\n"
+    assert capsys.readouterr().out == "Already tidy: 32 steps in 20 columns; nothing moved.\n"
     with Project.open(path) as p:
         tidy = snapshot(p)
         stage_ids = [s.id for s in p.stages()]

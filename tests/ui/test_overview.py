@@ -305,6 +305,8 @@ def inside_routes(view: JourneyView, arrows: list[FlowArrow]) -> list[QPoint]:
     for arrow in scene.arrows.values():
         near = near.united(arrow.mapToScene(stroker.createStroke(arrow.path())))
     edges = [c.sceneBoundingRect().adjusted(-8, -8, 8, 8) for c in scene.cards.values()]
+    # A selected card changes all over (its halo, its connect handle): no point on one.
+    chosen = [r for c, r in zip(scene.cards.values(), edges, strict=True) if c.isSelected()]
     room = view.viewport().rect().adjusted(0, 0, 0, -40)  # not the legend strip
     points = []
     for arrow in arrows:
@@ -319,6 +321,7 @@ def inside_routes(view: JourneyView, arrows: list[FlowArrow]) -> list[QPoint]:
                     outline.contains(at)
                     and not near.contains(at)
                     and all(r.contains(at) for r in inner)  # on no card, or well inside one
+                    and not any(r.contains(at) for r in chosen)
                     and room.contains(pixel)
                 ):
                     points.append(pixel)

@@ -119,8 +119,8 @@ def dot_radius(scale: float) -> float:
 def title_box(scale: float) -> QRectF:
     """Where the overview's card draws its title: beside the column of dots on its right."""
     # A few pixels clear of the colour strip: a letter touching it reads as part of a bar.
-    left = 8 + max(4.0, 7.0 / scale)
-    return QRectF(0, 0, CARD_W, CARD_H).adjusted(left, 3, -(5 + 2 * dot_radius(scale)), -3)
+    left = 8 + max(3.0, 5.0 / scale)
+    return QRectF(0, 0, CARD_W, CARD_H).adjusted(left, 3, -(3 + 2 * dot_radius(scale)), -3)
 
 
 class StepCard(QGraphicsItem):

@@ -40,16 +40,25 @@ def shot_count(scene: JourneyScene) -> int:
 
 def shot_source(scene: JourneyScene, index: int) -> QRectF:
     """The part of the scene shot ``index`` shows: the whole map, or a stage's column with the
-    lane names at its left (pinned there, as the view pins them while scrolling)."""
+    lane names at its left (pinned there, as the view pins them while scrolling), from the
+    first to the last lane that has steps in that stage: the lanes the stage does not touch
+    above and below it would only make its titles smaller."""
     layout = scene.layout
     if index == OVERVIEW or not layout.columns:
         return QRectF(0, 0, max(layout.width, 1.0), max(layout.height, 1.0))
     column = layout.columns[min(index, len(layout.columns) - 1)]
+    used = [
+        layout.lanes[s.work_group_id]
+        for s in scene.project.steps()
+        if s.stage_id == column.stage_id and s.work_group_id in layout.lanes
+    ]
+    top, bottom = 0.0, max(layout.height, 1.0)
+    if used:
+        # The stage's name is pinned along the top of the shot: room for it above its lanes.
+        top = max(0.0, min(lane.top for lane in used) - STAGE_HEADER_H)
+        bottom = max(lane.bottom for lane in used)
     return QRectF(
-        column.left - LANE_HEADER_W,
-        0,
-        LANE_HEADER_W + column.right - column.left,
-        max(layout.height, 1.0),
+        column.left - LANE_HEADER_W, top, LANE_HEADER_W + column.right - column.left, bottom - top
     )
 
 
