@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from cxmapper.model import entities as e
+from cxmapper.model.strength import Strength
 from cxmapper.ui.canvas.detail import (
     LEAST_PX,
     READABLE_PX,
@@ -54,6 +55,7 @@ FLOW_COLOUR = QColor("#6b7280")
 HANDOFF_COLOUR = QColor("#3b4bc8")
 LOOP_COLOUR = QColor("#e8590c")
 PAIN_COLOUR = QColor("#c92a2a")
+STRENGTH_INK = QColor("#364152")
 EMOTION_COLOURS = {
     -2: QColor("#d62839"),
     -1: QColor("#f3722c"),
@@ -143,6 +145,7 @@ class StepCard(QGraphicsItem):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.evidence_count = 0
         self.pain_count = 0
+        self.strength = Strength.NONE  # how well evidence backs the step: a marker says it
         self.heat: QColor | None = None
         self.presentation = False
         self._hover = False
@@ -157,9 +160,9 @@ class StepCard(QGraphicsItem):
         self.setToolTip(f"{step.title}\n{step.description}".strip())
         self.update()
 
-    def set_badges(self, evidence: int, pains: int) -> None:
-        if (evidence, pains) != (self.evidence_count, self.pain_count):
-            self.evidence_count, self.pain_count = evidence, pains
+    def set_badges(self, evidence: int, pains: int, strength: Strength = Strength.NONE) -> None:
+        if (evidence, pains, strength) != (self.evidence_count, self.pain_count, self.strength):
+            self.evidence_count, self.pain_count, self.strength = evidence, pains, strength
             self.update()
 
     def set_heat(self, colour: QColor | None) -> None:
@@ -319,6 +322,7 @@ class StepCard(QGraphicsItem):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(mouth)
         right -= 26
+        right = paint_strength(painter, QPointF(right - 6, base - 4.5), self.strength) - 6
         if self.evidence_count:
             right = self._pill(painter, right, base, str(self.evidence_count), QColor("#364152"))
         if self.pain_count:
@@ -341,6 +345,26 @@ class StepCard(QGraphicsItem):
         painter.setFont(self.BADGE_FONT)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         return right - width - 5
+
+
+def paint_strength(painter: QPainter, centre: QPointF, strength: Strength) -> float:
+    """The evidence-strength marker: a hollow circle (none: the room's assumption), a half
+    filled one (thin), a full one (solid). Returns its left edge."""
+    radius = 5.0
+    painter.save()
+    painter.setPen(QPen(STRENGTH_INK, 1.5))
+    painter.setBrush(STRENGTH_INK if strength == Strength.SOLID else Qt.BrushStyle.NoBrush)
+    painter.drawEllipse(centre, radius, radius)
+    if strength == Strength.THIN:
+        half = QPainterPath(centre + QPointF(0, -radius))
+        half.arcTo(
+            QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius), 90, 180
+        )
+        half.closeSubpath()
+        painter.setBrush(STRENGTH_INK)
+        painter.drawPath(half)
+    painter.restore()
+    return centre.x() - radius
 
 
 LABEL_PX = 8.5 * 96 / 72

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
+from cxmapper.model.strength import Strength
 from cxmapper.ui.canvas.items import (
     EMOTION_COLOURS,
     FLOW_COLOUR,
@@ -14,6 +15,7 @@ from cxmapper.ui.canvas.items import (
     LOOP_COLOUR,
     PAIN_COLOUR,
     font,
+    paint_strength,
 )
 
 ROWS = (
@@ -22,6 +24,7 @@ ROWS = (
     ("loop", "Loop: goes back (rework)"),
     ("faces", "Emotion −2 … +2"),
     ("evidence", "Evidence items on the step"),
+    ("strength", "Evidence: none, thin, solid"),
     ("pain", "Pains located on the step"),
 )
 WIDTH = 290.0
@@ -90,6 +93,9 @@ def _paint_sample(painter: QPainter, kind: str, sample: QRectF, mid: float) -> N
         painter.drawPolygon(
             [QPointF(tip, mid), QPointF(tip - 10, mid - 5), QPointF(tip - 10, mid + 5)]
         )
+    elif kind == "strength":
+        for n, strength in enumerate(Strength):
+            paint_strength(painter, QPointF(sample.left() + 8 + n * 16, mid), strength)
     elif kind == "faces":
         for n, value in enumerate((-2, 0, 2)):
             painter.setPen(Qt.PenStyle.NoPen)

@@ -17,6 +17,7 @@ from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.journey import loop_flow_ids
 from cxmapper.model.project import Project
+from cxmapper.model.strength import step_strength
 from cxmapper.ui.canvas.detail import (
     LEAST_PX,
     PRESENTING_PX,
@@ -71,7 +72,8 @@ class JourneyScene(QGraphicsScene):
         self.arrows: dict[int, FlowArrow] = {}
         self.loops: frozenset[int] = frozenset()
         self.heat: dict[int, QColor] = {}
-        self.heat_on = False
+        # What the cards are tinted by: "impact" (the heat overlay), "strength", or nothing.
+        self.tint: str | None = None
         self.presentation = False  # cards hide their connect handles
         self.readable_px = READABLE_PX  # the least title height on screen (level of detail)
         self.full_detail = False  # exports: never the sketch painting of small scales
@@ -118,11 +120,13 @@ class JourneyScene(QGraphicsScene):
         self._count_lanes(steps)
         evidence = self.project.evidence.counts_by_step()
         pains = self._pain_counts()
+        settings = self.project.settings
         for step in steps:
             card = StepCard(step, groups[step.work_group_id].colour)
             if self.ctx is None:  # a picture paints each card once: no pixmap to keep
                 card.setCacheMode(card.CacheMode.NoCache)
-            card.set_badges(evidence.get(step.id, 0), pains.get(step.id, 0))
+            count = evidence.get(step.id, 0)
+            card.set_badges(count, pains.get(step.id, 0), step_strength(count, settings))
             card.setPos(self.layout.card_rect(step).topLeft())
             self.addItem(card)
             self.cards[step.id] = card
@@ -307,17 +311,26 @@ class JourneyScene(QGraphicsScene):
 
     def _on_settings(self, change: Change) -> None:
         self._pending.heat = True  # the customer base, CLV or costs change every impact
+        if "solid_evidence" in change.fields or not change.fields:
+            self._pending.badges = True  # what makes evidence solid
 
     def refresh_heat(self) -> None:
-        from cxmapper.ui.canvas.heat import heat_colours
+        from cxmapper.ui.canvas.heat import heat_colours, strength_colours
 
-        self.set_heat(heat_colours(self.project) if self.heat_on else {})
+        tints = {"impact": heat_colours, "strength": strength_colours}
+        self.set_heat(tints[self.tint](self.project) if self.tint in tints else {})
+
+    @property
+    def heat_on(self) -> bool:
+        return self.tint is not None
 
     def refresh_badges(self) -> None:
         evidence = self.project.evidence.counts_by_step()
         pains = self._pain_counts()
+        settings = self.project.settings
         for step_id, card in self.cards.items():
-            card.set_badges(evidence.get(step_id, 0), pains.get(step_id, 0))
+            count = evidence.get(step_id, 0)
+            card.set_badges(count, pains.get(step_id, 0), step_strength(count, settings))
 
     def set_presenting(self, on: bool) -> None:
         """For the projector: no connect handles, and titles drawn for the back of the room."""

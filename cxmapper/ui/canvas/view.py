@@ -506,7 +506,11 @@ class JourneyView(ZoomView):
 
     def set_heat_overlay(self, on: bool) -> None:
         """Tint cards by the impact of their pains; kept up to date while it is on."""
-        self.journey_scene.heat_on = on
+        self.set_tint("impact" if on else None)
+
+    def set_tint(self, tint: str | None) -> None:
+        """Tint cards by "impact", by evidence "strength", or not at all (None)."""
+        self.journey_scene.tint = tint
         self.journey_scene.refresh_heat()
 
     def ensure_visible(self, kind: str, item_id: int) -> None:

@@ -225,6 +225,14 @@ class WindowActions:
         self.actual_size = act(
             "&Actual Size", view(JourneyView.actual_size), "Ctrl+1", needs=project
         )
+        self.strength_tint = act(
+            "Colour by &Evidence Strength",
+            lambda: self._tint(self.strength_tint),
+            "Ctrl+Shift+H",
+            needs=project,
+            checkable=True,
+            tip="Red: no evidence, the room's assumption; amber: thin; green: solid",
+        )
         self.heat = act(
             "&Heat Overlay by Impact", self._heat, "Ctrl+H", needs=project, checkable=True
         )
@@ -390,7 +398,7 @@ class WindowActions:
             ),
             "&View": (
                 *(self.zoom_in, self.zoom_out, self.fit, self.actual_size, None),
-                *(self.heat, self.legend, panels, self.presentation, None),
+                *(self.heat, self.strength_tint, self.legend, panels, self.presentation, None),
                 *(self.next_pane, self.previous_pane),
             ),
             "&Insert": (self.add_group, self.add_stage, self.add_step, self.add_flow),
@@ -452,8 +460,22 @@ class WindowActions:
             self._host.ctx.undo_stack.redo()
 
     def _heat(self) -> None:
+        self._tint(self.heat)
+
+    def _tint(self, chosen: QAction) -> None:
+        """One tint at a time: impact (the heat overlay) or evidence strength."""
+        for action in (self.heat, self.strength_tint):
+            if action is not chosen:
+                action.setChecked(False)
+        self.apply_tint()
+
+    def apply_tint(self) -> None:
+        """Tint the open map as the View menu says (also when another project opens)."""
+        tint = "impact" if self.heat.isChecked() else None
+        if self.strength_tint.isChecked():
+            tint = "strength"
         if self._host.view is not None:
-            self._host.view.set_heat_overlay(self.heat.isChecked())
+            self._host.view.set_tint(tint)
 
     def _legend(self) -> None:
         if self._host.view is not None:

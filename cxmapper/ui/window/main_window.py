@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
         self.timer_badge = TimerBadge(WorkshopClock.of(self.ctx), self.view)
+        self.window_actions.apply_tint()
         self._links = self._project_links()
         for signal, slot in self._links:
             signal.connect(slot)
