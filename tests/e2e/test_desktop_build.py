@@ -21,5 +21,5 @@ def test_build_script_builds_a_working_app(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "sound CX Mapper project" in result.stdout
-    assert "Opened demo.cxmap: 32 steps and 47 flows on the map, 6 panels." in result.stdout
+    assert "Opened demo.cxmap: 32 steps and 47 flows on the map, 7 panels." in result.stdout
     assert (tmp_path / "dist" / "cxmapper" / "cxmapper").exists()
