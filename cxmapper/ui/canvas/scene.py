@@ -17,14 +17,16 @@ from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.journey import loop_flow_ids
 from cxmapper.model.project import Project
-from cxmapper.ui.canvas.items import MUTED, FlowArrow, StepCard, font, wrap
+from cxmapper.ui.canvas.items import LABEL_H, MUTED, FlowArrow, StepCard, font, label_widths, wrap
 from cxmapper.ui.canvas.layout import (
+    CARD_H,
+    CARD_W,
     LANE_HEADER_W,
     ROW_TOP,
     STAGE_HEADER_H,
     MapLayout,
-    route,
 )
+from cxmapper.ui.canvas.routing import FlowSpec, Rect, Router, place_labels
 from cxmapper.ui.document.context import DocumentContext
 
 LANE_FILLS = (QColor("#f6f7f9"), QColor("#ffffff"))
@@ -64,6 +66,7 @@ class JourneyScene(QGraphicsScene):
         self.presentation = False  # cards hide their connect handles
         self.full_detail = False  # exports: never the sketch painting of small scales
         self.lane_counts: dict[int, int] = {}
+        self.routing_overflow: list[tuple[str, float, int, int]] = []  # gutters too narrow
         self._syncing = False
         self._pending = _Pending()
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -110,9 +113,9 @@ class JourneyScene(QGraphicsScene):
         # Routed before they join the scene: an arrow added first would move in the scene's
         # index once for its route and again for its style (thousands of arrows on open).
         for flow in self.project.flow_views():
-            arrow = FlowArrow(flow.id)
-            self.arrows[flow.id] = arrow
-            self._route(flow)
+            self.arrows[flow.id] = FlowArrow(flow.id)
+        self._route_all()
+        for arrow in self.arrows.values():
             self.addItem(arrow)
         self.setSceneRect(self.layout.scene_rect())
 
@@ -128,40 +131,53 @@ class JourneyScene(QGraphicsScene):
                 counts[step_id] = counts.get(step_id, 0) + 1
         return counts
 
-    def _route(self, flow: e.Flow) -> None:
-        # A removal or its undo changes several items before announcing them one by one, so
-        # an arrow may be announced after its cards, or its cards removed before it: route
-        # only what is in the scene now; the remaining announcements finish the job.
-        arrow = self.arrows.get(flow.id)
-        if arrow is None or flow.source_id not in self.cards or flow.target_id not in self.cards:
-            return
-        source, target = self.project.step(flow.source_id), self.project.step(flow.target_id)
-        a = self.cards[flow.source_id].sceneBoundingRect()
-        b = self.cards[flow.target_id].sceneBoundingRect()
-        a = QRectF(a.left() + 4, a.top() + 4, a.width() - 15, a.height() - 8)  # the card itself
-        b = QRectF(b.left() + 4, b.top() + 4, b.width() - 15, b.height() - 8)
-        loop = flow.id in self.loops
-        kind = (
-            "loop"
-            if loop
-            else "handoff"
-            if source.work_group_id != target.work_group_id
-            else "flow"
+    def _route_all(self) -> None:
+        """Route every flow together (tracks in a gutter are shared out among all the flows
+        using it) and give new geometry only to the arrows whose route or label moved."""
+        cards: dict[int, Rect] = {}
+        for step_id, card in self.cards.items():
+            pos = card.pos()
+            cards[step_id] = (pos.x(), pos.y(), pos.x() + CARD_W, pos.y() + CARD_H)
+        groups = {s.id: s.work_group_id for s in self.project.step_views()}
+        specs: list[FlowSpec] = []
+        kinds: dict[int, str] = {}
+        texts: dict[int, str] = {}
+        for flow in self.project.flow_views():
+            # A removal or its undo changes several items before announcing them one by one,
+            # so an arrow may be announced after its cards, or its cards removed before it:
+            # route only what is in the scene now; the remaining announcements finish the job.
+            if flow.id not in self.arrows or flow.source_id not in cards:
+                continue
+            if flow.target_id not in cards:
+                continue
+            loop = flow.id in self.loops
+            handoff = groups.get(flow.source_id) != groups.get(flow.target_id)
+            kinds[flow.id] = "loop" if loop else "handoff" if handoff else "flow"
+            texts[flow.id] = flow.label
+            widths = label_widths(flow.label) if flow.label else ()
+            specs.append(FlowSpec(flow.id, flow.source_id, flow.target_id, loop, widths))
+        router = Router(cards, top=STAGE_HEADER_H, left=LANE_HEADER_W)
+        routes = router.route_all(specs)
+        self.routing_overflow = router.overflow()
+        labels = place_labels(
+            routes,
+            specs,
+            cards.values(),
+            height=LABEL_H,
+            top=STAGE_HEADER_H,
+            left=LANE_HEADER_W,
         )
-        offset = ((flow.id * 7) % 5 - 2) * 4.0  # separate arrows that share a gap
-        if flow.source_id == flow.target_id:
-            points = [
-                QPointF(a.right() - 30, a.top()),
-                QPointF(a.right() - 30, a.top() - 14),
-                QPointF(a.right() + 14, a.top() - 14),
-                QPointF(a.right() + 14, a.top() + 20),
-                QPointF(a.right(), a.top() + 20),
-            ]
-        else:
-            points = route(
-                a, b, loop=loop, lane_gap_above_target=b.top() - ROW_TOP / 2, offset=offset
+        for spec in specs:
+            points = routes.get(spec.flow_id)
+            if points is None:
+                continue
+            placed = labels.get(spec.flow_id)
+            self.arrows[spec.flow_id].set_route(
+                tuple(points),
+                kinds[spec.flow_id],
+                texts[spec.flow_id],
+                placed[0] if placed else None,
             )
-        arrow.set_route(points, kind, flow.label)
 
     def _relayout(self) -> set[int]:
         """Recompute lanes and columns; move the cards whose place changed. Returns them."""
@@ -190,20 +206,8 @@ class JourneyScene(QGraphicsScene):
         columns = tuple((c.stage_id, c.left, c.right) for c in self.layout.columns)
         return lanes, columns, tuple(sorted(self.lane_counts.items()))
 
-    def _reroute_steps(self, step_ids: set[int]) -> None:
-        if not step_ids:
-            return
-        for flow in self.project.flow_views():
-            if flow.source_id in step_ids or flow.target_id in step_ids:
-                self._route(flow)
-
     def _refresh_loops(self) -> None:
-        new = loop_flow_ids(self.project)
-        changed = new ^ self.loops
-        self.loops = new
-        for flow_id in changed:
-            if flow_id in self.arrows and self.project.exists(e.Flow, flow_id):
-                self._route(self.project.flow(flow_id))
+        self.loops = loop_flow_ids(self.project)
 
     def _on_change(self, change: Change) -> None:
         handler = getattr(self, f"_on_{change.entity}", None)
@@ -219,10 +223,8 @@ class JourneyScene(QGraphicsScene):
         moved = self._relayout() if pending.layout else set()
         if pending.loops:
             self._refresh_loops()
-        self._reroute_steps(moved | pending.steps)
-        for flow_id in pending.flows:
-            if flow_id in self.arrows and self.project.exists(e.Flow, flow_id):
-                self._route(self.project.flow(flow_id))
+        if moved or pending.loops or pending.steps or pending.flows or pending.layout:
+            self._route_all()
         if pending.badges:
             self.refresh_badges()
         if (pending.badges or pending.heat) and self.heat_on:
