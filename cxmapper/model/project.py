@@ -2,14 +2,14 @@
 
 Each public edit validates its input, writes in one transaction, updates memory only after the
 commit succeeded, then emits one :class:`Change` per entity touched. Removals return a
-:class:`Removal` that :meth:`Project.restore` puts back exactly (undo uses it).
+:class:`Removal` (``removal.py``) that :meth:`Project.restore` puts back exactly (undo uses it).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ from cxmapper.model import store
 from cxmapper.model.events import Change, Emitter, Listener
 from cxmapper.model.evidence_store import EvidenceStore
 from cxmapper.model.kinds import KINDS, kind_of, removal_order
+from cxmapper.model.removal import BatchRemoval, Removal
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.trust import remember_verified
 from cxmapper.model.validation import (
@@ -43,26 +44,6 @@ PALETTE = (
     "#b07aa1",
     "#9c755f",
 )
-
-
-@dataclass
-class Removal:
-    """What a removal took away, and the prior state of what it changed as a side effect."""
-
-    removed: list[Any] = field(default_factory=list)
-    changed_before: list[Any] = field(default_factory=list)
-    evidence_links: list[tuple[int, int]] = field(default_factory=list)
-
-
-@dataclass
-class BatchRemoval:
-    """What removing an import batch took away: its rows by table, held in memory (measured
-    at about 0.8 kB per evidence item: some 80 MB for 100,000), and the pains that cited it,
-    as they were."""
-
-    batch_id: int
-    rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
-    pains_before: list[e.Pain] = field(default_factory=list)
 
 
 class Project:
