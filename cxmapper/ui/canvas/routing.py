@@ -71,7 +71,8 @@ class Gutter:
         self.requests: list[tuple[float, float, int]] = []
         self.cells: dict[int, list[tuple[float, float, int]]] = {}
         self.tracks = 0
-        self.assigned: dict[int, int] = {}
+        self.assigned: dict[int, int] = {}  # request key → track
+        self.positions: list[float] = []  # track → where it runs across the gutter
         # How many tracks fit at the smallest pitch that still reads as separate lines.
         self.capacity = max(1, int((high - low - 2 * CLEARANCE) // MIN_TRACK_PITCH) + 1)
 
@@ -92,6 +93,11 @@ class Gutter:
                 if a <= high and low <= b:
                     busy.add(key)
         return len(busy) / self.capacity
+
+
+Track = tuple[Gutter, int]  # a run's request in a gutter, resolved to a track once all are in
+# A route as coordinates, x and y in turn from its first point: a fixed value, or a track.
+Plan = list[float | Track]
 
 
 def bands(spans: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -213,14 +219,14 @@ class Router:
         self._crowded = self._crowded_sides(flows)
         self._loop_sides = self._sides_of_loops(flows)
         ports = self._ports(flows)
-        plans: dict[int, list[tuple[str, object]]] = {}
+        plans: dict[int, tuple[Plan, bool]] = {}
         # Loops first: they have the fewest gutters to choose from; the other flows then take
         # the least crowded of theirs.
         for f in sorted(flows, key=lambda f: (not f.loop, f.flow_id)):
-            plans[f.flow_id] = self._plan(f, ports)
+            plans[f.flow_id] = self._plan(f, ports), f.loop  # loops leave upright
         self._assign(self.column_gaps)
         self._assign(self.row_gaps)
-        return {flow_id: self._resolve(plan) for flow_id, plan in plans.items()}
+        return {flow_id: self._resolve(*plan) for flow_id, plan in plans.items()}
 
     def _crowded_sides(self, flows: Sequence[FlowSpec]) -> set[tuple[int, str]]:
         """Sides with one arrow across a column gap from a side with another: both lone
@@ -242,18 +248,21 @@ class Router:
                 crowded.add((step, side))
         return crowded
 
-    def _request(self, gutters: list[Gutter], index: int, low: float, high: float) -> tuple:
-        key = gutters[index].add(min(low, high), max(low, high))
-        return (gutters, index, key)
+    @staticmethod
+    def _request(gutters: list[Gutter], index: int, low: float, high: float) -> Track:
+        gutter = gutters[index]
+        return gutter, gutter.add(min(low, high), max(low, high))
 
     def _pick(self, gutters: list[Gutter], candidates: range, low: float, high: float) -> int:
         """The least crowded gutter of ``candidates`` along [low, high]; the first on ties."""
+        if len(candidates) == 1:
+            return candidates[0]
         return min(candidates, key=lambda i: (gutters[i].load(low, high), abs(i - candidates[0])))
 
     def _row_span(self, row: int) -> tuple[float, float]:
         return self.row_gaps[row].low, self.row_gaps[row].high
 
-    def _plan(self, f: FlowSpec, ports: dict[tuple[int, str], float]) -> list[tuple[str, object]]:
+    def _plan(self, f: FlowSpec, ports: dict[tuple[int, str], float]) -> Plan:
         """The route as fixed coordinates and track requests, resolved once all flows are in.
         Each request's stretch covers the whole gutters it starts and ends in, so two runs
         meeting in one gutter from both sides count as overlapping and get separate tracks."""
@@ -267,8 +276,8 @@ class Router:
         if out_gap == in_gap:
             v = self._request(cg, out_gap, ys, yt)
             if abs(ys - yt) < 0.5:
-                return [("x", s[2]), ("y", ys), ("x", t[0])]
-            return [("x", s[2]), ("y", ys), ("vx", v), ("y", yt), ("x", t[0])]
+                return [s[2], ys, t[0]]
+            return [s[2], ys, v, yt, t[0]]
         if rs < rt:
             choices = range(rt, rs, -1)  # nearest the target first
         elif rs > rt:
@@ -282,10 +291,7 @@ class Router:
         v1 = self._request(cg, out_gap, ys, hlo if ys > hhi else hhi)
         hr = self._request(rg, h, xlo, xhi)
         v2 = self._request(cg, in_gap, yt, hlo if yt > hhi else hhi)
-        return [
-            *[("x", s[2]), ("y", ys), ("vx", v1), ("hy", hr)],
-            *[("vx", v2), ("y", yt), ("x", t[0])],
-        ]
+        return [s[2], ys, v1, hr, v2, yt, t[0]]
 
     def _sides_of_loops(self, flows: Sequence[FlowSpec]) -> dict[int, tuple[str, str]]:
         """Which sides of its cards each loop leaves and enters by.
@@ -324,9 +330,7 @@ class Router:
             taken.setdefault(gap, []).append(stretch)
         return sides
 
-    def _plan_loop(
-        self, f: FlowSpec, ports: dict[tuple[int, str], float]
-    ) -> list[tuple[str, object]]:
+    def _plan_loop(self, f: FlowSpec, ports: dict[tuple[int, str], float]) -> Plan:
         s, t = self.cards[f.source], self.cards[f.target]
         (cs, rs), (ct, rt) = self.place[f.source], self.place[f.target]
         cg, rg = self.column_gaps, self.row_gaps
@@ -338,7 +342,7 @@ class Router:
         gap_t = rt + 1 if in_side == "bottom" else rt
         if gap_s == gap_t:  # one row, or rows next to each other: one run between them
             h = self._request(rg, gap_s, xs, xt)
-            return [("x", xs), ("y", ys), ("hy", h), ("x", xt), ("y", yt)]
+            return [xs, ys, h, xt, yt]
         if ct < cs:
             choices = range(cs, ct, -1)
         elif ct > cs:
@@ -351,7 +355,7 @@ class Router:
         h1 = self._request(rg, gap_s, xs, vlo if xs > vhi else vhi)
         vr = self._request(cg, v, ylo, yhi)
         h2 = self._request(rg, gap_t, xt, vlo if xt > vhi else vhi)
-        return [("x", xs), ("y", ys), ("hy", h1), ("vx", vr), ("hy", h2), ("x", xt), ("y", yt)]
+        return [xs, ys, h1, vr, h2, xt, yt]
 
     @staticmethod
     def _assign(gutters: list[Gutter]) -> None:
@@ -371,26 +375,21 @@ class Router:
                 heapq.heappush(busy, (high, track))
             gutter.tracks = count
             gutter.assigned = tracks
+            gutter.positions = [track_position(gutter, t) for t in range(count)]
 
     @staticmethod
-    def _position(ref: tuple) -> float:
-        gutters, index, key = ref
-        gutter: Gutter = gutters[index]
-        track = gutter.assigned[key]
-        return track_position(gutter, track)
-
-    def _resolve(self, plan: list[tuple[str, object]]) -> list[Point]:
-        """Turn a plan of alternating x and y moves into points."""
-        x = y = 0.0
-        points: list[Point] = []
-        for n, (what, value) in enumerate(plan):
-            coordinate = self._position(value) if what in ("vx", "hy") else float(value)  # type: ignore[arg-type]
-            if what in ("x", "vx"):
-                x = coordinate
+    def _resolve(plan: Plan, upright: bool) -> list[Point]:
+        """A plan's coordinates as points: the first point's x and y, then each further value
+        moves one of them, in turn, starting with y when the route leaves ``upright``."""
+        values = [v[0].positions[v[0].assigned[v[1]]] if isinstance(v, tuple) else v for v in plan]
+        x, y = values[0], values[1]
+        points = [(x, y)]
+        for n in range(2, len(values)):
+            if (n % 2 == 0) == upright:
+                y = values[n]
             else:
-                y = coordinate
-            if n >= 1:
-                points.append((x, y))
+                x = values[n]
+            points.append((x, y))
         return points
 
 
