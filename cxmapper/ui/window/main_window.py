@@ -216,6 +216,11 @@ class MainWindow(QMainWindow):
     def _show_project(self, project: Project) -> None:
         self.close_project()
         self.ctx = DocumentContext(project, self)
+        # The scores behind the register, matrix and plan first: on a large project their
+        # evidence is read on a worker, beside the map being built.
+        from cxmapper.ui.panels.plan_scores import PlanScores
+
+        PlanScores.of(self.ctx)
         self.view = JourneyView(self.ctx)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
