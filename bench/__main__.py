@@ -184,11 +184,15 @@ def main() -> None:
         ("again_s", "open large project again"),
     ):
         seconds = [r[key] for r in runs]
+        cpu = [r[key.replace("_s", "_cpu_s")] for r in runs]
+        scored = [r[key.replace("_s", "_scored_s")] for r in runs]
         report(
             name,
             min(seconds),
             open_floor,
-            f"min of {len(runs)} (median {statistics.median(seconds):.3f} s); all "
+            f"min of {len(runs)} (median {statistics.median(seconds):.3f} s; processor time "
+            f"min {min(cpu):.3f} s, median {statistics.median(cpu):.3f} s; pain scores in "
+            f"after {min(scored):.3f} s); all "
             f"{int(runs[0]['panels'])} panels; floor = sqlite3 read + a rect and line per step, "
             "flow",
         )
