@@ -85,14 +85,24 @@ class Gutter:
         return key
 
     def load(self, low: float, high: float) -> float:
-        """The share of the gutter's tracks taken by runs along [low, high] (an upper bound:
-        runs that do not overlap one another still count as two)."""
-        busy: set[int] = set()
+        """The share of the gutter's tracks taken along [low, high] once one more run is
+        there: the most runs over any one point of the stretch, the new one included."""
+        inside: dict[int, tuple[float, float]] = {}
         for cell in range(int(low // self.CELL), int(high // self.CELL) + 1):
             for a, b, key in self.cells.get(cell, ()):
                 if a <= high and low <= b:
-                    busy.add(key)
-        return len(busy) / self.capacity
+                    inside[key] = (max(a, low), min(b, high))
+        return (_most_at_once(inside.values()) + 1) / self.capacity
+
+
+def _most_at_once(spans: Iterable[tuple[float, float]]) -> int:
+    """The most of ``spans`` (closed intervals) that overlap at any one point."""
+    ends = sorted([(a, -1) for a, _ in spans] + [(b, 1) for _, b in spans])
+    depth = most = 0
+    for _, step in ends:
+        depth -= step  # a start (-1) sorts before an end (+1) at the same point: both count
+        most = max(most, depth)
+    return most
 
 
 Track = tuple[Gutter, int]  # a run's request in a gutter, resolved to a track once all are in
@@ -253,14 +263,26 @@ class Router:
         gutter = gutters[index]
         return gutter, gutter.add(min(low, high), max(low, high))
 
-    def _pick(self, gutters: list[Gutter], candidates: range, low: float, high: float) -> int:
-        """The least crowded gutter of ``candidates`` along [low, high]; the first on ties."""
-        if len(candidates) == 1:
+    def _pick(
+        self, gutters: list[Gutter], candidates: range, low: float, high: float, reach: int = 0
+    ) -> int:
+        """The gutter of ``candidates`` with a track free along [low, high], the least crowded
+        (the first on ties); failing that, the nearest beyond them, up to ``reach`` gutters
+        further on either side, with a track free; failing that, the least crowded of all."""
+        if len(candidates) == 1 and reach == 0:
             return candidates[0]
-        return min(candidates, key=lambda i: (gutters[i].load(low, high), abs(i - candidates[0])))
-
-    def _row_span(self, row: int) -> tuple[float, float]:
-        return self.row_gaps[row].low, self.row_gaps[row].high
+        loads = {i: gutters[i].load(low, high) for i in candidates}
+        best = min(candidates, key=lambda i: (loads[i], abs(i - candidates[0])))
+        if loads[best] <= 1.0:
+            return best
+        first, last = min(candidates), max(candidates)
+        for step in range(1, reach + 1):
+            for i in (first - step, last + step):
+                if 0 <= i < len(gutters):
+                    loads[i] = gutters[i].load(low, high)
+                    if loads[i] <= 1.0:
+                        return i
+        return min(loads, key=lambda i: (loads[i], abs(i - candidates[0])))
 
     def _plan(self, f: FlowSpec, ports: dict[tuple[int, str], float]) -> Plan:
         """The route as fixed coordinates and track requests, resolved once all flows are in.
@@ -286,7 +308,8 @@ class Router:
             choices = range(rs, rs + 2)
         xlo = min(cg[out_gap].low, cg[in_gap].low)
         xhi = max(cg[out_gap].high, cg[in_gap].high)
-        h = self._pick(rg, choices, xlo, xhi)
+        # Its column gaps span the map: any row gap will do, the nearest with room is best.
+        h = self._pick(rg, choices, xlo, xhi, reach=2)
         hlo, hhi = rg[h].low, rg[h].high
         v1 = self._request(cg, out_gap, ys, hlo if ys > hhi else hhi)
         hr = self._request(rg, h, xlo, xhi)
@@ -294,41 +317,47 @@ class Router:
         return [s[2], ys, v1, hr, v2, yt, t[0]]
 
     def _sides_of_loops(self, flows: Sequence[FlowSpec]) -> dict[int, tuple[str, str]]:
-        """Which sides of its cards each loop leaves and enters by.
+        """Which sides of its cards each loop leaves and enters by: the first of its choices
+        whose row gaps have a track free along its stretch, else the least crowded.
 
-        A loop between rows leaves by the side facing the way it goes and enters by the side
-        facing where it comes from, crossing rows in a column gap: it never runs past its own
-        cards. A loop within a row goes over the cards, in the row gap above them, unless that
-        gap is full along its stretch (the one under the stage headers is narrow): then under
-        them. Loops between rows are placed first, since they have no choice."""
+        A loop within a row goes over the cards, in the row gap above them, else under them
+        (the gap under the stage headers is narrow). A loop between rows first leaves by the
+        side facing the way it goes and enters by the side facing where it comes from, so it
+        crosses rows in a column gap without running past its own cards; when those gaps are
+        full, it leaves or enters by its cards' other sides, through other row gaps."""
         sides: dict[int, tuple[str, str]] = {}
         taken: dict[int, list[tuple[float, float]]] = {}
-        level: list[FlowSpec] = []
-        for f in flows:
-            if not f.loop:
-                continue
+        for f in sorted((f for f in flows if f.loop), key=lambda f: f.flow_id):
             s, t = self.cards[f.source], self.cards[f.target]
             rs, rt = self.place[f.source][1], self.place[f.target][1]
-            if rs == rt:
-                level.append(f)
-                continue
-            up = rt < rs
-            sides[f.flow_id] = ("top", "bottom") if up else ("bottom", "top")
-            taken.setdefault(rs if up else rs + 1, []).append((s[0], s[2]))
-            taken.setdefault(rt + 1 if up else rt, []).append((t[0], t[2]))
-        for f in sorted(level, key=lambda f: f.flow_id):
-            s, t = self.cards[f.source], self.cards[f.target]
             stretch = (min(s[0], t[0]), max(s[2], t[2]))
-            row = self.place[f.source][1]
-
-            def crowding(gap: int, stretch: tuple[float, float] = stretch) -> float:
-                busy = sum(1 for a, b in taken.get(gap, ()) if a < stretch[1] and stretch[0] < b)
-                return (busy + 1) / self.row_gaps[gap].capacity
-
-            gap = row if crowding(row) <= 1.0 or crowding(row) <= crowding(row + 1) else row + 1
-            sides[f.flow_id] = ("top", "top") if gap == row else ("bottom", "bottom")
-            taken.setdefault(gap, []).append(stretch)
+            if rs == rt:
+                choices = [("top", "top"), ("bottom", "bottom")]
+            elif rt < rs:
+                choices = [("top", "bottom"), ("top", "top"), ("bottom", "bottom")]
+            else:
+                choices = [("bottom", "top"), ("bottom", "bottom"), ("top", "top")]
+            best: tuple[float, int] | None = None
+            for n, (out_side, in_side) in enumerate(choices):
+                gaps = {rs if out_side == "top" else rs + 1, rt if in_side == "top" else rt + 1}
+                crowding = max(self._crowding(taken.get(g, []), g, stretch) for g in gaps)
+                if best is None or crowding < best[0]:
+                    best = (crowding, n)
+                if crowding <= 1.0:
+                    break
+            assert best is not None
+            out_side, in_side = choices[best[1]]
+            sides[f.flow_id] = (out_side, in_side)
+            for gap in {rs if out_side == "top" else rs + 1, rt if in_side == "top" else rt + 1}:
+                taken.setdefault(gap, []).append(stretch)
         return sides
+
+    def _crowding(
+        self, runs: list[tuple[float, float]], gap: int, stretch: tuple[float, float]
+    ) -> float:
+        """The share of a row gap's tracks one more run along ``stretch`` would take."""
+        inside = [(a, b) for a, b in runs if a <= stretch[1] and stretch[0] <= b]
+        return (_most_at_once(inside) + 1) / self.row_gaps[gap].capacity
 
     def _plan_loop(self, f: FlowSpec, ports: dict[tuple[int, str], float]) -> Plan:
         s, t = self.cards[f.source], self.cards[f.target]
