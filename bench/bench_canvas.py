@@ -63,8 +63,9 @@ def main() -> None:
 
     # Routing alone, as the scene asks for it on open and after each edit that moves cards
     # or flows: every flow's route, then every label's place (best of 3, processor time).
+    from cxmapper.ui.canvas.labels import place_labels
     from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
-    from cxmapper.ui.canvas.routing import FlowSpec, Router, place_labels
+    from cxmapper.ui.canvas.routing import FlowSpec, Router
 
     cards = {
         step_id: (c.pos().x(), c.pos().y(), c.pos().x() + CARD_W, c.pos().y() + CARD_H)

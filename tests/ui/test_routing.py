@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow
 from cxmapper.model import entities as e
 from cxmapper.model.demo import write_demo
 from cxmapper.model.project import Project
+from cxmapper.ui.canvas.labels import place_labels
 from cxmapper.ui.canvas.layout import (
     CARD_H,
     CARD_W,
@@ -27,7 +28,7 @@ from cxmapper.ui.canvas.layout import (
     STAGE_HEADER_H,
     MapLayout,
 )
-from cxmapper.ui.canvas.routing import FlowSpec, Router, place_labels
+from cxmapper.ui.canvas.routing import FlowSpec, Router
 from cxmapper.ui.canvas.scene import JourneyScene
 from cxmapper.ui.canvas.view import JourneyView
 from cxmapper.ui.document.context import DocumentContext
@@ -198,3 +199,54 @@ def test_the_counter_finds_each_fault() -> None:
         "loops sharing a track": 1,
         "loops under a stage header": 1,
     }
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(), st.data())
+def test_an_edit_routes_again_only_what_it_touches(grid, data) -> None:
+    """After an edit (a card moved to a free place in its row, a flow added or removed, a
+    flow turned into a loop), the routes made again and those kept are together what the
+    router holds, still clean; a map whose bands of cards changed is routed anew."""
+    cards, flows = grid
+    router = Router(cards, top=STAGE_HEADER_H, left=LANE_HEADER_W)
+    routes = router.route_all(flows)
+    ids = sorted(cards)
+    edit = data.draw(st.sampled_from(["move", "add", "remove", "loop"]))
+    cards, flows = dict(cards), list(flows)
+    if edit == "move":
+        step = data.draw(st.sampled_from(ids))
+        r = cards[step]
+        taken = {(c[0], c[1]) for c in cards.values()}
+        free = [
+            x for x in {c[0] for c in cards.values()} if (x, r[1]) not in taken
+        ]  # a place in a column some card already stands in: the bands stay
+        if not free:
+            return
+        x = data.draw(st.sampled_from(sorted(free)))
+        cards[step] = (x, r[1], x + CARD_W, r[3])
+    elif edit == "add":
+        a, b = data.draw(st.sampled_from(ids)), data.draw(st.sampled_from(ids))
+        flows.append(FlowSpec(max((f.flow_id for f in flows), default=0) + 1, a, b, a == b))
+    elif flows:
+        n = data.draw(st.integers(0, len(flows) - 1))
+        f = flows[n]
+        if edit == "remove":
+            del flows[n]
+        else:
+            flows[n] = FlowSpec(f.flow_id, f.source, f.target, not f.loop or f.source == f.target)
+    again = router.update(cards, flows)
+    if again is None:  # bands changed, or the tracks would have to close up too far
+        router = Router(cards, top=STAGE_HEADER_H, left=LANE_HEADER_W)
+        routes = router.route_all(flows)
+    else:
+        routes = {f: p for f, p in routes.items() if f in {g.flow_id for g in flows}}
+        routes.update(again)
+    assert set(routes) == {f.flow_id for f in flows}
+    for flow_id, (plan, upright) in router.plans.items():  # nothing kept is out of date
+        assert routes[flow_id] == router._resolve(plan, upright)
+    drawn = [Drawn(f.flow_id, tuple(routes[f.flow_id]), None, f.loop) for f in flows]
+    found = count_collisions(cards.values(), drawn, STAGE_HEADER_H)
+    assert found.faults()["card crossings"] == 0
+    assert found.faults()["loops under a stage header"] == 0
+    if not router.overflow():
+        assert found.flows_sharing_track == []

@@ -23,7 +23,7 @@ tooltip keeps the full label) when there is no room.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -60,39 +60,96 @@ class Routed:
 class Gutter:
     """A gap between bands of cards: column gaps run vertically, row gaps horizontally.
 
-    Runs asking for a track are kept as (start, end, key) along the gutter, and hashed by
-    stretches of ``CELL`` so the crowding along a stretch is found without a scan of all."""
+    Runs asking for a track are kept by key as (start, end, flow id) along the gutter, and
+    hashed by stretches of ``CELL`` so the runs along a stretch are found without a scan."""
 
     CELL = 512.0
 
     def __init__(self, low: float, high: float) -> None:
         self.low = low  # the gap's extent across it
         self.high = high
-        self.requests: list[tuple[float, float, int]] = []
-        self.cells: dict[int, list[tuple[float, float, int]]] = {}
-        self.tracks = 0
+        self.requests: dict[int, tuple[float, float, int]] = {}
+        self.cells: dict[int, set[int]] = {}
         self.assigned: dict[int, int] = {}  # request key → track
-        self.positions: list[float] = []  # track → where it runs across the gutter
+        self.tracks = 0
+        self.pitch = TRACK_PITCH
+        self._next_key = 0
+        half = (high - low - 2 * CLEARANCE) / 2
         # How many tracks fit at the smallest pitch that still reads as separate lines.
-        self.capacity = max(1, int((high - low - 2 * CLEARANCE) // MIN_TRACK_PITCH) + 1)
+        self.capacity = max(1, 2 * int(half // MIN_TRACK_PITCH) + 1)
 
-    def add(self, low: float, high: float) -> int:
-        key = len(self.requests)
-        request = (low, high, key)
-        self.requests.append(request)
+    def add(self, low: float, high: float, flow_id: int) -> int:
+        key = self._next_key
+        self._next_key += 1
+        self.requests[key] = (low, high, flow_id)
         for cell in range(int(low // self.CELL), int(high // self.CELL) + 1):
-            self.cells.setdefault(cell, []).append(request)
+            self.cells.setdefault(cell, set()).add(key)
         return key
+
+    def remove(self, key: int) -> None:
+        low, high, _ = self.requests.pop(key)
+        self.assigned.pop(key, None)
+        for cell in range(int(low // self.CELL), int(high // self.CELL) + 1):
+            self.cells[cell].discard(key)
+
+    def along(self, low: float, high: float) -> set[int]:
+        """The keys of the runs that share some of [low, high]."""
+        found: set[int] = set()
+        for cell in range(int(low // self.CELL), int(high // self.CELL) + 1):
+            for key in self.cells.get(cell, ()):
+                a, b, _ = self.requests[key]
+                if a <= high and low <= b:
+                    found.add(key)
+        return found
 
     def load(self, low: float, high: float) -> float:
         """The share of the gutter's tracks taken along [low, high] once one more run is
         there: the most runs over any one point of the stretch, the new one included."""
-        inside: dict[int, tuple[float, float]] = {}
-        for cell in range(int(low // self.CELL), int(high // self.CELL) + 1):
-            for a, b, key in self.cells.get(cell, ()):
-                if a <= high and low <= b:
-                    inside[key] = (max(a, low), min(b, high))
-        return (_most_at_once(inside.values()) + 1) / self.capacity
+        spans = [self.requests[k][:2] for k in self.along(low, high)]
+        clipped = [(max(a, low), min(b, high)) for a, b in spans]
+        return (_most_at_once(clipped) + 1) / self.capacity
+
+    def assign_all(self) -> None:
+        """Tracks by interval colouring: each run, by where it starts, takes the lowest
+        track free along it (as few tracks as the most runs over one point)."""
+        busy: list[tuple[float, int]] = []  # (end, track)
+        free: list[int] = []
+        self.assigned = {}
+        count = 0
+        for low, high, key in sorted((r[0], r[1], k) for k, r in self.requests.items()):
+            while busy and busy[0][0] < low:
+                heapq.heappush(free, heapq.heappop(busy)[1])
+            track = heapq.heappop(free) if free else count
+            count = max(count, track + 1)
+            self.assigned[key] = track
+            heapq.heappush(busy, (high, track))
+        self.tracks = count
+        self.pitch = self._pitch(count)
+
+    def assign(self, key: int) -> bool:
+        """A track for one new run: the lowest free along it, the others kept where they
+        are. Returns whether the tracks had to close up (every run here moves)."""
+        low, high, _ = self.requests[key]
+        taken = {self.assigned[k] for k in self.along(low, high) if k in self.assigned}
+        track = next(t for t in range(len(taken) + 1) if t not in taken)
+        self.assigned[key] = track
+        self.tracks = max(self.tracks, track + 1)
+        pitch = self._pitch(self.tracks)
+        if pitch < self.pitch:
+            self.pitch = pitch
+            return True
+        return False
+
+    def _pitch(self, tracks: int) -> float:
+        # Tracks take turns either side of the middle: 0, +1, -1, +2, -2… pitches from it.
+        half = (self.high - self.low - 2 * CLEARANCE) / 2
+        reach = tracks // 2
+        return TRACK_PITCH if reach == 0 else min(TRACK_PITCH, half / reach)
+
+    def position(self, key: int) -> float:
+        track = self.assigned[key]
+        turn = (track + 1) // 2 if track % 2 else -(track // 2)
+        return (self.low + self.high) / 2 + turn * self.pitch
 
 
 def _most_at_once(spans: Iterable[tuple[float, float]]) -> int:
@@ -106,6 +163,8 @@ def _most_at_once(spans: Iterable[tuple[float, float]]) -> int:
 
 
 Track = tuple[Gutter, int]  # a run's request in a gutter, resolved to a track once all are in
+# How crowded a row gap is along a stretch with one more run (or, with True, take that run).
+Crowding = Callable[[int, tuple[float, float], bool], float]
 # A route as coordinates, x and y in turn from its first point: a fixed value, or a track.
 Plan = list[float | Track]
 
@@ -168,6 +227,15 @@ class Router:
             step: (_band_of(self.columns, r[0]), _band_of(self.rows, r[1]))
             for step, r in cards.items()
         }
+        # What the last routing found, kept so an edit routes only the flows it touches.
+        self.flows: dict[int, FlowSpec] = {}
+        self.plans: dict[int, tuple[Plan, bool]] = {}  # flow id → (plan, leaves upright)
+        self.ports: dict[tuple[int, str], float] = {}
+        self._loop_sides: dict[int, tuple[str, str]] = {}
+        self._at: dict[tuple[int, int], int] = {}  # (column, row) → step
+        self._by_card: dict[int, set[int]] = {}  # step → flows at it
+        self._uses: dict[tuple[int, str], set[int]] = {}  # (step, side) → flows (not loops)
+        self._planning = 0  # the flow whose runs are being requested
 
     def overflow(self) -> list[tuple[str, float, int, int]]:
         """Gutters holding more tracks than fit at the smallest pitch, after ``route_all``:
@@ -182,8 +250,9 @@ class Router:
 
     # --- ports -------------------------------------------------------------------------------
 
-    def _ports(self, flows: Sequence[FlowSpec]) -> dict[tuple[int, str], float]:
-        """Where each flow meets its cards: (flow id, "out"/"in") → y on a side, x on top."""
+    def _ports(self, flows: Iterable[FlowSpec]) -> dict[tuple[int, str], float]:
+        """Where each flow meets its cards: (flow id, "out"/"in") → y on a side, x on top.
+        The ports of a side depend on all the flows at it: ``flows`` holds them all."""
         sides: dict[tuple[int, str], list[tuple[float, float, int, str]]] = {}
         for f in flows:
             s, t = self.cards[f.source], self.cards[f.target]
@@ -211,7 +280,7 @@ class Router:
                     ports[flow_id, end] = x
                 continue
             centre = (r[1] + r[3]) / 2
-            if (step, side) not in self._crowded:
+            if not self._crowded(step, side):
                 ys = _spread(len(ends), centre, PORT_PITCH, r[3] - r[1] - 24)
             else:
                 # On a lattice a pitch apart, shifted a quarter pitch up on right sides and
@@ -225,43 +294,128 @@ class Router:
     # --- routing -----------------------------------------------------------------------------
 
     def route_all(self, flows: Sequence[FlowSpec]) -> dict[int, list[Point]]:
-        flows = [f for f in flows if f.source in self.cards and f.target in self.cards]
-        self._crowded = self._crowded_sides(flows)
-        self._loop_sides = self._sides_of_loops(flows)
-        ports = self._ports(flows)
-        plans: dict[int, tuple[Plan, bool]] = {}
+        """Route every flow of ``flows`` (those whose cards are both there)."""
+        kept = [f for f in flows if f.source in self.cards and f.target in self.cards]
+        self._index(kept)
+        self._loop_sides = self._sides_of_loops(kept, self._listed_crowding())
+        self.ports = self._ports(kept)
         # Loops first: they have the fewest gutters to choose from; the other flows then take
         # the least crowded of theirs.
-        for f in sorted(flows, key=lambda f: (not f.loop, f.flow_id)):
-            plans[f.flow_id] = self._plan(f, ports), f.loop  # loops leave upright
-        self._assign(self.column_gaps)
-        self._assign(self.row_gaps)
-        return {flow_id: self._resolve(*plan) for flow_id, plan in plans.items()}
+        for f in sorted(kept, key=lambda f: (not f.loop, f.flow_id)):
+            self.plans[f.flow_id] = self._plan(f, self.ports), f.loop  # loops leave upright
+        for gutter in (*self.column_gaps, *self.row_gaps):
+            gutter.assign_all()
+        return {flow_id: self._resolve(*plan) for flow_id, plan in self.plans.items()}
 
-    def _crowded_sides(self, flows: Sequence[FlowSpec]) -> set[tuple[int, str]]:
-        """Sides with one arrow across a column gap from a side with another: both lone
-        ports would sit mid-card and their stubs could meet, so they are shifted apart."""
-        at = {place: step for step, place in self.place.items()}
-        uses: dict[tuple[int, str], set[int]] = {}
+    def update(
+        self, cards: dict[int, Rect], flows: Sequence[FlowSpec]
+    ) -> dict[int, list[Point]] | None:
+        """Route again after an edit: only the flows at the cards it moved or whose flows it
+        changed (and at the cards facing those across a column gap), and the flows sharing
+        a card with those (their ports may move); the other routes stay as they were.
+        Returns the routes made again, or None when the bands of cards changed (a lane grew,
+        a column emptied): then everything is routed anew."""
+        columns = bands((r[0], r[2]) for r in cards.values())
+        rows = bands((r[1], r[3]) for r in cards.values())
+        if columns != self.columns or rows != self.rows:
+            return None
+        new = {f.flow_id: f for f in flows if f.source in cards and f.target in cards}
+
+        def ends(f: FlowSpec) -> tuple[int, int, bool]:
+            return f.source, f.target, f.loop
+
+        old = self.flows
+        changed = {i for i in old.keys() | new.keys() if i not in old or i not in new}
+        changed |= {i for i in old.keys() & new.keys() if ends(old[i]) != ends(new[i])}
+        moved = {c for c in cards.keys() | self.cards.keys() if cards.get(c) != self.cards.get(c)}
+        touched = set(moved)
+        for i in changed:
+            for f in (old.get(i), new.get(i)):
+                if f is not None:
+                    touched |= {f.source, f.target}
+        places = {self.place[c] for c in touched if c in self.place}
+        self.cards = cards
+        self.place = {
+            c: (_band_of(self.columns, r[0]), _band_of(self.rows, r[1])) for c, r in cards.items()
+        }
+        places |= {self.place[c] for c in touched if c in self.place}
+        for i in changed & old.keys():
+            self._drop(i)
+            if i not in new:
+                self.ports.pop((i, "out"), None)
+                self.ports.pop((i, "in"), None)
+        self._index(list(new.values()))
+        # Whether a lone port is shifted depends on the flows facing it across a column gap.
+        dirty = touched | {
+            self._at[c + d, r] for c, r in places for d in (-1, 1) if (c + d, r) in self._at
+        }
+        first = {i for c in dirty for i in self._by_card.get(c, ())} | (changed & new.keys())
+        cards_again = {c for i in first for c in (new[i].source, new[i].target)}
+        again = {i for c in cards_again for i in self._by_card.get(c, ())}
+        for i in again:
+            self._drop(i)
+        loops = [new[i] for i in first if new[i].loop]
+        self._loop_sides.update(self._sides_of_loops(loops, self._gutter_crowding))
+        for i in [i for i in self._loop_sides if i not in new]:
+            del self._loop_sides[i]
+        # The ports of every side of those cards (the far ends of the flows at them keep
+        # theirs: nothing there changed).
+        ports = self._ports(new[i] for i in again)
+        for i in again:
+            f = new[i]
+            if f.source in cards_again:
+                self.ports[i, "out"] = ports[i, "out"]
+            if f.target in cards_again:
+                self.ports[i, "in"] = ports[i, "in"]
+        closed_up: set[int] = set()
+        for f in sorted((new[i] for i in again), key=lambda f: (not f.loop, f.flow_id)):
+            plan = self._plan(f, self.ports)
+            self.plans[f.flow_id] = plan, f.loop
+            for value in plan:
+                if not isinstance(value, tuple):
+                    continue
+                gutter, key = value
+                if gutter.assign(key):
+                    closed_up |= {r[2] for r in gutter.requests.values()}
+                if gutter.tracks > gutter.capacity:
+                    # Tracks taken one by one can need more than the fewest: rather than
+                    # bring runs closer than they can be told apart, route everything anew.
+                    return None
+        return {i: self._resolve(*self.plans[i]) for i in again | closed_up}
+
+    def _drop(self, flow_id: int) -> None:
+        """Take a flow's runs out of its gutters (it is routed again, or gone)."""
+        plan, _ = self.plans.pop(flow_id, ([], False))
+        for value in plan:
+            if isinstance(value, tuple):
+                value[0].remove(value[1])
+
+    def _index(self, flows: list[FlowSpec]) -> None:
+        self.flows = {f.flow_id: f for f in flows}
+        self._at = {place: step for step, place in self.place.items()}
+        self._by_card = {}
+        self._uses = {}
         for f in flows:
+            self._by_card.setdefault(f.source, set()).add(f.flow_id)
+            self._by_card.setdefault(f.target, set()).add(f.flow_id)
             if not f.loop:
-                uses.setdefault((f.source, "right"), set()).add(f.flow_id)
-                uses.setdefault((f.target, "left"), set()).add(f.flow_id)
-        crowded: set[tuple[int, str]] = set()
-        for (step, side), ids in uses.items():
-            column, row = self.place[step]
-            other = at.get((column + 1, row) if side == "right" else (column - 1, row))
-            if other is None:
-                continue
-            across = uses.get((other, "left" if side == "right" else "right"), set())
-            if across and across != ids:
-                crowded.add((step, side))
-        return crowded
+                self._uses.setdefault((f.source, "right"), set()).add(f.flow_id)
+                self._uses.setdefault((f.target, "left"), set()).add(f.flow_id)
 
-    @staticmethod
-    def _request(gutters: list[Gutter], index: int, low: float, high: float) -> Track:
+    def _crowded(self, step: int, side: str) -> bool:
+        """Whether a card side with one arrow faces, across a column gap, a side with other
+        arrows: both lone ports would sit mid-card and their stubs could meet, so they are
+        shifted apart."""
+        column, row = self.place[step]
+        other = self._at.get((column + 1, row) if side == "right" else (column - 1, row))
+        if other is None:
+            return False
+        across = self._uses.get((other, "left" if side == "right" else "right"), set())
+        return bool(across) and across != self._uses.get((step, side), set())
+
+    def _request(self, gutters: list[Gutter], index: int, low: float, high: float) -> Track:
         gutter = gutters[index]
-        return gutter, gutter.add(min(low, high), max(low, high))
+        return gutter, gutter.add(min(low, high), max(low, high), self._planning)
 
     def _pick(
         self, gutters: list[Gutter], candidates: range, low: float, high: float, reach: int = 0
@@ -291,6 +445,7 @@ class Router:
         s, t = self.cards[f.source], self.cards[f.target]
         (cs, rs), (ct, rt) = self.place[f.source], self.place[f.target]
         cg, rg = self.column_gaps, self.row_gaps
+        self._planning = f.flow_id
         if f.loop:
             return self._plan_loop(f, ports)
         ys, yt = ports[f.flow_id, "out"], ports[f.flow_id, "in"]
@@ -316,7 +471,9 @@ class Router:
         v2 = self._request(cg, in_gap, yt, hlo if yt > hhi else hhi)
         return [s[2], ys, v1, hr, v2, yt, t[0]]
 
-    def _sides_of_loops(self, flows: Sequence[FlowSpec]) -> dict[int, tuple[str, str]]:
+    def _sides_of_loops(
+        self, flows: Sequence[FlowSpec], crowding: Crowding
+    ) -> dict[int, tuple[str, str]]:
         """Which sides of its cards each loop leaves and enters by: the first of its choices
         whose row gaps have a track free along its stretch, else the least crowded.
 
@@ -326,7 +483,6 @@ class Router:
         crosses rows in a column gap without running past its own cards; when those gaps are
         full, it leaves or enters by its cards' other sides, through other row gaps."""
         sides: dict[int, tuple[str, str]] = {}
-        taken: dict[int, list[tuple[float, float]]] = {}
         for f in sorted((f for f in flows if f.loop), key=lambda f: f.flow_id):
             s, t = self.cards[f.source], self.cards[f.target]
             rs, rt = self.place[f.source][1], self.place[f.target][1]
@@ -340,24 +496,35 @@ class Router:
             best: tuple[float, int] | None = None
             for n, (out_side, in_side) in enumerate(choices):
                 gaps = {rs if out_side == "top" else rs + 1, rt if in_side == "top" else rt + 1}
-                crowding = max(self._crowding(taken.get(g, []), g, stretch) for g in gaps)
-                if best is None or crowding < best[0]:
-                    best = (crowding, n)
-                if crowding <= 1.0:
+                crowded = max(crowding(g, stretch, False) for g in gaps)
+                if best is None or crowded < best[0]:
+                    best = (crowded, n)
+                if crowded <= 1.0:
                     break
             assert best is not None
             out_side, in_side = choices[best[1]]
             sides[f.flow_id] = (out_side, in_side)
             for gap in {rs if out_side == "top" else rs + 1, rt if in_side == "top" else rt + 1}:
-                taken.setdefault(gap, []).append(stretch)
+                crowding(gap, stretch, True)
         return sides
 
-    def _crowding(
-        self, runs: list[tuple[float, float]], gap: int, stretch: tuple[float, float]
-    ) -> float:
-        """The share of a row gap's tracks one more run along ``stretch`` would take."""
-        inside = [(a, b) for a, b in runs if a <= stretch[1] and stretch[0] <= b]
-        return (_most_at_once(inside) + 1) / self.row_gaps[gap].capacity
+    def _listed_crowding(self) -> Crowding:
+        """Crowding of row gaps by the loops placed so far (routing a whole map: the gutters
+        are still empty while loops choose their sides)."""
+        taken: dict[int, list[tuple[float, float]]] = {}
+
+        def crowding(gap: int, stretch: tuple[float, float], take: bool) -> float:
+            if take:
+                taken.setdefault(gap, []).append(stretch)
+                return 0.0
+            runs = [(a, b) for a, b in taken.get(gap, ()) if a <= stretch[1] and stretch[0] <= b]
+            return (_most_at_once(runs) + 1) / self.row_gaps[gap].capacity
+
+        return crowding
+
+    def _gutter_crowding(self, gap: int, stretch: tuple[float, float], take: bool) -> float:
+        """Crowding of a row gap by the runs in it (routing again after an edit)."""
+        return 0.0 if take else self.row_gaps[gap].load(*stretch)
 
     def _plan_loop(self, f: FlowSpec, ports: dict[tuple[int, str], float]) -> Plan:
         s, t = self.cards[f.source], self.cards[f.target]
@@ -387,30 +554,10 @@ class Router:
         return [xs, ys, h1, vr, h2, xt, yt]
 
     @staticmethod
-    def _assign(gutters: list[Gutter]) -> None:
-        """Tracks by interval colouring: each run takes the lowest track free along it."""
-        for gutter in gutters:
-            reqs = sorted(gutter.requests)
-            busy: list[tuple[float, int]] = []  # (end, track)
-            free: list[int] = []
-            tracks: dict[int, int] = {}
-            count = 0
-            for low, high, key in reqs:
-                while busy and busy[0][0] < low:
-                    heapq.heappush(free, heapq.heappop(busy)[1])
-                track = heapq.heappop(free) if free else count
-                count = max(count, track + 1)
-                tracks[key] = track
-                heapq.heappush(busy, (high, track))
-            gutter.tracks = count
-            gutter.assigned = tracks
-            gutter.positions = [track_position(gutter, t) for t in range(count)]
-
-    @staticmethod
     def _resolve(plan: Plan, upright: bool) -> list[Point]:
         """A plan's coordinates as points: the first point's x and y, then each further value
         moves one of them, in turn, starting with y when the route leaves ``upright``."""
-        values = [v[0].positions[v[0].assigned[v[1]]] if isinstance(v, tuple) else v for v in plan]
+        values = [v[0].position(v[1]) if isinstance(v, tuple) else v for v in plan]
         x, y = values[0], values[1]
         points = [(x, y)]
         for n in range(2, len(values)):
@@ -420,106 +567,3 @@ class Router:
                 x = values[n]
             points.append((x, y))
         return points
-
-
-def track_position(gutter: Gutter, track: int) -> float:
-    """Tracks are spread evenly about the gutter's middle, a pitch apart when they fit."""
-    centre = (gutter.low + gutter.high) / 2
-    if gutter.tracks <= 1:
-        return centre
-    room = gutter.high - gutter.low - 2 * CLEARANCE
-    pitch = min(TRACK_PITCH, room / (gutter.tracks - 1))
-    return centre + (track - (gutter.tracks - 1) / 2) * pitch
-
-
-class _Buckets:
-    """Rectangles hashed by the grid cells they touch, to find overlaps without a scan."""
-
-    CELL = 128.0
-
-    def __init__(self, rects: Iterable[Rect] = ()) -> None:
-        self.cells: dict[tuple[int, int], list[Rect]] = {}
-        for r in rects:
-            self.add(r)
-
-    def _keys(self, r: Rect) -> Iterable[tuple[int, int]]:
-        c = self.CELL
-        for i in range(int(r[0] // c), int(r[2] // c) + 1):
-            for j in range(int(r[1] // c), int(r[3] // c) + 1):
-                yield i, j
-
-    def add(self, r: Rect) -> None:
-        for key in self._keys(r):
-            self.cells.setdefault(key, []).append(r)
-
-    def hits(self, r: Rect) -> bool:
-        for key in self._keys(r):
-            for o in self.cells.get(key, ()):
-                if r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3]:
-                    return True
-        return False
-
-
-LABEL_MARGIN = 2.0  # kept free between a label and the cards or labels beside it
-
-
-def place_labels(
-    routes: dict[int, list[Point]],
-    flows: Sequence[FlowSpec],
-    cards: Iterable[Rect],
-    *,
-    height: float,
-    top: float,
-    left: float,
-) -> dict[int, tuple[Rect, int]]:
-    """A place for each label on its own route where it covers no card and no other label:
-    flow id → (rectangle, which of its widths). Longer runs are tried first, each at its
-    middle, then nearer its ends, on the line and then just beside it; the full label before
-    its abbreviations. A label with no room anywhere is left off."""
-    m = LABEL_MARGIN
-    blocked = _Buckets((r[0] - m, r[1] - m, r[2] + m, r[3] + m) for r in cards)
-    placed = _Buckets()
-    found: dict[int, tuple[Rect, int]] = {}
-    for f in sorted(flows, key=lambda f: f.flow_id):
-        points = routes.get(f.flow_id)
-        if not f.label_widths or not points:
-            continue
-        runs = sorted(
-            pairwise(points),
-            key=lambda run: -(abs(run[1][0] - run[0][0]) + abs(run[1][1] - run[0][1])),
-        )
-        spot = _first_free(runs, f.label_widths, height, blocked, placed, top, left)
-        if spot is not None:
-            r = spot[0]
-            placed.add((r[0] - m, r[1] - m, r[2] + m, r[3] + m))
-            found[f.flow_id] = spot
-    return found
-
-
-def _first_free(
-    runs: list[tuple[Point, Point]],
-    widths: tuple[float, ...],
-    height: float,
-    blocked: _Buckets,
-    placed: _Buckets,
-    top: float,
-    left: float,
-) -> tuple[Rect, int] | None:
-    for choice, width in enumerate(widths):
-        for a, b in runs[:3]:
-            level = abs(a[1] - b[1]) < 0.5
-            aside = (
-                (0.0, -(height / 2 + 3), height / 2 + 3)
-                if level
-                else (0.0, -(width / 2 + 3), width / 2 + 3)
-            )
-            for t in (0.5, 0.3, 0.7):
-                cx, cy = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
-                for d in aside:
-                    x, y = (cx, cy + d) if level else (cx + d, cy)
-                    r = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
-                    if r[1] < top or r[0] < left:
-                        continue
-                    if not blocked.hits(r) and not placed.hits(r):
-                        return r, choice
-    return None

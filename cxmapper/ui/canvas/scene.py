@@ -18,6 +18,7 @@ from cxmapper.model.events import Change
 from cxmapper.model.journey import loop_flow_ids
 from cxmapper.model.project import Project
 from cxmapper.ui.canvas.items import LABEL_H, MUTED, FlowArrow, StepCard, font, label_widths, wrap
+from cxmapper.ui.canvas.labels import place_labels
 from cxmapper.ui.canvas.layout import (
     CARD_H,
     CARD_W,
@@ -26,7 +27,7 @@ from cxmapper.ui.canvas.layout import (
     STAGE_HEADER_H,
     MapLayout,
 )
-from cxmapper.ui.canvas.routing import FlowSpec, Rect, Router, place_labels
+from cxmapper.ui.canvas.routing import FlowSpec, Point, Rect, Router
 from cxmapper.ui.document.context import DocumentContext
 
 LANE_FILLS = (QColor("#f6f7f9"), QColor("#ffffff"))
@@ -67,6 +68,12 @@ class JourneyScene(QGraphicsScene):
         self.full_detail = False  # exports: never the sketch painting of small scales
         self.lane_counts: dict[int, int] = {}
         self.routing_overflow: list[tuple[str, float, int, int]] = []  # gutters too narrow
+        # The last routing, kept so an edit routes and labels only what it touches.
+        self._router: Router | None = None
+        self._routes: dict[int, list[Point]] = {}
+        self._labels: dict[int, tuple[Rect, int]] = {}
+        self._label_widths: dict[int, tuple[float, ...]] = {}
+        self._card_rects: dict[int, Rect] = {}
         self._syncing = False
         self._pending = _Pending()
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -132,8 +139,9 @@ class JourneyScene(QGraphicsScene):
         return counts
 
     def _route_all(self) -> None:
-        """Route every flow together (tracks in a gutter are shared out among all the flows
-        using it) and give new geometry only to the arrows whose route or label moved."""
+        """Route the flows (all of them on open, or when the bands of cards change; after
+        an edit, those it touches: see ``Router.update``) and give new geometry only to the
+        arrows whose route or label moved."""
         cards: dict[int, Rect] = {}
         for step_id, card in self.cards.items():
             pos = card.pos()
@@ -156,28 +164,59 @@ class JourneyScene(QGraphicsScene):
             texts[flow.id] = flow.label
             widths = label_widths(flow.label) if flow.label else ()
             specs.append(FlowSpec(flow.id, flow.source_id, flow.target_id, loop, widths))
-        router = Router(cards, top=STAGE_HEADER_H, left=LANE_HEADER_W)
-        routes = router.route_all(specs)
+        router = self._router
+        routes = router.update(cards, specs) if router is not None else None
+        if router is None or routes is None:  # the first time, or the bands of cards changed
+            router = self._router = Router(cards, top=STAGE_HEADER_H, left=LANE_HEADER_W)
+            routes = router.route_all(specs)
+            self._routes, self._labels = {}, {}
+        self._routes.update(routes)
         self.routing_overflow = router.overflow()
-        labels = place_labels(
-            routes,
-            specs,
-            cards.values(),
-            height=LABEL_H,
-            top=STAGE_HEADER_H,
-            left=LANE_HEADER_W,
-        )
+        self._place_labels(specs, routes, cards)
         for spec in specs:
-            points = routes.get(spec.flow_id)
-            if points is None:
-                continue
-            placed = labels.get(spec.flow_id)
+            placed = self._labels.get(spec.flow_id)
             self.arrows[spec.flow_id].set_route(
-                tuple(points),
+                tuple(self._routes[spec.flow_id]),
                 kinds[spec.flow_id],
                 texts[spec.flow_id],
                 placed[0] if placed else None,
             )
+        self._card_rects = cards
+
+    def _place_labels(
+        self, specs: list[FlowSpec], rerouted: dict[int, list[Point]], cards: dict[int, Rect]
+    ) -> None:
+        """Place the labels of the rerouted flows, of flows whose label changed and of labels
+        a moved card now covers; the others stay where they are."""
+        wanted = {spec.flow_id: spec for spec in specs}
+        for flow_id in [f for f in self._routes if f not in wanted]:
+            del self._routes[flow_id]
+        moved = [r for step, r in cards.items() if self._card_rects.get(step) != r]
+        again = set(rerouted)
+        for flow_id, (rect, _) in list(self._labels.items()):
+            spec = wanted.get(flow_id)
+            if (
+                spec is None
+                or flow_id in again
+                or self._label_widths.get(flow_id) != spec.label_widths
+                or any(_overlap(rect, r) for r in moved)
+            ):
+                del self._labels[flow_id]
+                again.add(flow_id)
+        again |= {f for f, spec in wanted.items() if spec.label_widths and f not in self._labels}
+        todo = [wanted[f] for f in again if f in wanted]
+        self._labels.update(
+            place_labels(
+                self._routes,
+                todo,
+                cards.values(),
+                height=LABEL_H,
+                top=STAGE_HEADER_H,
+                left=LANE_HEADER_W,
+                kept=[rect for rect, _ in self._labels.values()],
+            )
+        )
+        self._label_widths = {f: spec.label_widths for f, spec in wanted.items()}
 
     def _relayout(self) -> set[int]:
         """Recompute lanes and columns; move the cards whose place changed. Returns them."""
@@ -421,3 +460,7 @@ class JourneyScene(QGraphicsScene):
             metrics = QFontMetricsF(STAGE_FONT)
             name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, text_box.width() - 16)
             painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, name)
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
