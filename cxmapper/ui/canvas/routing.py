@@ -1,6 +1,5 @@
-"""The routes of all flows at once, in the gutters of the card grid, and where labels go.
-
-Plain geometry on tuples (no Qt), so tests can count collisions without a scene.
+"""The routes of all flows, in the gutters of the card grid. Plain geometry on tuples (no
+Qt), so tests can count collisions without a scene.
 
 Cards stand in column bands and row bands (the x- and y-ranges their rectangles cover,
 merged where they overlap). Between bands run the gutters: column gaps from the top of the
@@ -9,15 +8,15 @@ crosses a card, whatever the layout. Every route is a few runs in gutters joined
 stubs into the sides of its own cards:
 
 - a flow leaves its source's right side, runs in the column gap right of it, along a row gap,
-  down or up the column gap left of its target and into the target's left side;
-- a loop (a flow going back) leaves its source's top, runs in the row gap above it (below the
-  stage headers, whose band is never used), crosses rows in a column gap if it must, and comes
-  down into its target's top, so it reads as an arrow going back over the cards.
+  up or down the column gap left of its target and into the target's left side;
+- a loop (a flow going back) leaves by its source's top or bottom and enters its target's
+  top or bottom, running in the row gaps over or under the cards (never in the stage
+  headers' band) and crossing rows in a column gap, so it reads as an arrow going back.
 
 Runs sharing a gutter get tracks of their own (interval colouring: a run takes the lowest
-track free along its stretch), spread evenly across the gutter, so no two runs ever lie on
-one another. Labels go on a free stretch of their route, abbreviated or left off (the arrow's
-tooltip keeps the full label) when there is no room.
+track free along its stretch), taking turns either side of the gutter's middle, so no two
+runs lie on one another. The router keeps what it found, so that after an edit only the
+flows the edit touches are routed again (:meth:`Router.update`). Labels: ``labels.py``.
 """
 
 from __future__ import annotations
