@@ -280,11 +280,11 @@ def test_a_refusal_in_close_the_loop_is_reported_once_beside_it(
     qtbot, demo_window: MainWindow, monkeypatch
 ) -> None:
     window = demo_window
-    reports = Reports(window, monkeypatch)
-    monkeypatch.setattr(window.ctx.project.evidence, "set_follow_up", refuse)
     window.panels["close-loop"].raise_()
     loop = window.panels["close-loop"].widget()
     qtbot.waitUntil(lambda: loop.model.rowCount() > 0)  # read once its tab is seen
+    reports = Reports(window, monkeypatch)
+    monkeypatch.setattr(window.ctx.project.evidence, "set_follow_up", refuse)
     loop.table.selectRow(0)
     click(qtbot, loop, "Mark contacted")
     assert reports.once(REFUSAL) is loop
