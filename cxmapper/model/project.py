@@ -20,7 +20,8 @@ from cxmapper.model import store
 from cxmapper.model.events import Change, Emitter, Listener
 from cxmapper.model.evidence_store import EvidenceStore
 from cxmapper.model.kinds import KINDS, kind_of, removal_order
-from cxmapper.model.removal import BatchRemoval, Removal
+from cxmapper.model.removal import BatchRemoval as BatchRemoval  # where commands look for it
+from cxmapper.model.removal import ImportBatchEdits, Removal
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.trust import remember_verified
 from cxmapper.model.validation import (
@@ -46,8 +47,9 @@ PALETTE = (
 )
 
 
-class Project:
-    """One open .cxmap project (or an in-memory one, for tests and scratch work)."""
+class Project(ImportBatchEdits):
+    """One open .cxmap project (or an in-memory one, for tests and scratch work); the
+    removal of an import batch and its undo are in :mod:`cxmapper.model.removal`."""
 
     def __init__(
         self,
@@ -524,53 +526,6 @@ class Project:
             self._emitter.emit(Change("changed", kind_of(item).name, item.id))
         if removal.evidence_links:
             self._emitter.emit(Change("changed", "evidence", 0, ("links",)))
-
-    # --- import batches -------------------------------------------------------------------------
-
-    def remove_import_batch(self, batch_id: int) -> BatchRemoval:
-        """Remove an import with its evidence, their step links, follow-ups and search entries,
-        and take that evidence out of the pains citing it, in one transaction."""
-        with self._db.atomic():
-            gone = set(self.evidence.batch_evidence_ids(batch_id))
-            before = [p for p in self._pains.values() if not gone.isdisjoint(p.evidence_ids)]
-            after = [
-                replace(p, evidence_ids=tuple(i for i in p.evidence_ids if i not in gone))
-                for p in before
-            ]
-            for pain in after:  # first: the evidence cannot go while pains cite it
-                store.write_entity(self._db, pain)
-            rows = self.evidence.take_batch(batch_id)
-        for pain in after:
-            self._pains[pain.id] = pain
-        for pain in after:
-            self._emitter.emit(Change("changed", "pain", pain.id, ("evidence_ids",)))
-        self._emitter.emit(Change("removed", "evidence", 0, ("bulk",)))
-        self._emitter.emit(Change("removed", "import_batch", batch_id))
-        return BatchRemoval(batch_id, rows, before)
-
-    def restore_import_batch(self, removal: BatchRemoval) -> None:
-        """Put back exactly what :meth:`remove_import_batch` took away (its undo): the rows
-        with their ids, and the evidence in each pain at its old place in the pain's list."""
-        back = {row[0] for row in removal.rows["evidence"][1]}
-        restored: list[e.Pain] = []
-        for old in removal.pains_before:
-            current = _get(self._pains, old.id, "pain")
-            # The pain as it was; should it have changed since, its own later state wins.
-            keep = set(current.evidence_ids)
-            ids = [i for i in old.evidence_ids if i in back or i in keep]
-            listed = set(ids)
-            ids += [i for i in current.evidence_ids if i not in listed]
-            restored.append(replace(current, evidence_ids=tuple(ids)))
-        with self._db.atomic():
-            self.evidence.put_back_batch(removal.rows)
-            for pain in restored:
-                store.write_entity(self._db, pain)
-        for pain in restored:
-            self._pains[pain.id] = pain
-        self._emitter.emit(Change("added", "import_batch", removal.batch_id))
-        self._emitter.emit(Change("added", "evidence", 0, ("bulk",)))
-        for pain in restored:
-            self._emitter.emit(Change("changed", "pain", pain.id, ("evidence_ids",)))
 
 
 def _by_position(item: Any) -> tuple[int, int]:
