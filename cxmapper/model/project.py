@@ -2,14 +2,14 @@
 
 Each public edit validates its input, writes in one transaction, updates memory only after the
 commit succeeded, then emits one :class:`Change` per entity touched. Removals return a
-:class:`Removal` that :meth:`Project.restore` puts back exactly (undo uses it).
+:class:`Removal` (``removal.py``) that :meth:`Project.restore` puts back exactly (undo uses it).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +20,8 @@ from cxmapper.model import placement, store
 from cxmapper.model.events import Change, Emitter, Listener
 from cxmapper.model.evidence_store import EvidenceStore
 from cxmapper.model.kinds import KINDS, kind_of, removal_order
+from cxmapper.model.removal import BatchRemoval as BatchRemoval  # where commands look for it
+from cxmapper.model.removal import ImportBatchEdits, Removal
 from cxmapper.model.rounds import VotingEdits
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.trust import remember_verified
@@ -46,29 +48,10 @@ PALETTE = (
 )
 
 
-@dataclass
-class Removal:
-    """What a removal took away, and the prior state of what it changed as a side effect."""
-
-    removed: list[Any] = field(default_factory=list)
-    changed_before: list[Any] = field(default_factory=list)
-    evidence_links: list[tuple[int, int]] = field(default_factory=list)
-
-
-@dataclass
-class BatchRemoval:
-    """What removing an import batch took away: its rows by table, held in memory (measured
-    at about 0.8 kB per evidence item: some 80 MB for 100,000), and the pains that cited it,
-    as they were."""
-
-    batch_id: int
-    rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
-    pains_before: list[e.Pain] = field(default_factory=list)
-
-
-class Project(VotingEdits):
-    """One open .cxmap project (or an in-memory one, for tests and scratch work); its
-    voting edits are in :mod:`cxmapper.model.rounds`."""
+class Project(VotingEdits, ImportBatchEdits):
+    """One open .cxmap project (or an in-memory one, for tests and scratch work); its voting
+    edits are in :mod:`cxmapper.model.rounds`, the removal of an import batch and its undo in
+    :mod:`cxmapper.model.removal`."""
 
     def __init__(
         self,
@@ -578,53 +561,6 @@ class Project(VotingEdits):
             self._emitter.emit(Change("changed", kind_of(item).name, item.id))
         if removal.evidence_links:
             self._emitter.emit(Change("changed", "evidence", 0, ("links",)))
-
-    # --- import batches -------------------------------------------------------------------------
-
-    def remove_import_batch(self, batch_id: int) -> BatchRemoval:
-        """Remove an import with its evidence, their step links, follow-ups and search entries,
-        and take that evidence out of the pains citing it, in one transaction."""
-        with self._db.atomic():
-            gone = set(self.evidence.batch_evidence_ids(batch_id))
-            before = [p for p in self._pains.values() if not gone.isdisjoint(p.evidence_ids)]
-            after = [
-                replace(p, evidence_ids=tuple(i for i in p.evidence_ids if i not in gone))
-                for p in before
-            ]
-            for pain in after:  # first: the evidence cannot go while pains cite it
-                store.write_entity(self._db, pain)
-            rows = self.evidence.take_batch(batch_id)
-        for pain in after:
-            self._pains[pain.id] = pain
-        for pain in after:
-            self._emitter.emit(Change("changed", "pain", pain.id, ("evidence_ids",)))
-        self._emitter.emit(Change("removed", "evidence", 0, ("bulk",)))
-        self._emitter.emit(Change("removed", "import_batch", batch_id))
-        return BatchRemoval(batch_id, rows, before)
-
-    def restore_import_batch(self, removal: BatchRemoval) -> None:
-        """Put back exactly what :meth:`remove_import_batch` took away (its undo): the rows
-        with their ids, and the evidence in each pain at its old place in the pain's list."""
-        back = {row[0] for row in removal.rows["evidence"][1]}
-        restored: list[e.Pain] = []
-        for old in removal.pains_before:
-            current = _get(self._pains, old.id, "pain")
-            # The pain as it was; should it have changed since, its own later state wins.
-            keep = set(current.evidence_ids)
-            ids = [i for i in old.evidence_ids if i in back or i in keep]
-            listed = set(ids)
-            ids += [i for i in current.evidence_ids if i not in listed]
-            restored.append(replace(current, evidence_ids=tuple(ids)))
-        with self._db.atomic():
-            self.evidence.put_back_batch(removal.rows)
-            for pain in restored:
-                store.write_entity(self._db, pain)
-        for pain in restored:
-            self._pains[pain.id] = pain
-        self._emitter.emit(Change("added", "import_batch", removal.batch_id))
-        self._emitter.emit(Change("added", "evidence", 0, ("bulk",)))
-        for pain in restored:
-            self._emitter.emit(Change("changed", "pain", pain.id, ("evidence_ids",)))
 
 
 def _by_position(item: Any) -> tuple[int, int]:

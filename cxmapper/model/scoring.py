@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxmapper.model import entities as e
@@ -99,10 +101,13 @@ def evidence_sample(project: Project, pain: e.Pain) -> tuple[int, int]:
     as one); n = the sample sizes of the import batches that evidence came from (evidence
     entered by hand counts as its own sample). n may come out below k when an import states
     a sample smaller than the customers its rows name: :func:`score_pain` says so."""
-    ids = list(pain.evidence_ids)
+    return _sample(project.db.conn, pain.evidence_ids)
+
+
+def _sample(conn: sqlite3.Connection, evidence_ids: tuple[int, ...]) -> tuple[int, int]:
+    ids = list(evidence_ids)
     if not ids:
         return 0, 0
-    conn = project.db.conn
     # The ids go in as one JSON array: a query, never a write, so no transaction is opened.
     # One pass over the pain's evidence gives k, its import batches and the items entered by
     # hand; the batches' sample sizes are a small table.
@@ -122,7 +127,47 @@ def evidence_sample(project: Project, pain: e.Pain) -> tuple[int, int]:
     return int(k), n
 
 
-def score_pain(project: Project, pain: e.Pain, groups: dict[int, e.WorkGroup]) -> PainScore:
+def read_samples(
+    path: Path, pains: list[tuple[int, tuple[int, ...]]]
+) -> dict[int, tuple[int, int]]:
+    """The evidence samples (k, n, as :func:`evidence_sample` counts them) of ``pains`` (id,
+    evidence ids), read through a read-only connection of their own, so that they can be read
+    off the thread that edits the project. One query for all: a thread that queries pain by
+    pain would wait for the interpreter between every two queries while another is busy.
+    Only for the file of a project open here (its journal was vetted when it opened)."""
+    from cxmapper.model.safety import connect_readonly
+
+    wanted = {str(pain_id): sorted(set(ids)) for pain_id, ids in pains if ids}
+    conn = connect_readonly(path)
+    try:
+        rows = conn.execute(
+            "SELECT CAST(pain.key AS INTEGER), count(DISTINCT CASE WHEN ev.customer_id != ''"
+            " THEN 'c:' || ev.customer_id ELSE 'e:' || ev.id END),"
+            " group_concat(DISTINCT ev.batch_id), sum(ev.batch_id IS NULL)"
+            " FROM json_each(?) AS pain, json_each(pain.value) AS item"
+            " JOIN evidence AS ev ON ev.id = item.value GROUP BY pain.key",
+            (json.dumps(wanted),),
+        ).fetchall()
+        sizes = dict(conn.execute("SELECT id, sample_size FROM import_batch").fetchall())
+    finally:
+        conn.close()
+    found = {pain_id: (0, 0) for pain_id, _ in pains}
+    for pain_id, k, batches, by_hand in rows:
+        n = int(by_hand or 0)
+        if batches:
+            n += sum(int(sizes.get(int(b)) or 0) for b in str(batches).split(","))
+        found[int(pain_id)] = (int(k), n)
+    return found
+
+
+def score_pain(
+    project: Project,
+    pain: e.Pain,
+    groups: dict[int, e.WorkGroup],
+    sample: tuple[int, int] | None = None,
+) -> PainScore:
+    """``pain`` scored; ``sample`` is its evidence sample when already read (else it is read
+    now, from the project's file)."""
     s = project.settings
     N = s.customer_base
     steps = [project.step(i) for i in pain.step_ids]
@@ -138,7 +183,7 @@ def score_pain(project: Project, pain: e.Pain, groups: dict[int, e.WorkGroup]) -
         cost_source=pain.cost_mode.value,
     )
     if pain.reach_source == e.ReachSource.EVIDENCE:
-        score.k, sampled = evidence_sample(project, pain)
+        score.k, sampled = sample if sample is not None else evidence_sample(project, pain)
         # A share above 100 % is impossible: the sample is taken as at least k, and said so.
         score.n = max(sampled, score.k)
         if score.n == 0:
@@ -186,10 +231,14 @@ def score_pain(project: Project, pain: e.Pain, groups: dict[int, e.WorkGroup]) -
     return score
 
 
-def score_pains(project: Project) -> list[PainScore]:
-    """Every pain scored and ranked (rank 1 = highest impact)."""
+def score_pains(
+    project: Project, samples: dict[int, tuple[int, int]] | None = None
+) -> list[PainScore]:
+    """Every pain scored and ranked (rank 1 = highest impact), with the evidence samples in
+    ``samples`` where given (:func:`read_samples`)."""
     groups = {g.id: g for g in project.work_groups()}
-    return rank_pains([score_pain(project, p, groups) for p in project.pains()])
+    known = samples or {}
+    return rank_pains([score_pain(project, p, groups, known.get(p.id)) for p in project.pains()])
 
 
 def rank_pains(scores: list[PainScore]) -> list[PainScore]:

@@ -31,6 +31,7 @@ def test_bench_prints_every_figure() -> None:
         "import 300-row CSV",
         "import 300-row XLSX",
         "export plan",
-        "peak memory",
+        "open: peak memory",
+        "bench process: peak memory",
     ):
         assert figure in result.stdout

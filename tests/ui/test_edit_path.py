@@ -280,10 +280,11 @@ def test_a_refusal_in_close_the_loop_is_reported_once_beside_it(
     qtbot, demo_window: MainWindow, monkeypatch
 ) -> None:
     window = demo_window
-    reports = Reports(window, monkeypatch)
-    monkeypatch.setattr(window.ctx.project.evidence, "set_follow_up", refuse)
     window.panels["close-loop"].raise_()
     loop = window.panels["close-loop"].widget()
+    qtbot.waitUntil(lambda: loop.model.rowCount() > 0)  # read once its tab is seen
+    reports = Reports(window, monkeypatch)
+    monkeypatch.setattr(window.ctx.project.evidence, "set_follow_up", refuse)
     loop.table.selectRow(0)
     click(qtbot, loop, "Mark contacted")
     assert reports.once(REFUSAL) is loop
@@ -405,6 +406,7 @@ def test_close_the_loop_mark_contacted_then_assign_owner(
     ctx, evidence = window.ctx, window.ctx.project.evidence
     window.panels["close-loop"].raise_()
     loop = window.panels["close-loop"].widget()
+    qtbot.waitUntil(lambda: loop.model.rowCount() > 0)  # read once its tab is seen
     loop.table.selectRow(0)
     loop.table.selectionModel().select(
         loop.proxy.index(1, 0),
@@ -439,6 +441,7 @@ def test_assigning_an_owner_keeps_each_detractors_own_status(
     evidence = window.ctx.project.evidence
     window.panels["close-loop"].raise_()
     loop = window.panels["close-loop"].widget()
+    qtbot.waitUntil(lambda: loop.model.rowCount() > 0)  # read once its tab is seen
     loop.table.selectRow(0)
     first = loop.selected_ids()[0]
     click(qtbot, loop, "Mark resolved")

@@ -209,12 +209,14 @@ def test_selected_verbatims_back_a_new_pain(qtbot, window: MainWindow, monkeypat
 
 
 def test_close_the_loop_status_is_ticked_saved_and_exported(
-    window: MainWindow, tmp_path: Path
+    qtbot, window: MainWindow, tmp_path: Path
 ) -> None:
-    window.panels["close-loop"].raise_()  # its tab, clicked
     loop = panel(window, "close-loop")
+    qtbot.wait(10)
+    assert loop.model.rowCount() == 0  # behind another tab: not read on open
+    window.panels["close-loop"].raise_()  # its tab, clicked
     project = window.ctx.project
-    assert loop.model.rowCount() > 100
+    qtbot.waitUntil(lambda: loop.model.rowCount() > 100)
     loop.table.selectRow(0)
     first = loop.selected_ids()
     loop.mark("contacted")

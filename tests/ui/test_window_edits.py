@@ -371,6 +371,8 @@ def test_the_close_the_loop_list_catches_up_when_its_tab_is_raised(
     window = demo_window
     p = window.ctx.project
     loop = window.panels["close-loop"].widget()
+    window.panels["close-loop"].raise_()  # read when first shown, not on open
+    qtbot.waitUntil(lambda: loop.model.rowCount() > 0)
     window.panels["evidence"].raise_()  # the list is behind another tab
     qtbot.waitUntil(lambda: loop.visibleRegion().isEmpty())
     titled = next(d for d in loop.model.items if d.steps)

@@ -6,8 +6,6 @@ the canvas.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -45,6 +43,7 @@ from cxmapper.ui.canvas.detail import (
     units,
 )
 from cxmapper.ui.canvas.layout import CARD_H, CARD_W
+from cxmapper.ui.canvas.routing import Point, Rect
 
 INK = QColor("#1f2430")
 TITLE_INK = QColor("#000000")  # the overview's titles: the most contrast a card allows
@@ -367,52 +366,93 @@ def paint_strength(painter: QPainter, centre: QPointF, strength: Strength) -> fl
     return centre.x() - radius
 
 
+LABEL_FONT = font(8.5)
+LABEL_H = 18.0
+LABEL_MAX_W = 148.0  # a longer label is abbreviated
+LABEL_SHORT_W = 64.0  # the abbreviation tried where the full label finds no room
 LABEL_PX = 8.5 * 96 / 72
 
 
-class FlowArrow(QGraphicsPathItem):
-    """A flow drawn along an orthogonal route; hand-offs and loops are styled distinctly."""
+def label_widths(label: str) -> tuple[float, ...]:
+    """The widths a flow's label may take, widest first: the whole label (up to a limit),
+    then an abbreviation when that is narrower."""
+    full = _label_width(label)
+    return (full,) if full <= LABEL_SHORT_W else (full, LABEL_SHORT_W)
 
-    LABEL_FONT = font(8.5)
+
+_label_widths: dict[str, float] = {}
+
+
+def _label_width(label: str) -> float:
+    # Many flows share a label ("sent back"): measured once each.
+    width = _label_widths.get(label)
+    if width is None:
+        width = min(QFontMetricsF(LABEL_FONT).horizontalAdvance(label) + 8, LABEL_MAX_W)
+        if len(_label_widths) < 10_000:
+            _label_widths[label] = width
+    return width
+
+
+class FlowArrow(QGraphicsPathItem):
+    """A flow drawn along an orthogonal route; hand-offs and loops are styled distinctly.
+
+    The route and the label's place come from the router (``routing.py``); the full label is
+    always the arrow's tooltip, since the one drawn may be abbreviated or left off."""
 
     def __init__(self, flow_id: int) -> None:
         super().__init__()
         self.flow_id = flow_id
         self.kind = "flow"
         self.label = ""
+        self.points: tuple[Point, ...] = ()
+        self.label_rect: Rect | None = None
         self._head = QPolygonF()
-        self._label_pos = QPointF()
         self._bounds = QRectF()
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(5)
 
-    def set_route(self, points: list[QPointF], kind: str, label: str) -> None:
+    def set_route(
+        self, points: tuple[Point, ...], kind: str, label: str, label_rect: Rect | None
+    ) -> bool:
+        """Take a new route; returns whether anything changed (most arrows keep theirs when
+        one edit re-routes the map, and are left alone)."""
+        if (points, kind, label, label_rect) == (
+            self.points,
+            self.kind,
+            self.label,
+            self.label_rect,
+        ):
+            return False
         self.prepareGeometryChange()
-        self.kind, self.label = kind, label
-        path = QPainterPath(points[0])
+        if label != self.label:
+            self.setToolTip(label)
+        self.points, self.kind, self.label, self.label_rect = points, kind, label, label_rect
+        path = QPainterPath(QPointF(*points[0]))
         for a, b, c in zip(points, points[1:], points[2:], strict=False):
             # Round each corner a little: easier to follow than sharp turns on a projector.
-            path.lineTo(_towards(b, a, 8))
-            path.quadTo(b, _towards(b, c, 8))
-        path.lineTo(points[-1])
+            path.lineTo(*_towards(b, a, 6))
+            path.quadTo(*b, *_towards(b, c, 6))
+        path.lineTo(*points[-1])
         self.setPath(path)
-        end, before = points[-1], points[-2]
-        direction = end - before
-        length = max((direction.x() ** 2 + direction.y() ** 2) ** 0.5, 1e-6)
-        ux, uy = direction.x() / length, direction.y() / length
+        (ex, ey), (bx, by) = points[-1], points[-2]
+        length = max(((ex - bx) ** 2 + (ey - by) ** 2) ** 0.5, 1e-6)
+        ux, uy = (ex - bx) / length, (ey - by) / length
         self._head = QPolygonF(
             [
-                end,
-                QPointF(end.x() - 11 * ux + 5.5 * uy, end.y() - 11 * uy - 5.5 * ux),
-                QPointF(end.x() - 11 * ux - 5.5 * uy, end.y() - 11 * uy + 5.5 * ux),
+                QPointF(ex, ey),
+                QPointF(ex - 10 * ux + 5 * uy, ey - 10 * uy - 5 * ux),
+                QPointF(ex - 10 * ux - 5 * uy, ey - 10 * uy + 5 * ux),
             ]
         )
-        self._label_pos = _label_position(points, kind == "loop")
         self._style()
-        # Asked for many times per paint and index update: computed once per route.
-        self._bounds = (
-            super().boundingRect().united(self._head.boundingRect()).adjusted(-60, -12, 60, 12)
-        )
+        # Asked for many times per paint and index update: computed once per route, from the
+        # corners (the rounded path stays inside them), with room for the pen and the head.
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        bounds = QRectF(min(xs) - 8, min(ys) - 8, max(xs) - min(xs) + 16, max(ys) - min(ys) + 16)
+        if label_rect is not None:
+            bounds = bounds.united(_qrect(label_rect))
+        self._bounds = bounds
+        return True
 
     def _style(self) -> None:
         colour = {"loop": LOOP_COLOUR, "handoff": HANDOFF_COLOUR}.get(self.kind, FLOW_COLOUR)
@@ -465,39 +505,26 @@ class FlowArrow(QGraphicsPathItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(pen.color())
         painter.drawPolygon(self._head)
-        if self.label and LABEL_PX * scale_of(painter) >= LEAST_PX:  # else unreadable
-            painter.setFont(self.LABEL_FONT)
-            metrics = QFontMetricsF(self.LABEL_FONT)
-            text = metrics.elidedText(self.label, Qt.TextElideMode.ElideRight, 140)
-            w = metrics.horizontalAdvance(text) + 8
-            rect = QRectF(self._label_pos.x() - w / 2, self._label_pos.y() - 9, w, 18)
-            painter.setBrush(QBrush(QColor(255, 255, 255, 230)))
+        # A label too small to read on screen is left out (its tooltip keeps it).
+        if self.label and self.label_rect is not None and LABEL_PX * scale_of(painter) >= LEAST_PX:
+            rect = _qrect(self.label_rect)
+            painter.setFont(LABEL_FONT)
+            metrics = QFontMetricsF(LABEL_FONT)
+            text = metrics.elidedText(self.label, Qt.TextElideMode.ElideRight, rect.width() - 8)
+            painter.setBrush(QBrush(QColor(255, 255, 255, 235)))
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(pen.color().darker(130))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
-def _label_position(points: list[QPointF], loop: bool) -> QPointF:
-    """Where a flow's label goes: the middle of the route's middle run (for a forward flow,
-    the channel between rows). A loop's middle run climbs in a column gap, too narrow for a
-    label, so it takes the loop's longest level run, above the cards. Two cards side by side
-    leave too narrow a gap for any label: it goes in the gap just below them (the one above
-    is where loops run)."""
-    if len(points) == 2 and abs(points[1].x() - points[0].x()) < 80:
-        centre = (points[0] + points[1]) / 2
-        return QPointF(centre.x(), centre.y() + CARD_H / 2 + 8)
-    runs = [(a, b) for a, b in pairwise(points) if abs(a.y() - b.y()) < 0.5]
-    if loop and runs:
-        a, b = max(runs, key=lambda run: abs(run[1].x() - run[0].x()))
-        return (a + b) / 2
-    middle = len(points) // 2
-    return (points[middle - 1] + points[middle]) / 2
+def _qrect(r: Rect) -> QRectF:
+    return QRectF(r[0], r[1], r[2] - r[0], r[3] - r[1])
 
 
-def _towards(origin: QPointF, target: QPointF, distance: float) -> QPointF:
-    d = target - origin
-    length = (d.x() ** 2 + d.y() ** 2) ** 0.5
+def _towards(origin: Point, target: Point, distance: float) -> Point:
+    dx, dy = target[0] - origin[0], target[1] - origin[1]
+    length = (dx * dx + dy * dy) ** 0.5
     if length < 1e-6:
         return origin
     step = min(distance, length / 2) / length
-    return QPointF(origin.x() + d.x() * step, origin.y() + d.y() * step)
+    return origin[0] + dx * step, origin[1] + dy * step

@@ -1,5 +1,5 @@
-"""Where things go on the map, in scene coordinates: lanes, stage columns, cards, and the
-routes of flows.
+"""Where things go on the map, in scene coordinates: lanes, stage columns and cards (flows:
+``routing.py``).
 
 The grid and its rules (columns, rows, stage bands, free rows) are the model's
 (:mod:`cxmapper.model.placement`); this module only maps them to the scene, which is the map
@@ -137,49 +137,3 @@ class MapLayout:
 
     def scene_rect(self) -> QRectF:
         return QRectF(0, 0, max(self.width, 800.0), max(self.height + 40.0, 400.0))
-
-
-def route(
-    source: QRectF, target: QRectF, *, loop: bool, lane_gap_above_target: float, offset: float
-) -> list[QPointF]:
-    """An orthogonal route from ``source`` to ``target`` through the gaps between cards.
-
-    Forward flows leave the card's right side, run in the column gap, cross lanes there, run
-    along the gap above the target's row and enter the target from the left. Loops leave from
-    the top and come back into the target's top, so they read as arrows going back; they climb
-    or drop in the column gap beside the source, never through the cards above or below it."""
-    if loop:
-        start = QPointF(source.center().x() + offset, source.top())
-        end = QPointF(target.center().x() - offset, target.top())
-        above_source = source.top() - 8.0 - abs(offset)
-        above_target = target.top() - 8.0 - abs(offset)
-        if abs(above_source - above_target) < 1.0:
-            return [start, QPointF(start.x(), above_source), QPointF(end.x(), above_source), end]
-        gutter = source.right() + 20.0 + offset / 2
-        return [
-            start,
-            QPointF(start.x(), above_source),
-            QPointF(gutter, above_source),
-            QPointF(gutter, above_target),
-            QPointF(end.x(), above_target),
-            end,
-        ]
-    start = QPointF(source.right(), source.center().y() + offset / 2)
-    end = QPointF(target.left(), target.center().y() + offset / 2)
-    same_row = abs(source.top() - target.top()) < 1.0
-    if same_row and 0.0 <= target.left() - source.right() <= 60.0:
-        return [start, end]
-    gutter_out = source.right() + 20.0 + offset / 2
-    gutter_in = target.left() - 20.0 + offset / 2
-    # Cross over in the gap between rows on the side the flow comes from: above the target
-    # when coming down to it, below it when coming up, so the line never runs past the card
-    # it enters and back.
-    channel = lane_gap_above_target if source.top() < target.top() else target.bottom() + 12.0
-    return [
-        start,
-        QPointF(gutter_out, start.y()),
-        QPointF(gutter_out, channel),
-        QPointF(gutter_in, channel),
-        QPointF(gutter_in, end.y()),
-        end,
-    ]

@@ -28,14 +28,17 @@ from cxmapper.ui.canvas.detail import (
     simplified,
     units,
 )
-from cxmapper.ui.canvas.items import MUTED, FlowArrow, StepCard, font, wrap
+from cxmapper.ui.canvas.items import LABEL_H, MUTED, FlowArrow, StepCard, font, label_widths, wrap
+from cxmapper.ui.canvas.labels import place_labels
 from cxmapper.ui.canvas.layout import (
+    CARD_H,
+    CARD_W,
     LANE_HEADER_W,
     ROW_TOP,
     STAGE_HEADER_H,
     MapLayout,
-    route,
 )
+from cxmapper.ui.canvas.routing import FlowSpec, Point, Rect, Router
 from cxmapper.ui.document.context import DocumentContext
 
 LANE_FILLS = (QColor("#f6f7f9"), QColor("#ffffff"))
@@ -78,6 +81,13 @@ class JourneyScene(QGraphicsScene):
         self.readable_px = READABLE_PX  # the least title height on screen (level of detail)
         self.full_detail = False  # exports: never the sketch painting of small scales
         self.lane_counts: dict[int, int] = {}
+        self.routing_overflow: list[tuple[str, float, int, int]] = []  # gutters too narrow
+        # The last routing, kept so an edit routes and labels only what it touches.
+        self._router: Router | None = None
+        self._routes: dict[int, list[Point]] = {}
+        self._labels: dict[int, tuple[Rect, int]] = {}
+        self._label_widths: dict[int, tuple[float, ...]] = {}
+        self._card_rects: dict[int, Rect] = {}
         self._syncing = False
         self._pending = _Pending()
         # A still picture is drawn once, whole or in a few large parts: an index of where each
@@ -133,11 +143,10 @@ class JourneyScene(QGraphicsScene):
         self.loops = loop_flow_ids(self.project)
         # Routed before they join the scene: an arrow added first would move in the scene's
         # index once for its route and again for its style (thousands of arrows on open).
-        lanes = {step.id: step.work_group_id for step in steps}  # no copy of a step per flow
         for flow in self.project.flow_views():
-            arrow = FlowArrow(flow.id)
-            self.arrows[flow.id] = arrow
-            self._route(flow, lanes)
+            self.arrows[flow.id] = FlowArrow(flow.id)
+        self._route_all()
+        for arrow in self.arrows.values():
             self.addItem(arrow)
         self.setSceneRect(self.layout.scene_rect())
 
@@ -153,38 +162,85 @@ class JourneyScene(QGraphicsScene):
                 counts[step_id] = counts.get(step_id, 0) + 1
         return counts
 
-    def _route(self, flow: e.Flow, lanes: dict[int, int] | None = None) -> None:
-        # A removal or its undo changes several items before announcing them one by one, so
-        # an arrow may be announced after its cards, or its cards removed before it: route
-        # only what is in the scene now; the remaining announcements finish the job.
-        arrow = self.arrows.get(flow.id)
-        if arrow is None or flow.source_id not in self.cards or flow.target_id not in self.cards:
-            return
-        if lanes is None:
-            source_lane = self.project.step(flow.source_id).work_group_id
-            target_lane = self.project.step(flow.target_id).work_group_id
-        else:
-            source_lane, target_lane = lanes[flow.source_id], lanes[flow.target_id]
-        a = self.cards[flow.source_id].sceneBoundingRect()
-        b = self.cards[flow.target_id].sceneBoundingRect()
-        a = QRectF(a.left() + 4, a.top() + 4, a.width() - 15, a.height() - 8)  # the card itself
-        b = QRectF(b.left() + 4, b.top() + 4, b.width() - 15, b.height() - 8)
-        loop = flow.id in self.loops
-        kind = "loop" if loop else "handoff" if source_lane != target_lane else "flow"
-        offset = ((flow.id * 7) % 5 - 2) * 4.0  # separate arrows that share a gap
-        if flow.source_id == flow.target_id:
-            points = [
-                QPointF(a.right() - 30, a.top()),
-                QPointF(a.right() - 30, a.top() - 14),
-                QPointF(a.right() + 14, a.top() - 14),
-                QPointF(a.right() + 14, a.top() + 20),
-                QPointF(a.right(), a.top() + 20),
-            ]
-        else:
-            points = route(
-                a, b, loop=loop, lane_gap_above_target=b.top() - ROW_TOP / 2, offset=offset
+    def _route_all(self) -> None:
+        """Route the flows (all of them on open, or when the bands of cards change; after
+        an edit, those it touches: see ``Router.update``) and give new geometry only to the
+        arrows whose route or label moved."""
+        cards: dict[int, Rect] = {}
+        for step_id, card in self.cards.items():
+            pos = card.pos()
+            cards[step_id] = (pos.x(), pos.y(), pos.x() + CARD_W, pos.y() + CARD_H)
+        groups = {s.id: s.work_group_id for s in self.project.step_views()}
+        specs: list[FlowSpec] = []
+        kinds: dict[int, str] = {}
+        texts: dict[int, str] = {}
+        for flow in self.project.flow_views():
+            # A removal or its undo changes several items before announcing them one by one,
+            # so an arrow may be announced after its cards, or its cards removed before it:
+            # route only what is in the scene now; the remaining announcements finish the job.
+            if flow.id not in self.arrows or flow.source_id not in cards:
+                continue
+            if flow.target_id not in cards:
+                continue
+            loop = flow.id in self.loops
+            handoff = groups.get(flow.source_id) != groups.get(flow.target_id)
+            kinds[flow.id] = "loop" if loop else "handoff" if handoff else "flow"
+            texts[flow.id] = flow.label
+            widths = label_widths(flow.label) if flow.label else ()
+            specs.append(FlowSpec(flow.id, flow.source_id, flow.target_id, loop, widths))
+        router = self._router
+        routes = router.update(cards, specs) if router is not None else None
+        if router is None or routes is None:  # the first time, or the bands of cards changed
+            router = self._router = Router(cards, top=STAGE_HEADER_H, left=LANE_HEADER_W)
+            routes = router.route_all(specs)
+            self._routes, self._labels = {}, {}
+        self._routes.update(routes)
+        self.routing_overflow = router.overflow()
+        self._place_labels(specs, routes, cards)
+        for spec in specs:
+            placed = self._labels.get(spec.flow_id)
+            self.arrows[spec.flow_id].set_route(
+                tuple(self._routes[spec.flow_id]),
+                kinds[spec.flow_id],
+                texts[spec.flow_id],
+                placed[0] if placed else None,
             )
-        arrow.set_route(points, kind, flow.label)
+        self._card_rects = cards
+
+    def _place_labels(
+        self, specs: list[FlowSpec], rerouted: dict[int, list[Point]], cards: dict[int, Rect]
+    ) -> None:
+        """Place the labels of the rerouted flows, of flows whose label changed and of labels
+        a moved card now covers; the others stay where they are."""
+        wanted = {spec.flow_id: spec for spec in specs}
+        for flow_id in [f for f in self._routes if f not in wanted]:
+            del self._routes[flow_id]
+        moved = [r for step, r in cards.items() if self._card_rects.get(step) != r]
+        again = set(rerouted)
+        for flow_id, (rect, _) in list(self._labels.items()):
+            spec = wanted.get(flow_id)
+            if (
+                spec is None
+                or flow_id in again
+                or self._label_widths.get(flow_id) != spec.label_widths
+                or any(_overlap(rect, r) for r in moved)
+            ):
+                del self._labels[flow_id]
+                again.add(flow_id)
+        again |= {f for f, spec in wanted.items() if spec.label_widths and f not in self._labels}
+        todo = [wanted[f] for f in again if f in wanted]
+        self._labels.update(
+            place_labels(
+                self._routes,
+                todo,
+                cards.values(),
+                height=LABEL_H,
+                top=STAGE_HEADER_H,
+                left=LANE_HEADER_W,
+                kept=[rect for rect, _ in self._labels.values()],
+            )
+        )
+        self._label_widths = {f: spec.label_widths for f, spec in wanted.items()}
 
     def _relayout(self) -> set[int]:
         """Recompute lanes and columns; move the cards whose place changed. Returns them."""
@@ -213,20 +269,8 @@ class JourneyScene(QGraphicsScene):
         columns = tuple((c.stage_id, c.left, c.right) for c in self.layout.columns)
         return lanes, columns, tuple(sorted(self.lane_counts.items()))
 
-    def _reroute_steps(self, step_ids: set[int]) -> None:
-        if not step_ids:
-            return
-        for flow in self.project.flow_views():
-            if flow.source_id in step_ids or flow.target_id in step_ids:
-                self._route(flow)
-
     def _refresh_loops(self) -> None:
-        new = loop_flow_ids(self.project)
-        changed = new ^ self.loops
-        self.loops = new
-        for flow_id in changed:
-            if flow_id in self.arrows and self.project.exists(e.Flow, flow_id):
-                self._route(self.project.flow(flow_id))
+        self.loops = loop_flow_ids(self.project)
 
     def _on_change(self, change: Change) -> None:
         handler = getattr(self, f"_on_{change.entity}", None)
@@ -242,10 +286,8 @@ class JourneyScene(QGraphicsScene):
         moved = self._relayout() if pending.layout else set()
         if pending.loops:
             self._refresh_loops()
-        self._reroute_steps(moved | pending.steps)
-        for flow_id in pending.flows:
-            if flow_id in self.arrows and self.project.exists(e.Flow, flow_id):
-                self._route(self.project.flow(flow_id))
+        if moved or pending.loops or pending.steps or pending.flows or pending.layout:
+            self._route_all()
         if pending.badges:
             self.refresh_badges()
         if (pending.badges or pending.heat) and self.heat_on:
@@ -494,3 +536,7 @@ class JourneyScene(QGraphicsScene):
             metrics = QFontMetricsF(STAGE_FONT)
             name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, text_box.width() - 16)
             painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, name)
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -16,7 +16,8 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from cxmapper.model import entities as e
-from cxmapper.model.project import Project, Removal
+from cxmapper.model.project import Project
+from cxmapper.model.removal import Removal
 from cxmapper.model.validation import ModelError
 
 
@@ -479,7 +480,7 @@ class RemoveImportBatch(Command):
 
     def __init__(self, project: Project, batch_id: int) -> None:
         # Local import: the header of this module belongs to the lead's part of the file.
-        from cxmapper.model.project import BatchRemoval
+        from cxmapper.model.removal import BatchRemoval
 
         batch = next((b for b in project.evidence.batches() if b.id == batch_id), None)
         name = batch.file_name if batch else f"#{batch_id}"

@@ -362,6 +362,7 @@ class ActionPanel(TablePanel):
 
     def detach(self) -> None:
         self.plan.changed.disconnect(self._on_change)
+        self.plan.stop()  # no scores arrive for a project that is closing
 
     def _on_change(self, change: Change) -> None:
         self.model.rescore(every_row=change.entity == "settings")

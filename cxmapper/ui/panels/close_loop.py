@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHeaderView, QInputDialog, QLabel, QVBoxLayout, QWidget
 
@@ -66,6 +66,7 @@ class CloseLoopPanel(TablePanel):
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self._stale = True
+        self._catching_up = False  # a catch-up is waiting for the window to settle
         self.note = QLabel()
         box = self.layout()
         assert isinstance(box, QVBoxLayout)  # TablePanel's own layout
@@ -98,8 +99,18 @@ class CloseLoopPanel(TablePanel):
             self.catch_up()
 
     def catch_up(self) -> None:
-        """Its tab was brought to the front: show what changed while it was behind."""
-        if self._stale:
+        """Its tab was brought to the front: show what changed while it was behind.
+
+        Checked once the window has settled: while a project opens, every dock is shown
+        as it is added and only then tabbed behind another, and reading the detractors of
+        a large project for a tab nobody sees would slow the open."""
+        if self._stale and not self._catching_up:
+            self._catching_up = True
+            QTimer.singleShot(0, self, self._catch_up_if_seen)
+
+    def _catch_up_if_seen(self) -> None:
+        self._catching_up = False
+        if self._stale and self.isVisible() and not self.visibleRegion().isEmpty():
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -114,6 +114,7 @@ class PriorityMatrix(QWidget):
 
     def detach(self) -> None:
         self.plan.changed.disconnect(self._on_change)
+        self.plan.stop()  # no scores arrive for a project that is closing
         self.ctx.selectionChanged.disconnect(self.update)
 
     def sizeHint(self) -> QSize:

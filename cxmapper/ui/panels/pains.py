@@ -376,6 +376,7 @@ class PainPanel(TablePanel):
     def detach(self) -> None:
         self.plan.changed.disconnect(self._on_change)
         self.model.certainty.updated.disconnect(self.model.certainty_changed)
+        self.plan.stop()  # no scores arrive for a project that is closing
         self.ctx.selectionChanged.disconnect(self._from_context)
 
     def _on_change(self, change: Change) -> None:

@@ -8,6 +8,7 @@ detractor) must not score at all, and an edit of one pain rescores that pain alo
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
@@ -18,15 +19,21 @@ from cxmapper.model.scoring import (
     ActionScore,
     PainScore,
     rank_pains,
+    read_samples,
     score_actions,
     score_pain,
     score_pains,
 )
 from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.document.workers import Relay, disconnect, start
 
 # More pains than this changed by one edit (deleting the whole map) are all scored afresh, in
 # one pass, rather than one by one.
 RESCORE_ONE_BY_ONE = 50
+# With this many links from pains to evidence (about 0.2 s of reading on a quiet machine),
+# the samples are read on a worker as the project opens: the window shows without waiting,
+# and the register, matrix and plan fill in when the samples are in.
+READ_APART_FROM = 20_000
 
 
 def affects_pain_scores(change: Change) -> bool:
@@ -68,8 +75,52 @@ class PlanScores(QObject):
         self._held: Change | None = None  # the change to tell the views about
         ctx.changed.connect(self._on_change)
         ctx.undo_stack.settled.connect(self._settle)
+        self._reading: Relay | None = None  # the samples being read on a worker
+        self._read_samples_apart()
+
+    def _read_samples_apart(self) -> None:
+        project = self.ctx.project
+        wanted = [
+            (p.id, p.evidence_ids)
+            for p in project.pains()
+            if p.reach_source == e.ReachSource.EVIDENCE and p.evidence_ids
+        ]
+        if project.path is None or sum(len(ids) for _, ids in wanted) < READ_APART_FROM:
+            return
+        path = project.path
+
+        def job() -> dict[int, tuple[int, int]] | None:
+            try:
+                return read_samples(path, wanted)
+            except sqlite3.Error:
+                return None  # read again on the UI thread, where a failure is reported
+
+        self._reading = start("pain-samples", job, self._samples_read)
+
+    def _samples_read(self, samples: dict[int, tuple[int, int]] | None) -> None:
+        self._reading = None
+        if self._pains is not None:
+            return  # an edit asked for the scores meanwhile: they were read then
+        self._pains = score_pains(self.ctx.project, samples)
+        self.scorings += 1
+        self._actions = None
+        self.changed.emit(Change("changed", "pain", 0, ("scores",)))
+
+    @property
+    def reading(self) -> bool:
+        """Whether the evidence samples are being read on a worker (no scores until then)."""
+        return self._reading is not None
+
+    def stop(self) -> None:
+        """Let go of samples being read: an edit came first (they may be stale; the scores
+        are read afresh when next asked), or the project is closing (the views detach)."""
+        if self._reading is not None:
+            disconnect(self._reading, self._samples_read)
+            self._reading = None
 
     def _on_change(self, change: Change) -> None:
+        if change.entity == "pain" or affects_pain_scores(change):
+            self.stop()
         if change.entity == "pain" and self._pains is not None:
             # A pain's score depends on that pain, its steps' lanes, its evidence and the
             # settings alone: the others keep theirs and only the ranking moves.
@@ -108,8 +159,11 @@ class PlanScores(QObject):
         self._pains = rank_pains(scores)
 
     def pains(self) -> list[PainScore]:
-        """Every pain scored and ranked (rank 1 first)."""
+        """Every pain scored and ranked (rank 1 first); none while the samples are read on a
+        worker (:attr:`changed` is emitted when they are in)."""
         self._rescore_changed()  # asked in the middle of an edit: as it stands
+        if self._pains is None and self._reading is not None:
+            return []
         if self._pains is None:
             self._pains = score_pains(self.ctx.project)
             self.scorings += 1
@@ -117,6 +171,8 @@ class PlanScores(QObject):
 
     def actions(self) -> list[ActionScore]:
         """Every action valued and ranked by ROI."""
+        if self._reading is not None:
+            return []  # valued when the samples are in
         if self._actions is None:
             self._actions = score_actions(self.ctx.project, self.pains())
         return self._actions

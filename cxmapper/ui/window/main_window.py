@@ -10,7 +10,9 @@ to the file as it is made, so there is no Save command. Features plug in their p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer, SignalInstance
@@ -50,6 +52,21 @@ from cxmapper.ui.window.start_page import StartPage
 from cxmapper.ui.window.timer import TimerBadge, WorkshopClock
 
 MAX_RECENT = 10
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a project opens: loading a large project makes
+    hundreds of thousands of objects, which set off full collections that walk every object
+    of the window again and again (a fifth of the open of a 2,000-step project). Nothing is
+    lost: the collector runs again as soon as the project is shown."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def default_demo_path() -> Path:
@@ -177,6 +194,10 @@ class MainWindow(QMainWindow):
         path = path.resolve()  # recent files and "already open" compare absolute paths
         if self.ctx is not None and self.ctx.project.path == path:
             return True
+        with _collection_paused():
+            return self._open(path)
+
+    def _open(self, path: Path) -> bool:
         try:
             project = Project.open(path)
         except ProjectFileError as exc:
@@ -200,6 +221,11 @@ class MainWindow(QMainWindow):
     def _show_project(self, project: Project) -> None:
         self.close_project()
         self.ctx = DocumentContext(project, self)
+        # The scores behind the register, matrix and plan first: on a large project their
+        # evidence is read on a worker, beside the map being built.
+        from cxmapper.ui.panels.plan_scores import PlanScores
+
+        PlanScores.of(self.ctx)
         self.view = JourneyView(self.ctx)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
