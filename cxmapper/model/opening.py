@@ -27,14 +27,27 @@ def open_for_editing(cls: type[Project], path: str | Path) -> Project:
     p = Path(path).resolve()  # one name per file, wherever it was opened from
     # Reopening a project closed here unchanged skips the slowest checks (trust.py).
     thorough = not unchanged_since_verified(p)
-    with inspected(p, for_writing=True, thorough=thorough) as found:
+    # The scans of every page and link run beside the load (which reads, and writes nothing
+    # to a file of this version); the project is returned only once they have passed.
+    with inspected(p, for_writing=True, thorough=thorough, scans_beside=True) as found:
         if found.recovered or found.version < SCHEMA_VERSION:
             # Every value is judged first, in memory: a file refused for them is never
             # written, not even upgraded and rolled back, nor replaced by its recovered state.
+            found.wait_for_scans()
             _check_state(cls, found.state, p)
         found.adopt()
-    db, lock = store.open_database(p, create=False)
-    return upgrade_and_load(cls, db, p, lock, thorough=thorough)
+    try:
+        db, lock = store.open_database(p, create=False)
+        project = upgrade_and_load(cls, db, p, lock, thorough=thorough)
+    except BaseException:
+        found.wait_for_scans()  # a damaged file says so, rather than what loading it broke
+        raise
+    try:
+        found.wait_for_scans()
+    except BaseException:
+        project.close(verified=False)
+        raise
+    return project
 
 
 def upgrade_and_load(

@@ -164,12 +164,14 @@ class Project(VotingEdits, ImportBatchEdits):
                 store.write_settings(db, check_settings(settings))
         return cls(db, None, None)
 
-    def close(self) -> None:
+    def close(self, *, verified: bool = True) -> None:
+        """Close the file. ``verified=False``: a file refused while opening, never to be
+        remembered as one this CX Mapper checked."""
         self._db.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
-            if self.path is not None:
+            if self.path is not None and verified:
                 # Verified when opened, written since only by this project's own edits.
                 remember_verified(self.path)
 

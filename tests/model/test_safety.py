@@ -211,3 +211,42 @@ def test_check_while_another_process_commits_edits(tmp_path: Path) -> None:
     finally:
         writer.wait(timeout=30)
     assert writer.returncode == 0
+
+
+def test_page_and_link_scans_run_beside_the_load_and_a_refusal_is_never_trusted(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import threading
+
+    from cxmapper.model import safety
+    from cxmapper.model.trust import unchanged_since_verified
+    from tests.model.builders import _raw
+    from tests.model.hostile import dangling_reference
+
+    scanned_on: list[str] = []
+    scan = safety._scan
+
+    def recording(p: Path, name: str, **kw: bool) -> None:
+        scanned_on.append(threading.current_thread().name)
+        scan(p, name, **kw)
+
+    monkeypatch.setattr(safety, "_scan", recording)
+    path = sound_project(tmp_path / "p.cxmap")
+    _raw(path, "UPDATE step SET description = 'changed elsewhere'")  # a file from someone else
+    assert not unchanged_since_verified(path)
+    Project.open(path).close()
+    assert scanned_on == ["cxmapper inspection"]  # beside the load, not before it
+    # Closed here unchanged: trusted, so the next open skips the scans.
+    assert unchanged_since_verified(path)
+    Project.open(path).close()
+    assert scanned_on == ["cxmapper inspection"]
+    # A file whose links point nowhere is refused after the load, with the scans' sentence,
+    # left as it was, and not remembered as checked: refused again the next time.
+    damaged = tmp_path / "d.cxmap"
+    dangling_reference(damaged)
+    before = fingerprint(damaged)
+    for _ in range(2):
+        with pytest.raises(ProjectFileError, match="links point at items that do not exist"):
+            Project.open(damaged)
+        assert not unchanged_since_verified(damaged)
+    assert fingerprint(damaged) == before
