@@ -343,7 +343,7 @@ def test_a_refused_row_is_named_and_the_mapping_can_be_changed(
         tmp_path / "late.csv",
         ["Customer ID", "Date", "Comment"],
         # Row 260 is past the preview's first rows: only the whole-file check finds it.
-        ([f"C{i}", "someday" if i == 258 else "2026-05-01", "Fine"] for i in range(300)),
+        ([f"C{i}", "someday" if i == 258 else "2026-05-01", f"Fine {i}"] for i in range(300)),
     )
     wizard = open_wizard(qtbot, window, export)
     go_next(qtbot, wizard)  # columns: the preview is fine
@@ -427,7 +427,7 @@ def test_refusals_speak_of_the_wizards_controls(qtbot, window: MainWindow, tmp_p
         export = write_csv(
             tmp_path / name,
             ["Date", "Comment"],
-            (["04/25/2026" if i == bad_row else "25/03/2026", "Fine"] for i in range(300)),
+            (["04/25/2026" if i == bad_row else "25/03/2026", f"Fine {i}"] for i in range(300)),
         )
         wizard = open_wizard(qtbot, window, export)
         go_next(qtbot, wizard)  # columns
@@ -672,7 +672,8 @@ def test_the_steps_page_lists_the_values_to_check_first(
     export = write_csv(
         tmp_path / "many.csv",
         ["Comment", "Touchpoint"],
-        [["Fine", "Receives invoice"]] * 5 + [["Fine", f"Place {i}"] for i in range(6)],
+        [[f"Fine {i}", "Receives invoice"] for i in range(5)]
+        + [[f"Fine {i}", f"Place {i}"] for i in range(5, 11)],
     )
     wizard = open_wizard(qtbot, window, export)
     go_next(qtbot, wizard)  # columns
