@@ -8,6 +8,7 @@ import json
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +20,7 @@ from cxmapper.exchange.formats import guess_mapping
 from cxmapper.exchange.importer import (
     ALREADY_IMPORTED,
     Advice,
+    Items,
     linked_items,
     notice_of,
     plan_import,
@@ -28,6 +30,7 @@ from cxmapper.exchange.tabular import ImportFailure, read_table
 from cxmapper.exchange.values import WRITTEN_MISSING, parse_date, parse_score
 from cxmapper.model.demo import write_demo
 from cxmapper.model.evidence_stats import detractor_ids_at
+from cxmapper.model.evidence_store import IMPORT_COLUMNS
 from cxmapper.model.project import Project
 from cxmapper.model.scoring import score_pains
 from cxmapper.model.validation import ModelError
@@ -771,6 +774,47 @@ def test_step_links_by_row_are_checked_and_all_or_nothing(journey: Project) -> N
         with pytest.raises(error):
             journey.evidence.import_values("b.csv", [row] * 3, steps=bad)
     assert len(journey.evidence.batches()) == 1 and journey.evidence.count() == 3
+
+
+def _stored(project: Project, batch_id: int) -> list[tuple[Any, ...]]:
+    columns = ", ".join(IMPORT_COLUMNS)
+    sql = f"SELECT {columns} FROM evidence WHERE batch_id = ? ORDER BY id"
+    return [tuple(r) for r in project.db.conn.execute(sql, (batch_id,))]
+
+
+import_texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12
+)  # quotes, NUL characters and all
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    n=st.integers(1, 12),
+    constant=st.fixed_dictionaries(
+        {}, optional={i: import_texts for i in (1, 2, 4, 6, 7, 8)} | {5: st.none()}
+    ),
+    varying=st.lists(st.tuples(import_texts, st.floats(0, 10) | st.none()), min_size=12),
+)
+def test_rows_as_columns_store_what_rows_one_by_one_store(
+    n: int, constant: dict[int, Any], varying: list[tuple[str, float | None]]
+) -> None:
+    # The columns every row shares are written as constants of the statement: what is
+    # stored must be what binding them row by row stores.
+    rows = []
+    for k in range(n):
+        text, score = varying[k]
+        row: list[Any] = ["survey", f"src{k}", f"id{k}", None, f"c{k}", score, "", "", text]
+        for i, value in constant.items():
+            row[i] = value
+        rows.append(tuple(row))
+    with Project.in_memory() as p:
+        one_by_one = p.evidence.import_values("rows.csv", rows)
+        columns = Items(list(map(list, zip(*rows, strict=True))))
+        as_columns = p.evidence.import_values("columns.csv", columns)
+        assert _stored(p, as_columns.id) == _stored(p, one_by_one.id) == rows
+        with pytest.raises(ModelError, match="kind must be one of"):
+            bad = [("rumour", *r[1:]) for r in rows]
+            p.evidence.import_values("bad.csv", Items(list(map(list, zip(*bad, strict=True)))))
 
 
 # --- the command line's advice -------------------------------------------------------------------
