@@ -33,7 +33,8 @@ def _args(p: argparse.ArgumentParser) -> None:
         default="auto",
         metavar="auto|dmy|mdy",
         help="how to read slashed dates such as 03/04/2026: day-first (dmy) or month-first "
-        "(mdy); auto decides from all the dates of the column",
+        "(mdy); auto decides from all the dates of the column, and refuses a column whose "
+        "dates all read either way",
     )
     p.add_argument(
         "--scale",

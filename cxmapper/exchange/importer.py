@@ -106,8 +106,9 @@ def plan_import(
     ``cancelled()`` returning True stops the reading of a workbook.
 
     ``date_order`` reads slashed dates day-first ("dmy") or month-first ("mdy"); "auto"
-    decides from the column's values. ``scale`` ("0-10", "1-5", "good-bad", ...) is the scale
-    of the scores, instead of the one the export states or its values suggest.
+    decides from the column's values and refuses a column no value decides. ``scale``
+    ("0-10", "1-5", "good-bad", ...) is the scale of the scores, instead of the one the
+    export states or its values suggest.
     ``check_imported`` skips the rows already in the project (:func:`drop_imported`); a
     caller that plans away from the project's connection (the wizard's worker thread) passes
     False and calls ``drop_imported`` itself, on the project's thread. A column guessed for
@@ -372,8 +373,9 @@ def _date_order(
     plan: ImportPlan, distinct: Iterable[str], cells: list[str], numbers: Sequence[int]
 ) -> str:
     """One day/month order for the slashed dates of the whole date column, from all its
-    values; contradicting dates are refused, and an undecidable column is read month-first
-    with a warning."""
+    values. Dates that contradict each other are refused, and so is a column no value
+    decides (every date could be read either way, 03/04/2026): guessing would silently put
+    a day in the wrong month, so the user says the order."""
     name, column = plan.path.name, plan.column_of("date")
     found = slashed_order(distinct)
     if found.day_first and found.month_first:
@@ -388,18 +390,18 @@ def _date_order(
                 "; nothing was imported.",
             )
         )
-    # Undecided dotted dates are read day-first, as the countries writing them do.
-    if found.ambiguous and not found.day_first and not found.month_first and not found.dotted:
-        plan.warnings.append(
+    if found.undecidable:
+        row = cells.index(found.ambiguous)
+        raise AdvisedFailure(
             Notice(
-                f"“{name}”, column “{column}”: no date shows whether days or months come "
-                f"first (e.g. {found.ambiguous}); they were read month-first (US). If they "
-                "are day-first, ",
-                Advice.DAY_FIRST,
-                ".",
+                f"“{name}”, column “{column}”: no date shows whether the day or the month "
+                f"comes first (row {numbers[row]}: {found.ambiguous} may be either); ",
+                Advice.CHOOSE_DATE_ORDER,
+                "; nothing was imported.",
             )
         )
-    return found.order
+    # Decided by the values, or the same day either way (03/03/2026, ISO dates).
+    return found.order or "mdy"
 
 
 @_bulk()

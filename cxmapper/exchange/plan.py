@@ -31,7 +31,6 @@ class Advice(enum.Enum):
 
     MAP_TEXT_OR_SCORE = "map a text or score column"
     CHOOSE_DATE_ORDER = "choose day-first or month-first dates"
-    DAY_FIRST = "read the dates day-first"
     REMOVE_EARLIER_IMPORT = "remove the earlier import"
     CONFIRM_GUESS = "confirm or leave a doubtful column"
     MAP_TEXT = "map the verbatim column, if there is one"
@@ -40,8 +39,9 @@ class Advice(enum.Enum):
 # The command line's words: ``str()`` of a notice or refusal.
 CLI_ADVICE: dict[Advice, str] = {
     Advice.MAP_TEXT_OR_SCORE: "map one with --map text=COLUMN or --map score=COLUMN",
-    Advice.CHOOSE_DATE_ORDER: "choose with --date-order dmy or mdy",
-    Advice.DAY_FIRST: "import again with --date-order dmy",
+    Advice.CHOOSE_DATE_ORDER: (
+        "import again with --date-order dmy (day first) or --date-order mdy (month first)"
+    ),
     Advice.REMOVE_EARLIER_IMPORT: "remove that import first",
     Advice.CONFIRM_GUESS: (
         "confirm it with --map {field}={column}, or leave it with --map {field}=none"

@@ -36,6 +36,15 @@ BY_CONTENT = frozenset(("text", "score", "date", "id"))
 # A free-text column filled in by fewer than this share of the rows is taken as the verbatim
 # only when its header says so.
 RARE = 0.1
+# Repetition is evidence only where there are enough values to see it: below this many filled
+# cells (a small file of five comments) a column is not judged a set of repeated answers.
+REPEATS_SEEN = 8
+# A column is a set of repeated answers (choices, Likert labels, codes) when it holds at most
+# this share of different values, or when most of its cells repeat another cell's value and
+# its values are as short as a label.
+LABELS_DISTINCT = 0.5
+LABELS_REPEATED = 0.5
+LABEL_WORDS = 6  # "Ni de acuerdo ni en desacuerdo"
 _NUMBER_START = frozenset("0123456789+-.,")
 VETOED = 0.4  # the confidence in a column its name alone chose
 
@@ -56,6 +65,7 @@ class ColumnProfile:
     length: float  # characters per filled cell, on average
     words: float  # words per filled cell, on average
     samples: tuple[str, ...]  # the first few different values, for the user to see
+    repeated: int = 0  # filled cells whose value another cell holds too
 
     @property
     def empty_share(self) -> float:
@@ -64,6 +74,21 @@ class ColumnProfile:
     @property
     def distinct_share(self) -> float:
         return self.distinct / self.filled if self.filled else 0.0
+
+    @property
+    def repeated_share(self) -> float:
+        return self.repeated / self.filled if self.filled else 0.0
+
+    @property
+    def labels(self) -> bool:
+        """Whether the column is a small set of repeated answers (Likert labels such as
+        "Agree" / "Strongly agree", choices, codes) rather than free text: few different
+        values, or short values most of which repeat, among enough cells to tell."""
+        if self.filled < REPEATS_SEEN:
+            return False
+        if self.distinct_share <= LABELS_DISTINCT:
+            return True
+        return self.repeated_share >= LABELS_REPEATED and self.words <= LABEL_WORDS
 
     @property
     def numeric_share(self) -> float:
@@ -122,6 +147,7 @@ def profile_column(cells: Sequence[str]) -> ColumnProfile:
         length=chars / filled if filled else 0.0,
         words=words / filled if filled else 0.0,
         samples=tuple(list(counts)[:5]),
+        repeated=sum(n for n in counts.values() if n > 1),
     )
 
 
@@ -143,7 +169,7 @@ def free_text(p: ColumnProfile) -> float:
     e-mail addresses and a small set of repeated answers (choices, Likert labels, codes)."""
     if not _wordy(p):
         return 0.0
-    if p.filled >= 8 and p.distinct_share < 0.5:
+    if p.labels:
         return 0.0  # the same few answers again and again
     wordy = min(1.0, p.words / 5)
     # Of two free-text columns, the one most customers filled in is the verbatim, not an
@@ -185,8 +211,6 @@ def confidence(name: str, header_hint: float, p: ColumnProfile) -> float:
     contents. Contents that cannot be the field veto any header; a column the contents fit
     without a header hint is a guess of middling confidence at most."""
     fit = content_fit(name, p)
-    if fit == 0.0 and name == "text" and header_hint == 1.0 and _wordy(p):
-        fit = 0.3  # a column called "Comment" of the same few words: short comments
     if fit == 0.0:
         # A column called just "Date" or "Score" whose cells are not that is a doubtful
         # guess, kept so that the import names the first cell that does not parse (a text

@@ -52,9 +52,10 @@ def parse_date(text: str, order: str = "auto") -> str | None:
     ValueError when it cannot be read.
 
     ``order`` says how to read day and month: "mdy" (as US tools write them) or "dmy"; "auto"
-    reads dotted dates day-first and the others month-first, as the custom goes. The
-    importer decides it once per column (see :func:`slashed_order`), never per value, so one
-    file cannot mix the two readings."""
+    reads dotted dates day-first and the others month-first, as the custom goes, for a
+    single value. The importer never reads "auto": it decides the order once per column from
+    its values (see :func:`slashed_order`), never per value, so one file cannot mix the two
+    readings, and it refuses a column no value decides unless the user says the order."""
     text = text.strip()
     if not text or text in MISSING_VALUES:
         return None
@@ -82,17 +83,22 @@ class SlashedDates:
     day_first: str = ""  # the first part cannot be a month (25/03/2026)
     month_first: str = ""  # the second part cannot be a month (03/25/2026)
     ambiguous: str = ""  # either reading is a date, and they differ (03/04/2026)
-    dotted: bool = False  # a date written 03.10.2026: day-first where it is the custom
 
     @property
     def order(self) -> str:
-        """dmy or mdy: what the values show; when nothing decides it, day-first for dotted
-        dates (the European custom) and month-first (the US default) for the others."""
+        """dmy or mdy as the values show it; "" when no value decides (both parts of every
+        date are 12 or less) or when they contradict each other."""
         if self.day_first and not self.month_first:
             return "dmy"
-        if self.month_first:
+        if self.month_first and not self.day_first:
             return "mdy"
-        return "dmy" if self.dotted else "mdy"
+        return ""
+
+    @property
+    def undecidable(self) -> bool:
+        """Whether the column could be read either way with different days: no value
+        decides the order and some would change with it (03/04/2026; 03/03/2026 would not)."""
+        return bool(self.ambiguous) and not self.day_first and not self.month_first
 
 
 def slashed_order(values: Iterable[str]) -> SlashedDates:
@@ -103,7 +109,6 @@ def slashed_order(values: Iterable[str]) -> SlashedDates:
         if m is None:
             continue
         a, b = int(m[1]), int(m[3])
-        found.dotted = found.dotted or m[2] == "."
         if a > 12 >= b:
             found.day_first = found.day_first or value
         elif b > 12 >= a:

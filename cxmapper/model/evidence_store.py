@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from itertools import islice
 from operator import itemgetter
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from sqlite_utils import Database
 
@@ -21,6 +21,37 @@ _SELECT = "SELECT id, " + ", ".join(EVIDENCE_COLUMNS) + " FROM evidence"
 # The values an import gives per item: every column but the batch, which the store sets.
 IMPORT_COLUMNS = EVIDENCE_COLUMNS[1:]
 _KINDS = frozenset(EVIDENCE_KINDS)
+
+
+@runtime_checkable
+class ValueColumns(Protocol):
+    """Import rows kept as columns (one list per IMPORT_COLUMNS column, as the importer
+    plans them): what every row shares is then seen at once, and written as a constant."""
+
+    columns: list[list[Any]]
+
+
+def _literal(value: Any) -> str | None:
+    """``value`` as an SQL literal, if it can be one (text without NUL characters, NULL)."""
+    if value is None:
+        return "NULL"
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def _constants(columns: Sequence[list[Any]]) -> dict[int, str]:
+    """Column index -> the SQL literal of the value every row holds, for the columns that
+    hold one value throughout (an import's kind, source, scale; the columns it does not map).
+    Binding such a value to every row cost a third of the time of inserting the rows."""
+    found: dict[int, str] = {}
+    for i, column in enumerate(columns):
+        # count() compares at C speed, and by identity first: a repeated value is one object.
+        if column and column.count(column[0]) == len(column):
+            literal = _literal(column[0])
+            if literal is not None:
+                found[i] = literal
+    return found
 
 
 def _row_to_evidence(row: tuple[Any, ...]) -> Evidence:
@@ -245,14 +276,27 @@ class EvidenceStore:
         conn = self._db.conn
         # The batch id is ours (an int), so it goes into the statement rather than into
         # every row's parameters; SQLite numbers the rows start+1, start+2, ... itself.
+        # So do the values every row shares, when the rows come as columns.
+        values = ["?"] * len(IMPORT_COLUMNS)
+        if isinstance(rows, ValueColumns) and len(rows.columns) == len(IMPORT_COLUMNS):
+            if not set(rows.columns[0]) <= _KINDS:
+                raise ModelError(f"Evidence kind must be one of: {', '.join(EVIDENCE_KINDS)}.")
+            constants = _constants(rows.columns)
+            constants.pop(len(IMPORT_COLUMNS) - 1, None)  # (a row binds one value at least)
+            for i, literal in constants.items():
+                values[i] = literal
+            rows = zip(*(c for i, c in enumerate(rows.columns) if i not in constants), strict=True)
+            check_kinds = False
+        else:
+            check_kinds = True
         insert = (
             f"INSERT INTO evidence ({', '.join(EVIDENCE_COLUMNS)}) VALUES "
-            f"({batch_id:d}, {', '.join('?' * len(IMPORT_COLUMNS))})"
+            f"({batch_id:d}, {', '.join(values)})"
         )
         count = 0
         pending = iter(rows)
         while part := list(islice(pending, chunk)):
-            if not set(map(itemgetter(0), part)) <= _KINDS:
+            if check_kinds and not set(map(itemgetter(0), part)) <= _KINDS:
                 raise ModelError(f"Evidence kind must be one of: {', '.join(EVIDENCE_KINDS)}.")
             conn.executemany(insert, part)
             count += len(part)

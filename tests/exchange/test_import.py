@@ -8,6 +8,7 @@ import json
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,15 +20,17 @@ from cxmapper.exchange.formats import guess_mapping
 from cxmapper.exchange.importer import (
     ALREADY_IMPORTED,
     Advice,
+    Items,
     linked_items,
     notice_of,
     plan_import,
     run_import,
 )
 from cxmapper.exchange.tabular import ImportFailure, read_table
-from cxmapper.exchange.values import parse_date, parse_score
+from cxmapper.exchange.values import WRITTEN_MISSING, parse_date, parse_score
 from cxmapper.model.demo import write_demo
 from cxmapper.model.evidence_stats import detractor_ids_at
+from cxmapper.model.evidence_store import IMPORT_COLUMNS
 from cxmapper.model.project import Project
 from cxmapper.model.scoring import score_pains
 from cxmapper.model.validation import ModelError
@@ -195,7 +198,10 @@ def test_qualtrics(journey: Project, tmp_path: Path) -> None:
 
 
 def test_surveymonkey_us_dates_and_decimal_comma(journey: Project, tmp_path: Path) -> None:
-    plan = plan_import(journey, surveymonkey(tmp_path))
+    # Its one date (10/03/2026) reads either way: the order is the user's to say.
+    with pytest.raises(ImportFailure, match="no date shows whether the day"):
+        plan_import(journey, surveymonkey(tmp_path))
+    plan = plan_import(journey, surveymonkey(tmp_path), date_order="mdy")
     assert plan.layout.format == "surveymonkey"
     run_import(journey, plan)
     ev = journey.evidence.search("ages")[0]
@@ -239,6 +245,7 @@ def test_generic_with_mapping_semicolons_and_european_dates(
             "text": "Kommentar",
             "step": "Schritt",
         },
+        date_order="dmy",  # 03.10.2026 to 05.10.2026 read either way
     )
     assert plan.delimiter == ";"
     matches = plan.step_matches
@@ -444,7 +451,8 @@ def test_generated_csvs_import_all_their_rows_or_nothing(
             assert p.evidence.count() == 0
             return
         result = run_import(p, plan)
-        kept = [r for r in rows if r[0].strip()]
+        # What software writes for a missing verbatim (NA, null…) is no text.
+        kept = [r for r in rows if r[0].strip() and r[0].strip() not in WRITTEN_MISSING]
         assert result.imported == len(kept)
         texts = [t for (t,) in p.db.conn.execute("SELECT text FROM evidence ORDER BY id")]
         assert texts == [r[0].strip() for r in kept]
@@ -581,16 +589,73 @@ def test_contradicting_slashed_dates_are_refused(journey: Project, tmp_path: Pat
     assert notice_of(info.value).advice is Advice.CHOOSE_DATE_ORDER
 
 
-def test_ambiguous_dates_are_month_first_with_a_warning(journey: Project, tmp_path: Path) -> None:
-    path = dated(tmp_path, ["03/04/2026", "05/06/2026"])
-    plan = plan_import(journey, path)
-    assert len(plan.warnings) == 1 and "month-first" in str(plan.warnings[0])
-    assert plan.warnings[0].advice is Advice.DAY_FIRST
-    assert str(plan.warnings[0]).endswith(
-        "If they are day-first, import again with --date-order dmy."
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ["03/04/2026", "05/06/2026", "07/07/2026"],
+        ["03-04-2026", "05-06-26"],
+        ["03.04.2026", "05.06.2026"],  # dotted too: no custom decides for the user
+        ["3/4/18 15:29", "12/11/18 09:00"],
+    ],
+)
+def test_a_column_no_date_decides_is_refused(
+    journey: Project, tmp_path: Path, dates: list[str]
+) -> None:
+    path = dated(tmp_path, ["2026-01-02", *dates, "NA"], header="Submitted")
+    with pytest.raises(ImportFailure) as info:
+        plan_import(journey, path)
+    message = str(info.value)
+    assert message.startswith("“dates.csv”, column “Submitted”: no date shows whether the day")
+    assert f"(row 3: {dates[0]} may be either)" in message
+    assert message.endswith(
+        "import again with --date-order dmy (day first) or --date-order mdy (month first); "
+        "nothing was imported."
     )
-    run_import(journey, plan)
-    assert stored_dates(journey) == ["2026-03-04", "2026-05-06"]
+    assert "\n" not in message and ". " not in message  # one sentence
+    assert notice_of(info.value).advice is Advice.CHOOSE_DATE_ORDER
+    assert journey.evidence.count() == 0
+    for order in ("dmy", "mdy"):
+        plan = plan_import(journey, path, date_order=order)
+        assert plan.warnings == []
+
+
+def test_dates_the_same_either_way_need_no_order(journey: Project, tmp_path: Path) -> None:
+    # 03/03/2026 is the same day read either way; ISO dates are never ambiguous.
+    path = dated(tmp_path, ["03/03/2026", "2026-04-05", "11.11.2025"])
+    run_import(journey, plan_import(journey, path))
+    assert stored_dates(journey) == ["2026-03-03", "2026-04-05", "2025-11-11"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    parts=st.lists(st.tuples(st.integers(1, 12), st.integers(1, 12)), min_size=1, max_size=12),
+    decider=st.sampled_from(["", "dmy", "mdy"]),
+    separator=st.sampled_from("/-."),
+)
+def test_the_order_is_decided_by_the_values_or_refused(
+    journey: Project, tmp_path: Path, parts: list[tuple[int, int]], decider: str, separator: str
+) -> None:
+    dates = [f"{a:02d}{separator}{b:02d}{separator}2026" for a, b in parts]
+    if decider:  # one date only one reading makes a day: 25/03 or 03/25
+        dates.append(
+            f"25{separator}03{separator}2026"
+            if decider == "dmy"
+            else f"03{separator}25{separator}2026"
+        )
+    path = dated(tmp_path, dates)
+    either = any(a != b for a, b in parts)
+    if either and not decider:
+        with pytest.raises(ImportFailure, match="no date shows whether the day"):
+            plan_import(journey, path)
+        return
+    plan = plan_import(journey, path)
+    order = decider or "mdy"
+    got = [row[3] for row in plan.evidence]
+    for (a, b), iso in zip(parts, got, strict=False):
+        day, month = (a, b) if order == "dmy" else (b, a)
+        assert iso == f"2026-{month:02d}-{day:02d}"
 
 
 def test_date_order_option(journey: Project, tmp_path: Path) -> None:
@@ -711,6 +776,47 @@ def test_step_links_by_row_are_checked_and_all_or_nothing(journey: Project) -> N
     assert len(journey.evidence.batches()) == 1 and journey.evidence.count() == 3
 
 
+def _stored(project: Project, batch_id: int) -> list[tuple[Any, ...]]:
+    columns = ", ".join(IMPORT_COLUMNS)
+    sql = f"SELECT {columns} FROM evidence WHERE batch_id = ? ORDER BY id"
+    return [tuple(r) for r in project.db.conn.execute(sql, (batch_id,))]
+
+
+import_texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12
+)  # quotes, NUL characters and all
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    n=st.integers(1, 12),
+    constant=st.fixed_dictionaries(
+        {}, optional={i: import_texts for i in (1, 2, 4, 6, 7, 8)} | {5: st.none()}
+    ),
+    varying=st.lists(st.tuples(import_texts, st.floats(0, 10) | st.none()), min_size=12),
+)
+def test_rows_as_columns_store_what_rows_one_by_one_store(
+    n: int, constant: dict[int, Any], varying: list[tuple[str, float | None]]
+) -> None:
+    # The columns every row shares are written as constants of the statement: what is
+    # stored must be what binding them row by row stores.
+    rows = []
+    for k in range(n):
+        text, score = varying[k]
+        row: list[Any] = ["survey", f"src{k}", f"id{k}", None, f"c{k}", score, "", "", text]
+        for i, value in constant.items():
+            row[i] = value
+        rows.append(tuple(row))
+    with Project.in_memory() as p:
+        one_by_one = p.evidence.import_values("rows.csv", rows)
+        columns = Items(list(map(list, zip(*rows, strict=True))))
+        as_columns = p.evidence.import_values("columns.csv", columns)
+        assert _stored(p, as_columns.id) == _stored(p, one_by_one.id) == rows
+        with pytest.raises(ModelError, match="kind must be one of"):
+            bad = [("rumour", *r[1:]) for r in rows]
+            p.evidence.import_values("bad.csv", Items(list(map(list, zip(*bad, strict=True)))))
+
+
 # --- the command line's advice -------------------------------------------------------------------
 
 
@@ -726,11 +832,22 @@ def test_the_cli_advises_its_own_options(journey: Project, tmp_path: Path, capsy
     )
     mixed = dated(tmp_path, ["25/03/2026", "04/25/2026"])
     assert cli(["import", str(path), str(mixed)]) == 1
-    assert "; choose with --date-order dmy or mdy; nothing was imported." in capsys.readouterr().err
+    assert (
+        "; import again with --date-order dmy (day first) or --date-order mdy (month first); "
+        "nothing was imported." in capsys.readouterr().err
+    )
     ambiguous = dated(tmp_path, ["03/04/2026", "05/06/2026"])
-    assert cli(["import", str(path), str(ambiguous)]) == 0
-    out = capsys.readouterr().out
-    assert "warning: " in out and "day-first, import again with --date-order dmy." in out
+    assert cli(["import", str(path), str(ambiguous)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "cxmapper: “dates.csv”, column “Date”: no date shows whether the day or the month comes "
+        "first (row 2: 03/04/2026 may be either); import again with --date-order dmy (day "
+        "first) or --date-order mdy (month first); nothing was imported.\n"
+    )
+    assert cli(["import", str(path), str(ambiguous), "--date-order", "dmy"]) == 0
+    assert "warning" not in capsys.readouterr().out
+    with Project.open(path) as p:
+        assert stored_dates(p)[-2:] == ["2026-04-03", "2026-06-05"]
 
 
 # --- importing the same rows again ---------------------------------------------------------------
@@ -873,10 +990,10 @@ def test_the_cli_skips_refuses_and_warns(journey: Project, tmp_path: Path, capsy
     assert cli(["import", str(path), str(more), "--map", "text=2"]) == 1  # same source, same ids
     capsys.readouterr()
     sm = surveymonkey(tmp_path)
-    assert cli(["import", str(path), str(sm)]) == 0
+    assert cli(["import", str(path), str(sm), "--date-order", "mdy"]) == 0
     sm_more = tmp_path / "sm-again.csv"
     sm_more.write_text(sm.read_text(encoding="utf-8").replace("1002", "1003"), encoding="utf-8")
-    assert cli(["import", str(path), str(sm_more)]) == 0
+    assert cli(["import", str(path), str(sm_more), "--date-order", "mdy"]) == 0
     out = capsys.readouterr().out
     assert "Imported 1 items from sm-again.csv" in out
     assert "Skipped rows: 1 (1 already imported)." in out

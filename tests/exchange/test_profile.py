@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from cxmapper.cli import main as cli
 from cxmapper.exchange.formats import detect
 from cxmapper.exchange.importer import Advice, plan_import
-from cxmapper.exchange.profile import profile_column
+from cxmapper.exchange.profile import REPEATS_SEEN, profile_column
 from cxmapper.exchange.tabular import ImportFailure
 from cxmapper.exchange.values import parse_date
 from cxmapper.model.project import Project
@@ -65,6 +65,133 @@ def test_a_likert_column_named_feedback_never_becomes_the_verbatim(
     assert chosen.get("text") != name
     if with_text:
         assert chosen["text"] == "Notes"
+
+
+# Labelled Likert scales as survey tools write them, in the five languages of the hints.
+LIKERT_LABELS = (
+    ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
+    ("Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"),
+    ("Poor", "Fair", "Good", "Very good", "Excellent"),
+    (
+        "Stimme überhaupt nicht zu",
+        "Stimme nicht zu",
+        "Teils, teils",
+        "Stimme zu",
+        "Stimme voll und ganz zu",
+    ),
+    (
+        "Pas du tout d'accord",
+        "Pas d'accord",
+        "Ni d'accord ni pas d'accord",
+        "D'accord",
+        "Tout à fait d'accord",
+    ),
+    (
+        "Muy en desacuerdo",
+        "En desacuerdo",
+        "Ni de acuerdo ni en desacuerdo",
+        "De acuerdo",
+        "Muy de acuerdo",
+    ),
+    ("Helemaal mee oneens", "Mee oneens", "Neutraal", "Mee eens", "Helemaal mee eens"),
+    ("Yes", "No", "Not sure"),
+    (
+        "Extremely unlikely",
+        "Very unlikely",
+        "Unlikely",
+        "Neutral",
+        "Likely",
+        "Very likely",
+        "Extremely likely",
+    ),
+)
+TEXT_HEADERS = (
+    "feedback",
+    "Feedback",
+    "comment",
+    "Comment",
+    "Comments",
+    "Kommentar",
+    "commentaire",
+    "Commentaires",
+    "comentario",
+    "Opmerking",
+    "Your feedback",
+    "Verbatim",
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    name=st.sampled_from(TEXT_HEADERS),
+    labels=st.sampled_from(LIKERT_LABELS),
+    data=st.data(),
+    with_text=st.booleans(),
+    with_score=st.booleans(),
+)
+def test_a_labelled_likert_column_is_never_the_verbatim(
+    name: str, labels: tuple[str, ...], data: st.DataObject, with_text: bool, with_score: bool
+) -> None:
+    # Enough answers to see that they repeat: at least two per label, and eight in all.
+    n = data.draw(st.integers(max(8, 2 * len(labels)), 150), label="rows")
+    answers = data.draw(st.lists(st.sampled_from(labels), min_size=n, max_size=n))
+    # ... and some respondents who skipped the question, anywhere.
+    skipped = data.draw(st.lists(st.integers(0, n), max_size=n // 3), label="skipped at")
+    for at in sorted(skipped, reverse=True):
+        answers.insert(at, "")
+    header = [name, "Date"] + (["Notes"] if with_text else []) + (["NPS"] if with_score else [])
+    rows = [header]
+    for i, answer in enumerate(answers):
+        row = [answer, f"2026-03-{i % 28 + 1:02d}"]
+        if with_text:
+            row.append(" ".join(WORDS[(i * k) % len(WORDS)] for k in range(1, 6)) + f" {i}")
+        if with_score:
+            row.append(str(i % 11))
+        rows.append(row)
+    chosen = mapped(rows)
+    assert chosen.get("text") != name
+    if with_text:
+        assert chosen["text"] == "Notes"
+    profile = profile_column([r[0] for r in rows[1:]])
+    assert profile.labels
+
+
+@given(
+    name=st.sampled_from(TEXT_HEADERS),
+    comments=st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join),
+        min_size=1,
+        max_size=REPEATS_SEEN - 1,
+    ),
+)
+def test_a_small_file_of_comments_maps_them(name: str, comments: list[str]) -> None:
+    # Too few answers to tell repeated labels from comments (two customers may both write
+    # "late invoice"): the header and the words decide.
+    rows = [[name, "Date"], *([c, "2026-03-02"] for c in comments)]
+    assert mapped(rows)["text"] == name
+
+
+def test_real_short_comments_under_a_comment_header_map() -> None:
+    rows = [["Comment", "NPS"]]
+    rows += [[c, "7"] for c in ("Slow", "Great", "Too pricey", "Fine", "Rude staff")]
+    assert mapped(rows)["text"] == "Comment"
+
+
+def test_the_cli_never_imports_likert_labels_as_verbatims(
+    project: Project, tmp_path: Path, capsys
+) -> None:
+    labels = LIKERT_LABELS[4]
+    rows = [["Commentaire", "Note"]] + [[labels[i % 5], str(i % 11)] for i in range(30)]
+    path = write_csv(tmp_path / "enquete.csv", rows)
+    project_path = project.path
+    project.close()
+    assert cli(["import", str(project_path), str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "text ←" not in out and "score ← Note" in out
+    assert "has no column of feedback text (verbatims)" in out
+    with Project.open(project_path) as p:
+        texts = {t for (t,) in p.db.conn.execute("SELECT text FROM evidence")}
+    assert texts == {""}
 
 
 columns = {

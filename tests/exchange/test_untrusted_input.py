@@ -457,7 +457,7 @@ def test_values_left_uncompared_are_warned_of(
     monkeypatch.setattr(
         steps, "FUZZY_PAIRS", 2 * len({s.title.casefold() for s in journey.steps()})
     )
-    lines = ["Comment,Touchpoint"] + [f"Fine,Place {i % 5}" for i in range(20)]
+    lines = ["Comment,Touchpoint"] + [f"Fine thanks {i},Place {i % 5}" for i in range(20)]
     path = write(tmp_path, "places.csv", "\n".join(lines).encode())
     plan = plan_import(journey, path)
     assert [str(w) for w in plan.warnings] == [

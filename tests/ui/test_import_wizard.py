@@ -92,7 +92,7 @@ def survey(tmp_path: Path, n: int = 300, name: str = "survey.csv") -> Path:
         (
             [
                 f"NEW-{i}",
-                "03.10.2026",
+                "23.10.2026",
                 str(i % 11),
                 f"Comment {i}",
                 "Receives invoice" if i % 2 else "Quarterly review call",
@@ -127,7 +127,7 @@ def test_import_end_to_end_then_undo_and_redo(qtbot, window: MainWindow, tmp_pat
     imported = batch_rows(window, batch.id)
     assert project.evidence.count() == before + 300
     assert {r[1] for r in imported} == {f"NEW-{i}" for i in range(300)}
-    assert {r[2] for r in imported} == {"2026-10-03"}
+    assert {r[2] for r in imported} == {"2026-10-23"}
     new_step = next(s for s in project.steps() if s.title == "Quarterly review call")
     assert project.evidence.counts_by_step()[new_step.id] == 150
     # Drawn at the end of its lane, it has the stage of the column it is drawn in.
@@ -241,34 +241,67 @@ def test_a_mapping_change_previews_without_reading_the_file_again(
     assert len(imported) == 300 and {r[1] for r in imported} == {""}
 
 
-def test_day_first_date_order_is_applied(qtbot, window: MainWindow, tmp_path: Path) -> None:
+def test_undecidable_dates_ask_for_the_order_and_keep_the_mapping(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
     export = write_csv(
         tmp_path / "uk.csv",
-        ["Customer ID", "Date", "Score", "Comment"],
-        ([f"UK-{i}", "03/04/2026" if i % 2 else "05/06/2026", "4", "Lovely"] for i in range(40)),
+        ["Customer ID", "Date", "Score", "Comment", "Region"],
+        (
+            [f"UK-{i}", "03/04/2026" if i % 2 else "05/06/2026", "4", "Lovely", "North"]
+            for i in range(40)
+        ),
     )
     wizard = open_wizard(qtbot, window, export)
     go_next(qtbot, wizard)  # columns
     page = wizard.columns_page
-    assert "month-first" in page.message.text()  # the importer's warning, on the preview
+    # The user's own choices first: Region as the channel, and no customer column.
+    choose(page.combos["channel"], "Region")
+    choose(page.combos["customer_id"], "(none)")
+    message = page.message.text()
+    assert "column “Date”: no date shows whether the day or the month comes first" in message
     # ... in the words of the wizard's controls, not the command line's options
-    advice = "choose “Day first” as the date order on the Columns and values page"
-    assert advice in page.message.text() and "--date-order" not in page.message.text()
+    assert "choose the date order on the Columns and values page; nothing was" in message
+    assert "--date-order" not in message
+    assert not wizard.button(NEXT).isEnabled()
+    choose(page.date_order, "Day first: 03/04/2026 is 3 April")
+    assert "no date shows" not in page.message.text()
+    assert column(page.preview, "Date")[:2] == ["2026-06-05", "2026-04-03"]
+    assert page.combos["channel"].currentText() == "Region"  # the choices are kept
+    assert page.combos["customer_id"].currentText() == "(none)"
     go_next(qtbot, wizard)  # steps
     go_next(qtbot, wizard)  # summary
-    assert "month-first" in wizard.summary_page.label.text()
-    assert advice in wizard.summary_page.label.text()
-    assert "--date-order" not in wizard.summary_page.label.text()
-    click(qtbot, wizard, BACK)
-    click(qtbot, wizard, BACK)
-    choose(page.date_order, "Day first: 03/04/2026 is 3 April")
-    assert column(page.preview, "Date")[:2] == ["2026-06-05", "2026-04-03"]
-    go_next(qtbot, wizard)
-    go_next(qtbot, wizard)
-    assert "month-first" not in wizard.summary_page.label.text()
     click(qtbot, wizard, FINISH)
-    dates = {r[1]: r[2] for r in batch_rows(window, wizard.imported.batch.id)}
-    assert dates["UK-1"] == "2026-04-03" and dates["UK-0"] == "2026-06-05"
+    batch = wizard.imported.batch.id
+    assert [r[1:3] for r in batch_rows(window, batch)[:2]] == [
+        ("", "2026-06-05"),
+        ("", "2026-04-03"),
+    ]
+    channels = window.ctx.project.db.conn.execute(
+        "SELECT DISTINCT channel FROM evidence WHERE batch_id = ?", (batch,)
+    ).fetchall()
+    assert channels == [("North",)]
+
+
+def test_dates_decided_past_the_preview_need_no_order(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    # The first 250 dates read either way; row 252's (04/25/2026) can only be month-first.
+    export = write_csv(
+        tmp_path / "late.csv",
+        ["Date", "Comment"],
+        (["04/25/2026" if i == 250 else "03/04/2026", f"Fine {i}"] for i in range(300)),
+    )
+    wizard = open_wizard(qtbot, window, export)
+    go_next(qtbot, wizard)  # columns
+    page = wizard.columns_page
+    assert "no date shows" not in page.message.text()
+    assert set(column(page.preview, "Date")) == {"2026-03-04"}
+    go_next(qtbot, wizard)  # steps
+    go_next(qtbot, wizard)  # summary
+    click(qtbot, wizard, FINISH)
+    dates = [r[2] for r in batch_rows(window, wizard.imported.batch.id)]
+    assert dates[0] == "2026-03-04" and dates[250] == "2026-04-25"
 
 
 def test_the_importers_warnings_are_shown_before_finishing(
@@ -310,7 +343,7 @@ def test_a_refused_row_is_named_and_the_mapping_can_be_changed(
         tmp_path / "late.csv",
         ["Customer ID", "Date", "Comment"],
         # Row 260 is past the preview's first rows: only the whole-file check finds it.
-        ([f"C{i}", "someday" if i == 258 else "2026-05-01", "Fine"] for i in range(300)),
+        ([f"C{i}", "someday" if i == 258 else "2026-05-01", f"Fine {i}"] for i in range(300)),
     )
     wizard = open_wizard(qtbot, window, export)
     go_next(qtbot, wizard)  # columns: the preview is fine
@@ -394,7 +427,7 @@ def test_refusals_speak_of_the_wizards_controls(qtbot, window: MainWindow, tmp_p
         export = write_csv(
             tmp_path / name,
             ["Date", "Comment"],
-            (["04/25/2026" if i == bad_row else "25/03/2026", "Fine"] for i in range(300)),
+            (["04/25/2026" if i == bad_row else "25/03/2026", f"Fine {i}"] for i in range(300)),
         )
         wizard = open_wizard(qtbot, window, export)
         go_next(qtbot, wizard)  # columns
@@ -639,7 +672,8 @@ def test_the_steps_page_lists_the_values_to_check_first(
     export = write_csv(
         tmp_path / "many.csv",
         ["Comment", "Touchpoint"],
-        [["Fine", "Receives invoice"]] * 5 + [["Fine", f"Place {i}"] for i in range(6)],
+        [[f"Fine {i}", "Receives invoice"] for i in range(5)]
+        + [[f"Fine {i}", f"Place {i}"] for i in range(5, 11)],
     )
     wizard = open_wizard(qtbot, window, export)
     go_next(qtbot, wizard)  # columns

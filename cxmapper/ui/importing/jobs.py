@@ -28,6 +28,7 @@ from cxmapper.exchange.importer import (
     plan_import,
 )
 from cxmapper.exchange.tabular import FileTooLarge, ImportFailure, read_table
+from cxmapper.exchange.values import date_like, slashed_order
 from cxmapper.model.entities import Step
 from cxmapper.model.project import Project
 from cxmapper.ui.document.workers import Relay, disconnect
@@ -48,6 +49,22 @@ class Source:
     encoding: str
     delimiter: str
     warnings: list[str] = field(default_factory=list)
+    # Column -> the day/month order ("dmy" or "mdy") the dates of the whole column decide,
+    # for the preview of the first rows: their dates alone may not decide it.
+    date_orders: dict[int, str] = field(default_factory=dict)
+
+
+def whole_column_orders(rows: list[list[str]], head: list[list[str]]) -> dict[int, str]:
+    """The day/month order each column of slashed dates decides over all ``rows``, for the
+    columns whose first rows (``head``) hold such dates."""
+    width = max(map(len, head), default=0)
+    dated = [i for i in range(width) if any(i < len(r) and date_like(r[i]) for r in head)]
+    orders: dict[int, str] = {}
+    for i in dated:
+        order = slashed_order({r[i] for r in rows if i < len(r)}).order
+        if order:
+            orders[i] = order
+    return orders
 
 
 def read_head(
@@ -66,7 +83,8 @@ def read_head(
     except FileTooLarge as exc:
         return exc
     head = table.rows[: HEADER_ROWS + PREVIEW_ROWS]
-    return Source(head, len(table.rows), table.encoding, table.delimiter, table.warnings)
+    orders = whole_column_orders(table.rows, head)
+    return Source(head, len(table.rows), table.encoding, table.delimiter, table.warnings, orders)
 
 
 def preview_plan(

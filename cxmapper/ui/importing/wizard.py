@@ -208,10 +208,13 @@ class ImportWizard(QWizard):
         assert self.source is not None and self.file_layout is not None
         rows = self.source.rows[: self.file_layout.data_start + PREVIEW_ROWS]
         folder = Path(self._folder.name)
+        options = self.plan_options()
+        date_column = self.columns_page.columns().get("date")
+        if options["date_order"] == "auto" and date_column is not None:
+            # The order the whole column decides, which its first rows alone may not show.
+            options["date_order"] = self.source.date_orders.get(date_column, "auto")
         try:
-            self.preview = preview_plan(
-                self.ctx.project, self.path, rows, folder, **self.plan_options()
-            )
+            self.preview = preview_plan(self.ctx.project, self.path, rows, folder, **options)
             self.mapping_error = None
         except ImportFailure as exc:
             self.preview, self.mapping_error = None, explain(exc)

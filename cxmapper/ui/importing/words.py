@@ -31,7 +31,6 @@ WIZARD_ADVICE: dict[Advice, str] = {
         f"{COLUMNS_PAGE} page"
     ),
     Advice.CHOOSE_DATE_ORDER: f"choose the date order on the {COLUMNS_PAGE} page",
-    Advice.DAY_FIRST: f"choose “Day first” as the date order on the {COLUMNS_PAGE} page",
     Advice.REMOVE_EARLIER_IMPORT: (
         "cancel and remove that import first (Imports tab of the evidence panel)"
     ),
