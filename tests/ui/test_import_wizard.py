@@ -3,104 +3,43 @@ on files written to a temporary folder."""
 
 from __future__ import annotations
 
-import csv
-import os
-import re
-import sys
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QProgressDialog, QWizard
+from PySide6.QtWidgets import QProgressDialog, QWizard
 
 import cxmapper.exchange.importer as importer
-import cxmapper.exchange.xlsx as xlsx
 import cxmapper.ui.importing.jobs as import_jobs
-import cxmapper.ui.importing.pages as import_pages
 import cxmapper.ui.importing.wizard as import_wizard
 from cxmapper.model import placement
 from cxmapper.model.placement import column_of
 from cxmapper.ui.importing.wizard import ImportWizard
 from cxmapper.ui.window.main_window import MainWindow
 from tests.conftest import snapshot
-from tests.exchange.hostile import SOUND, sheet, workbook
-
-NEXT = QWizard.WizardButton.NextButton
-BACK = QWizard.WizardButton.BackButton
-FINISH = QWizard.WizardButton.FinishButton
-WAIT_MS = 20_000  # a parse on a busy two-core machine
+from tests.ui.wizard_helpers import (
+    BACK,
+    FINISH,
+    NEXT,
+    WAIT_MS,
+    batch_rows,
+    choose,
+    click,
+    column,
+    go_next,
+    linked_in_file,
+    open_wizard,
+    step_rows,
+    summary_linked,
+    survey,
+    write_csv,
+)
 
 
 @pytest.fixture
 def window(demo_window: MainWindow) -> MainWindow:
     return demo_window
-
-
-def write_csv(path: Path, header: list[str], rows: Iterable[list[str]], delimiter=",") -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def open_wizard(qtbot, window: MainWindow, path: Path) -> ImportWizard:
-    wizard = ImportWizard(window.ctx, path, window)
-    wizard.show()
-    qtbot.waitUntil(lambda: not wizard.reading, timeout=WAIT_MS)
-    return wizard
-
-
-def click(qtbot, wizard: ImportWizard, which: QWizard.WizardButton) -> None:
-    button = wizard.button(which)
-    assert button.isEnabled() and button.isVisible()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def go_next(qtbot, wizard: ImportWizard) -> None:
-    """Next, and wait for the next page (leaving the columns page plans the whole file)."""
-    page = wizard.currentPage()
-    click(qtbot, wizard, NEXT)
-    qtbot.waitUntil(lambda: wizard.currentPage() is not page, timeout=WAIT_MS)
-
-
-def choose(combo: QComboBox, text: str) -> None:
-    index = combo.findText(text)
-    assert index >= 0, f"no “{text}” in {[combo.itemText(i) for i in range(combo.count())]}"
-    combo.setCurrentIndex(index)
-
-
-def column(table, title: str) -> list[str]:
-    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    c = headers.index(title)
-    return [table.item(r, c).text() for r in range(table.rowCount())]
-
-
-def batch_rows(window: MainWindow, batch_id: int) -> list[tuple]:
-    return window.ctx.project.db.conn.execute(
-        "SELECT id, customer_id, date, score, text FROM evidence WHERE batch_id = ? ORDER BY id",
-        (batch_id,),
-    ).fetchall()
-
-
-def survey(tmp_path: Path, n: int = 300, name: str = "survey.csv") -> Path:
-    return write_csv(
-        tmp_path / name,
-        ["Customer ID", "Date", "NPS", "Comment", "Touchpoint"],
-        (
-            [
-                f"NEW-{i}",
-                "23.10.2026",
-                str(i % 11),
-                f"Comment {i}",
-                "Receives invoice" if i % 2 else "Quarterly review call",
-            ]
-            for i in range(n)
-        ),
-        delimiter=";",
-    )
 
 
 def test_import_end_to_end_then_undo_and_redo(qtbot, window: MainWindow, tmp_path: Path) -> None:
@@ -446,25 +385,6 @@ def test_refusals_speak_of_the_wizards_controls(qtbot, window: MainWindow, tmp_p
 # --- the Steps page and the summary --------------------------------------------------------------
 
 
-def step_rows(wizard: ImportWizard) -> dict[str, int]:
-    table = wizard.steps_page.table
-    return {table.item(r, 0).text(): r for r in range(table.rowCount())}
-
-
-def summary_linked(wizard: ImportWizard) -> int:
-    found = re.search(r"Linked to steps: <b>([\d,]+)</b>", wizard.summary_page.label.text())
-    assert found, wizard.summary_page.label.text()
-    return int(found.group(1).replace(",", ""))
-
-
-def linked_in_file(window: MainWindow, batch_id: int) -> int:
-    return window.ctx.project.db.conn.execute(
-        "SELECT count(*) FROM evidence_step WHERE evidence_id IN"
-        " (SELECT id FROM evidence WHERE batch_id = ?)",
-        (batch_id,),
-    ).fetchone()[0]
-
-
 def test_step_values_are_read_only_and_the_summary_counts_the_links_made(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:
@@ -514,173 +434,3 @@ def test_the_summary_counts_links_as_the_import_makes_them(
 
 
 # --- importing the same rows again ---------------------------------------------------------------
-
-
-def responses(tmp_path: Path, ids: Iterable[int], name: str = "responses.csv") -> Path:
-    """A survey export with a Response ID per row."""
-    return write_csv(
-        tmp_path / name,
-        ["Response ID", "Customer ID", "Date", "NPS", "Comment", "Touchpoint"],
-        (
-            [f"R_{i}", f"NEW-{i}", "2026-10-03", str(i % 11), f"Comment {i}", "Receives invoice"]
-            for i in ids
-        ),
-    )
-
-
-def import_through(qtbot, window: MainWindow, path: Path) -> ImportWizard:
-    wizard = open_wizard(qtbot, window, path)
-    for _page in range(3):
-        go_next(qtbot, wizard)
-    click(qtbot, wizard, FINISH)
-    assert wizard.imported is not None
-    return wizard
-
-
-def test_an_export_imported_again_is_refused(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    project, stack = window.ctx.project, window.ctx.undo_stack
-    export = responses(tmp_path, range(40))
-    import_through(qtbot, window, export)
-    batch = project.evidence.batches()[-1]
-    original, edits = snapshot(project), stack.count()
-    wizard = open_wizard(qtbot, window, export)
-    go_next(qtbot, wizard)  # columns
-    click(qtbot, wizard, NEXT)
-    qtbot.waitUntil(lambda: not wizard.checking, timeout=WAIT_MS)
-    at = batch.imported_at
-    assert wizard.currentPage() is wizard.columns_page
-    assert (
-        f"Every row of “responses.csv” is already in the project (imported on {at[:10]} at "
-        f"{at[11:16]} as “responses.csv”); nothing was imported."
-    ) in wizard.columns_page.message.text()
-    wizard.reject()
-    assert snapshot(project) == original and stack.count() == edits
-
-
-def test_rows_already_imported_are_skipped(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    project = window.ctx.project
-    import_through(qtbot, window, responses(tmp_path, range(40)))
-    before = project.evidence.count()
-    # The export downloaded again, with 20 new responses.
-    wizard = open_wizard(qtbot, window, responses(tmp_path, range(20, 60)))
-    for _page in range(3):
-        go_next(qtbot, wizard)
-    label = wizard.summary_page.label.text()
-    assert "<b>20</b> items" in label and "Skipped rows: 20 already imported." in label
-    assert summary_linked(wizard) == 20
-    click(qtbot, wizard, FINISH)
-    assert project.evidence.count() == before + 20
-    customers = {r[1] for r in batch_rows(window, wizard.imported.batch.id)}
-    assert customers == {f"NEW-{i}" for i in range(40, 60)}
-
-
-def test_a_file_without_ids_imported_again_is_skipped_and_warned_of(
-    qtbot, window: MainWindow, tmp_path: Path
-) -> None:
-    project = window.ctx.project
-    export = survey(tmp_path, 30)
-    import_through(qtbot, window, export)
-    before = project.evidence.count()
-    at = project.evidence.batches()[-1].imported_at
-    # The same file again, one comment edited: the 29 rows that say the same are skipped.
-    text = export.read_text(encoding="utf-8")
-    export.write_text(text.replace(";Comment 0;", ";Comment zero;"), encoding="utf-8")
-    wizard = open_wizard(qtbot, window, export)
-    for _page in range(3):
-        go_next(qtbot, wizard)
-    label = wizard.summary_page.label.text()
-    assert "Skipped rows: 29 already imported." in label
-    assert (
-        f"“survey.csv” looks like an import already made on {at[:10]} at {at[11:16]}; cancel "
-        "and remove that import first (Imports tab of the evidence panel) if this is a "
-        "re-import."
-    ) in label
-    click(qtbot, wizard, FINISH)  # a warning, not a refusal
-    assert project.evidence.count() == before + 1
-
-
-# --- untrusted files ------------------------------------------------------------------------------
-
-
-def test_a_hostile_workbook_is_refused_and_the_window_stays_usable(
-    qtbot, window: MainWindow, tmp_path: Path
-) -> None:
-    project = window.ctx.project
-    before = project.evidence.count()
-    # Cells at A1 and XFD1048576: calamine reserves 550 GB and aborts its process (the reader's).
-    hostile = tmp_path / "hostile.xlsx"
-    hostile.write_bytes(workbook(sheet({"A1": "Comment", "XFD1048576": "x"})))
-    wizard = open_wizard(qtbot, window, hostile)
-    message = wizard.file_page.message.text()
-    assert "“hostile.xlsx”" in message  # refused (today: the reader ran out of memory)
-    assert not wizard.button(NEXT).isEnabled()
-    assert wizard.isVisible() and window.isVisible()
-    wizard.reject()
-    # The window goes on: another file imports.
-    import_through(qtbot, window, survey(tmp_path, 20))
-    assert project.evidence.count() == before + 20
-
-
-def test_a_file_over_the_limit_is_read_only_when_asked(
-    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
-) -> None:
-    monkeypatch.setattr(import_wizard, "DEFAULT_MAX_SIZE", 1000)
-    export = survey(tmp_path, 300)
-    wizard = open_wizard(qtbot, window, export)
-    page = wizard.file_page
-    assert "“survey.csv” is 16 kB, more than the 1 kB an import reads; read it anyway?<" in (
-        page.message.text()
-    )
-    assert page.anyway.isVisible() and not wizard.button(NEXT).isEnabled()
-    qtbot.mouseClick(page.anyway, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not wizard.reading, timeout=WAIT_MS)
-    assert "300 data rows" in page.message.text() and not page.anyway.isVisible()
-    go_next(qtbot, wizard)  # columns
-    go_next(qtbot, wizard)  # steps: the whole file is read with the raised limit too
-    assert len(wizard.plan.evidence) == 300
-
-
-def test_cancelling_the_read_of_a_workbook_stops_its_reader(
-    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
-) -> None:
-    pid_file = tmp_path / "reader.pid"
-    code = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
-    monkeypatch.setattr(xlsx, "child_command", lambda: [sys.executable, "-c", code])
-    export = tmp_path / "slow.xlsx"
-    export.write_bytes(workbook(SOUND))
-    wizard = ImportWizard(window.ctx, export, window)
-    wizard.show()
-    qtbot.waitUntil(lambda: pid_file.exists() and bool(pid_file.read_text()), timeout=WAIT_MS)
-    pid = int(pid_file.read_text())
-    qtbot.mouseClick(wizard.file_page.busy.cancel, Qt.MouseButton.LeftButton)
-    assert "was cancelled" in wizard.file_page.message.text()
-
-    def reader_gone() -> bool:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:  # killed and reaped
-            return True
-        return False
-
-    qtbot.waitUntil(reader_gone, timeout=WAIT_MS)
-
-
-def test_the_steps_page_lists_the_values_to_check_first(
-    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
-) -> None:
-    monkeypatch.setattr(import_pages, "STEPS_LISTED", 3)
-    export = write_csv(
-        tmp_path / "many.csv",
-        ["Comment", "Touchpoint"],
-        [[f"Fine {i}", "Receives invoice"] for i in range(5)]
-        + [[f"Fine {i}", f"Place {i}"] for i in range(5, 11)],
-    )
-    wizard = open_wizard(qtbot, window, export)
-    go_next(qtbot, wizard)  # columns
-    go_next(qtbot, wizard)  # steps
-    table = wizard.steps_page.table
-    assert table.rowCount() == 3
-    assert "the other 4 keep their match" in wizard.steps_page.note.text()
-    go_next(qtbot, wizard)
-    click(qtbot, wizard, FINISH)
-    assert wizard.imported.linked == 5  # the exact matches not listed still link
