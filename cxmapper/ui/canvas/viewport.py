@@ -27,7 +27,7 @@ from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
-from cxmapper.ui.canvas.detail import PRESENTING_PX, TITLE_PX, simplified
+from cxmapper.ui.canvas.detail import PRESENTING_PX, TITLE_PX, simplified, stretched
 from cxmapper.ui.canvas.items import StepCard
 from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
 from cxmapper.ui.canvas.legend import STRIP_H, paint_legend_strip
@@ -119,8 +119,8 @@ def frame(source: QRectF, size: QSizeF, legend: bool, most_stretch: float = 1.0)
     # Never squashed (a tall source keeps its shape): stretched only up to what fills, and
     # only where it helps: while the cards show their titles alone, below the room's size.
     stretch = min(max(most_stretch, 1.0), max(fill, 1.0))
-    if not simplified(scale, PRESENTING_PX, TITLE_PX):
-        stretch = 1.0
+    if not simplified(scale, PRESENTING_PX, TITLE_PX) or not stretched(stretch):
+        stretch = 1.0  # (nor by a rounding's worth: a frame that fits is not stretched)
     dx = round(size.width() / 2 - source.center().x() * scale)
     dy = round(height / 2 - source.center().y() * scale * stretch)
     return Frame(scale, dx, dy, stretch)
