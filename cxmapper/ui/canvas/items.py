@@ -459,7 +459,9 @@ class FlowArrow(QGraphicsPathItem):
             faded.setAlpha(FADED_ALPHA)
             pen.setColor(faded)
         if self.isSelected():
-            halo = QPen(SELECTION, pen.widthF() + 5)
+            # 5 units wider than the line (in pixels, as the line is, on a stretched map).
+            halo = QPen(SELECTION, pen.widthF() + 5 * (scale if pen.isCosmetic() else 1.0))
+            halo.setCosmetic(pen.isCosmetic())
             halo.setColor(QColor(28, 110, 242, 90))
             painter.setPen(halo)
             # The view does not save the painter's state between items: the brush left by
