@@ -9,7 +9,7 @@ from PySide6.QtGui import QFontMetricsF
 
 from cxmapper.ui.canvas.detail import block_height, fitted_text, pixel_font
 from cxmapper.ui.canvas.legend import STRIP_H
-from cxmapper.ui.canvas.viewport import frame
+from cxmapper.ui.canvas.viewport import MAX_STRETCH, frame
 
 WORD = st.text(
     alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-", min_size=1, max_size=14
@@ -47,18 +47,30 @@ def test_a_fitted_title_keeps_every_word_or_says_it_did_not(
     screen_w=st.integers(320, 3840),
     screen_h=st.integers(240, 2160),
     legend=st.booleans(),
+    most_stretch=st.sampled_from([1.0, MAX_STRETCH]),
 )
 def test_a_framed_shot_is_whole_on_screen_and_as_large_as_fits(
-    left: float, top: float, w: float, h: float, screen_w: int, screen_h: int, legend: bool
+    left: float,
+    top: float,
+    w: float,
+    h: float,
+    screen_w: int,
+    screen_h: int,
+    legend: bool,
+    most_stretch: float,
 ) -> None:
     source = QRectF(left, top, w, h)
     size = QSizeF(screen_w, screen_h)
-    placed = frame(source, size, legend)
+    placed = frame(source, size, legend, most_stretch)
+    assert 1.0 <= placed.stretch <= most_stretch  # never squashed, never beyond the most
     room_h = screen_h - (STRIP_H if legend else 0)
-    x0, y0 = source.left() * placed.scale + placed.dx, source.top() * placed.scale + placed.dy
-    x1, y1 = x0 + w * placed.scale, y0 + h * placed.scale
+    x0, y0 = source.left() * placed.scale + placed.dx, source.top() * placed.vertical + placed.dy
+    x1, y1 = x0 + w * placed.scale, y0 + h * placed.vertical
     if 0.05 < placed.scale < 4.0:  # not held at a zoom limit
         assert x0 >= -1 and y0 >= -1 and x1 <= screen_w + 1 and y1 <= room_h + 1
         assert abs((x1 - x0) - screen_w) <= 1 or abs((y1 - y0) - room_h) <= 1
+        if placed.stretch > 1.0:  # stretched: as wide as the screen, and as high or at most
+            assert abs((x1 - x0) - screen_w) <= 1
+            assert abs((y1 - y0) - room_h) <= 1 or placed.stretch == most_stretch
     visible = placed.visible(size)
     assert visible.contains(source.center())

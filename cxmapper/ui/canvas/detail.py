@@ -5,6 +5,12 @@ its title alone, drawn at a readable size and wrapped to fit the card, its badge
 and lane and stage names grow with it; flow labels too small to read are left out. Everything
 else that would compete with the titles is left out, so an overview of the whole journey reads
 on one screen instead of shrinking into a strip.
+
+A journey is much wider than high, a screen is not: presentation's overview may stretch the map
+vertically to use the screen's height (its **stretch**, the vertical scale over the horizontal
+one). Lines and fills stretch with it; text and anything that must keep its shape are drawn
+:func:`upright`, in a box as many times taller as the map is stretched, so a card's title gets
+the stretched card's height at an undistorted size.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
 READABLE_PX = 16.0  # the title height the editor keeps below 100 %
@@ -28,6 +34,28 @@ def scale_of(painter: QPainter) -> float:
     rotated or sheared, so the horizontal factor says it)."""
     transform = painter.worldTransform()
     return max(abs(transform.m11()), abs(transform.m12()), 1e-6)
+
+
+def stretch_of(painter: QPainter) -> float:
+    """How many times taller than wide ``painter`` draws a scene unit (1 on an ordinary view,
+    more on presentation's stretched overview)."""
+    transform = painter.worldTransform()
+    return max(abs(transform.m22()), abs(transform.m21()), 1e-6) / scale_of(painter)
+
+
+def stretched(stretch: float) -> bool:
+    """Whether a stretch is more than rounding: text drawn under it would look squashed."""
+    return stretch > 1.001
+
+
+def upright(painter: QPainter, rect: QRectF) -> QRectF:
+    """Undo ``painter``'s stretch (the caller saves and restores its state) and return
+    ``rect`` in the coordinates that leaves: as wide, as many times taller as the stretch."""
+    stretch = stretch_of(painter)
+    if not stretched(stretch):
+        return QRectF(rect)
+    painter.scale(1.0, 1.0 / stretch)
+    return QRectF(rect.x(), rect.y() * stretch, rect.width(), rect.height() * stretch)
 
 
 def simplified(scale: float, target_px: float, natural_px: float) -> bool:
@@ -89,6 +117,20 @@ def fitted_text(
         lines[-1] += " …"
     elided = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
     return smallest, tuple(elided)
+
+
+@lru_cache(maxsize=4096)
+def one_line(text: str, width: float, height: float, largest: int, smallest: int = 0) -> int:
+    """The largest pixel size from ``largest`` down to ``smallest`` (half the largest unless
+    told) at which ``text`` (bold) takes one line of ``width`` × ``height``; the smallest when
+    none does (the caller elides it)."""
+    largest = max(1, min(largest, int(height / 1.1) + 1))
+    smallest = max(1, min(smallest or largest // 2, largest))
+    for px in range(largest, smallest - 1, -1):
+        metrics = QFontMetricsF(pixel_font(px))
+        if metrics.horizontalAdvance(text) <= width and metrics.height() <= height + 0.5:
+            return px
+    return smallest
 
 
 def _wrap_words(words: list[str], metrics: QFontMetricsF, width: float) -> list[str] | None:

@@ -40,7 +40,10 @@ from cxmapper.ui.canvas.detail import (
     pixel_font,
     scale_of,
     simplified,
+    stretch_of,
+    stretched,
     units,
+    upright,
 )
 from cxmapper.ui.canvas.layout import CARD_H, CARD_W
 from cxmapper.ui.canvas.routing import Point, Rect
@@ -117,11 +120,21 @@ def dot_radius(scale: float) -> float:
     return min(DOT_RADIUS, 4.0 / scale)
 
 
-def title_box(scale: float) -> QRectF:
-    """Where the overview's card draws its title: beside the column of dots on its right."""
+# From this stretch on, the overview's card has the height for its dots in a row below the
+# title, which then takes the card's whole width (its longest word sets its size).
+DOTS_BELOW = 1.4
+
+
+def title_box(scale: float, stretch: float = 1.0) -> QRectF:
+    """Where the overview's card draws its title, upright (a card ``stretch`` times taller
+    than wide units make it): beside the column of dots on its right, or above their row."""
     # A few pixels clear of the colour strip: a letter touching it reads as part of a bar.
     left = 8 + max(3.0, 5.0 / scale)
-    return QRectF(0, 0, CARD_W, CARD_H).adjusted(left, 3, -(3 + 2 * dot_radius(scale)), -3)
+    card = QRectF(0, 0, CARD_W, CARD_H * stretch)
+    radius = dot_radius(scale)
+    if stretch < DOTS_BELOW:
+        return card.adjusted(left, 3, -(3 + 2 * radius), -3)
+    return card.adjusted(left, 3, -max(3.0, 4.0 / scale), -(3 + 2 * radius + max(2.0, 3 / scale)))
 
 
 class StepCard(QGraphicsItem):
@@ -207,8 +220,16 @@ class StepCard(QGraphicsItem):
         scene = self.scene()
         scale = scale_of(painter)
         target = getattr(scene, "readable_px", READABLE_PX)
-        if not getattr(scene, "full_detail", False) and simplified(scale, target, TITLE_PX):
-            self._paint_title_only(painter, scale, target, selected)
+        stretch = stretch_of(painter)
+        stretch = stretch if stretched(stretch) else 1.0
+        # A stretched map (presentation's overview) always shows the overview's card: its
+        # text is laid out upright in the taller card.
+        if not getattr(scene, "full_detail", False) and (
+            simplified(scale, target, TITLE_PX) or stretched(stretch)
+        ):
+            painter.save()
+            self._paint_title_only(painter, scale, target, selected, stretch)
+            painter.restore()
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(SELECTION if selected else CARD_BORDER, 3 if selected else 1))
@@ -229,37 +250,36 @@ class StepCard(QGraphicsItem):
         self._paint_footer(painter)
         self._paint_handle(painter, selected)
 
-    def _paint_handle(self, painter: QPainter, selected: bool) -> None:
-        """The connect handle, on the selected or hovered card (never on the projector)."""
+    def _paint_handle(self, painter: QPainter, selected: bool, height: float = CARD_H) -> None:
+        """The connect handle, on the selected or hovered card (never on the projector), on
+        its right edge at mid ``height``."""
         presenting = getattr(self.scene(), "presentation", False)
         if (selected or self._hover) and not presenting:
+            centre = QPointF(CARD_W, height / 2)
             painter.setPen(QPen(SELECTION, 1.5))
             painter.setBrush(QColor("#ffffff"))
-            painter.drawEllipse(self.handle_centre(), HANDLE_R, HANDLE_R)
-            painter.drawLine(
-                self.handle_centre() + QPointF(-3, 0), self.handle_centre() + QPointF(3, 0)
-            )
-            painter.drawLine(
-                self.handle_centre() + QPointF(0, -3), self.handle_centre() + QPointF(0, 3)
-            )
+            painter.drawEllipse(centre, HANDLE_R, HANDLE_R)
+            painter.drawLine(centre + QPointF(-3, 0), centre + QPointF(3, 0))
+            painter.drawLine(centre + QPointF(0, -3), centre + QPointF(0, 3))
 
     def _paint_title_only(
-        self, painter: QPainter, scale: float, target_px: float, selected: bool
+        self, painter: QPainter, scale: float, target_px: float, selected: bool, stretch: float
     ) -> None:
         """The overview's card: the title as large as the card holds it (up to ``target_px``
-        on screen), black on the card; badges and the emotion become dots below its edge."""
+        on screen), black on the card; badges and the emotion become dots beside or below
+        it. Drawn upright: on a stretched map the card is ``stretch`` times taller here."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(0, 0, CARD_W, CARD_H)
+        rect = upright(painter, QRectF(0, 0, CARD_W, CARD_H))
         device = 1.0 / scale  # one device pixel, in card units
         border = QPen(SELECTION if selected else CARD_BORDER, (3 if selected else 1) * device)
         painter.setPen(border)
         painter.setBrush(QColor("#ffffff") if self.heat is None else self.heat)
         painter.drawRoundedRect(rect, 8, 8)
         strip = QPainterPath()
-        strip.addRoundedRect(QRectF(0, 0, 8, CARD_H), 4, 4)
+        strip.addRoundedRect(QRectF(0, 0, 8, rect.height()), 4, 4)
         painter.fillPath(strip, self.colour)
-        box = title_box(scale)
-        px, lines = self.title_layout(scale, target_px)
+        box = title_box(scale, stretch)
+        px, lines = self.title_layout(scale, target_px, stretch)
         if px * scale < LEAST_PX - 0.5:
             lines = ()  # too small to read even at the card's full height: a plain card
         metrics = QFontMetricsF(pixel_font(px, bold=False))
@@ -276,18 +296,26 @@ class StepCard(QGraphicsItem):
         dots += [PAIN_COLOUR] * bool(self.pain_count)
         dots += [QColor("#364152")] * bool(self.evidence_count)
         painter.setPen(QPen(QColor("#ffffff"), device))
-        y = CARD_H - 4 - radius  # from the bottom up, in the column beside the title
+        below = stretch >= DOTS_BELOW
+        # From the bottom right: up the column beside the title, or leftwards along its row.
+        x, y = CARD_W - 3 - radius, rect.height() - 4 - radius
         for colour in dots:
             painter.setBrush(colour)
-            painter.drawEllipse(QPointF(CARD_W - 3 - radius, y), radius, radius)
-            y -= 2.4 * radius
-        self._paint_handle(painter, selected)  # connecting works at any zoom
+            painter.drawEllipse(QPointF(x, y), radius, radius)
+            if below:
+                x -= 2.4 * radius
+            else:
+                y -= 2.4 * radius
+        self._paint_handle(painter, selected, rect.height())  # connecting works at any zoom
 
-    def title_layout(self, scale: float, target_px: float) -> tuple[int, tuple[str, ...]]:
-        """The overview's title at ``scale``: its pixel size in card units, and its lines.
-        Two lines at most as large as ``target_px`` on screen; a longer title takes three or
-        four smaller lines rather than losing words, down to what can still be read."""
-        box = title_box(scale)
+    def title_layout(
+        self, scale: float, target_px: float, stretch: float = 1.0
+    ) -> tuple[int, tuple[str, ...]]:
+        """The overview's title at ``scale`` (and ``stretch``): its pixel size in card units,
+        and its lines. Two lines at most as large as ``target_px`` on screen; a longer title
+        takes three or four smaller lines rather than losing words, down to what can still
+        be read. A stretched card has the height for more lines at a larger size."""
+        box = title_box(scale, stretch)
         two_lines = int(box.height() / (1 + TIGHT) / LINE_SPACING)
         largest = max(min(units(target_px, scale), two_lines), 1)
         return fitted_text(
@@ -484,15 +512,20 @@ class FlowArrow(QGraphicsPathItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scene = self.scene()
         target = getattr(scene, "readable_px", READABLE_PX)
-        if not getattr(scene, "full_detail", False) and simplified(
-            scale_of(painter), target, TITLE_PX
-        ):
+        scale, stretch = scale_of(painter), stretch_of(painter)
+        if stretched(stretch):
+            # On a stretched map a line keeps its width whichever way it runs.
+            pen.setWidthF(pen.widthF() * scale)
+            pen.setCosmetic(True)
+        if not getattr(scene, "full_detail", False) and simplified(scale, target, TITLE_PX):
             # The overview: arrows recede so the titles they pass read first.
             faded = QColor(pen.color())
             faded.setAlpha(FADED_ALPHA)
             pen.setColor(faded)
         if self.isSelected():
-            halo = QPen(SELECTION, pen.widthF() + 5)
+            # 5 units wider than the line (in pixels, as the line is, on a stretched map).
+            halo = QPen(SELECTION, pen.widthF() + 5 * (scale if pen.isCosmetic() else 1.0))
+            halo.setCosmetic(pen.isCosmetic())
             halo.setColor(QColor(28, 110, 242, 90))
             painter.setPen(halo)
             # The view does not save the painter's state between items: the brush left by
@@ -504,17 +537,58 @@ class FlowArrow(QGraphicsPathItem):
         painter.drawPath(self.path())
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(pen.color())
-        painter.drawPolygon(self._head)
+        painter.save()
+        painter.drawPolygon(_upright_head(painter, self._head))
+        painter.restore()
         # A label too small to read on screen is left out (its tooltip keeps it).
-        if self.label and self.label_rect is not None and LABEL_PX * scale_of(painter) >= LEAST_PX:
-            rect = _qrect(self.label_rect)
+        if self.label and self.label_rect is not None and LABEL_PX * scale >= LEAST_PX:
+            painter.save()
+            placed = _qrect(self.label_rect)
+            # Where the router placed it, drawn upright on a stretched overview.
+            centre = upright(painter, QRectF(placed.center(), placed.center())).topLeft()
             painter.setFont(LABEL_FONT)
             metrics = QFontMetricsF(LABEL_FONT)
-            text = metrics.elidedText(self.label, Qt.TextElideMode.ElideRight, rect.width() - 8)
+            text = metrics.elidedText(self.label, Qt.TextElideMode.ElideRight, placed.width() - 8)
+            rect = QRectF(
+                centre.x() - placed.width() / 2,
+                centre.y() - placed.height() / 2,
+                placed.width(),
+                placed.height(),
+            )
             painter.setBrush(QBrush(QColor(255, 255, 255, 235)))
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(pen.color().darker(130))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            painter.restore()
+
+
+def _upright_head(painter: QPainter, head: QPolygonF) -> QPolygonF:
+    """An arrowhead (tip first, then its two barbs) as it must be drawn under ``painter``'s
+    stretch, which this undoes (the caller saves and restores the painter): its tip where the
+    route ends and pointing along the route's last run as the screen shows it, its shape
+    not stretched."""
+    stretch = stretch_of(painter)
+    if head.size() < 3 or not stretched(stretch):
+        return head
+    tip, middle = head.at(0), (head.at(1) + head.at(2)) / 2
+    half = _length(head.at(1) - head.at(2)) / 2
+    depth = _length(tip - middle)
+    back = QPointF(middle.x() - tip.x(), (middle.y() - tip.y()) * stretch)
+    ux, uy = back.x() / max(_length(back), 1e-6), back.y() / max(_length(back), 1e-6)
+    painter.scale(1.0, 1.0 / stretch)
+    end = QPointF(tip.x(), tip.y() * stretch)
+    base = QPointF(end.x() + ux * depth, end.y() + uy * depth)
+    return QPolygonF(
+        [
+            end,
+            QPointF(base.x() - uy * half, base.y() + ux * half),
+            QPointF(base.x() + uy * half, base.y() - ux * half),
+        ]
+    )
+
+
+def _length(d: QPointF) -> float:
+    return float((d.x() ** 2 + d.y() ** 2) ** 0.5)
 
 
 def _qrect(r: Rect) -> QRectF:

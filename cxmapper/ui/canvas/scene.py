@@ -23,10 +23,14 @@ from cxmapper.ui.canvas.detail import (
     PRESENTING_PX,
     READABLE_PX,
     fitted_text,
+    one_line,
     pixel_font,
     scale_of,
     simplified,
+    stretch_of,
+    stretched,
     units,
+    upright,
 )
 from cxmapper.ui.canvas.items import LABEL_H, MUTED, FlowArrow, StepCard, font, label_widths, wrap
 from cxmapper.ui.canvas.labels import place_labels
@@ -447,8 +451,11 @@ class JourneyScene(QGraphicsScene):
         """Lane names in a column at scene x ``left`` (the view pins it while scrolling)."""
         metrics = QFontMetricsF(HEADER_FONT)
         scale = scale_of(painter)
-        # Too small to read: the names drawn larger, wrapped in their header, no counts.
-        large = not self.full_detail and simplified(scale, self.readable_px, HEADER_PX)
+        # Too small to read (or on a stretched map, where text is laid out upright): the
+        # names drawn larger, wrapped in their header, no counts.
+        large = not self.full_detail and (
+            simplified(scale, self.readable_px, HEADER_PX) or stretched(stretch_of(painter))
+        )
         for gid in self.layout.lane_order:
             lane = self.layout.lanes[gid]
             header = QRectF(left, lane.top, LANE_HEADER_W - 12, lane.height)
@@ -459,7 +466,8 @@ class JourneyScene(QGraphicsScene):
             painter.fillRect(QRectF(left, lane.top, 8, lane.height), QColor(group.colour))
             painter.setPen(QColor("#1f2430"))
             if large:
-                box = header.adjusted(14, 4, -2, -4)
+                painter.save()
+                box = upright(painter, header.adjusted(14, 4, -2, -4))
                 px, fitted_lines = fitted_text(
                     group.name,
                     box.width(),
@@ -467,14 +475,14 @@ class JourneyScene(QGraphicsScene):
                     units(self.readable_px, scale),
                     units(LEAST_PX, scale),
                 )
-                if px * scale < LEAST_PX - 0.5:
-                    continue  # the name could not be read at any size its lane holds
-                painter.setFont(pixel_font(px))
-                fitted = QFontMetricsF(painter.font())
-                y = box.top() + fitted.ascent()
-                for line in fitted_lines:
-                    painter.drawText(QPointF(box.left(), y), line)
-                    y += fitted.lineSpacing()
+                if px * scale >= LEAST_PX - 0.5:  # else no size its lane holds reads
+                    painter.setFont(pixel_font(px))
+                    fitted = QFontMetricsF(painter.font())
+                    y = box.top() + fitted.ascent()
+                    for line in fitted_lines:
+                        painter.drawText(QPointF(box.left(), y), line)
+                        y += fitted.lineSpacing()
+                painter.restore()
                 continue
             painter.setFont(HEADER_FONT)
             text_rect = header.adjusted(18, ROW_TOP, -8, -8)
@@ -503,8 +511,10 @@ class JourneyScene(QGraphicsScene):
         painter.drawLine(
             QPointF(rect.left(), top + STAGE_HEADER_H), QPointF(rect.right(), top + STAGE_HEADER_H)
         )
-        scale = scale_of(painter)
-        large = not self.full_detail and simplified(scale, self.readable_px, STAGE_PX)
+        scale, stretch = scale_of(painter), stretch_of(painter)
+        large = not self.full_detail and (
+            simplified(scale, self.readable_px, STAGE_PX) or stretched(stretch)
+        )
         for n, column in enumerate(self.layout.columns):
             box = QRectF(
                 column.left + 4, top + 6, column.right - column.left - 8, STAGE_HEADER_H - 12
@@ -513,7 +523,7 @@ class JourneyScene(QGraphicsScene):
                 continue
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#2f3a4f") if n % 2 == 0 else QColor("#46536b"))
-            painter.drawRoundedRect(box, 6, 6)
+            painter.drawRoundedRect(box, 6, 6 / stretch)  # round corners, not oval ones
             painter.setPen(QColor("#ffffff"))
             text_box = box
             if visible is not None:
@@ -522,15 +532,20 @@ class JourneyScene(QGraphicsScene):
                 if right - left > 40:
                     text_box = QRectF(left, box.top(), right - left, box.height())
             name = stages[column.stage_id].name.upper()
-            if large:  # as large as the header holds it, on one line
-                px, lines = fitted_text(
+            if large:  # as large as the header holds it, on one line, upright
+                painter.save()
+                text_box = upright(painter, text_box)
+                px = one_line(
                     name, text_box.width() - 12, text_box.height(), units(self.readable_px, scale)
                 )
                 if px * scale >= LEAST_PX - 0.5:  # else it could not be read
                     painter.setFont(pixel_font(px))
-                    painter.drawText(
-                        text_box, Qt.AlignmentFlag.AlignCenter, lines[0] if lines else ""
+                    fitted = QFontMetricsF(painter.font())
+                    line = fitted.elidedText(
+                        name, Qt.TextElideMode.ElideRight, text_box.width() - 12
                     )
+                    painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, line)
+                painter.restore()
                 continue
             painter.setFont(STAGE_FONT)
             metrics = QFontMetricsF(STAGE_FONT)

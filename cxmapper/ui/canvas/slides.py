@@ -13,7 +13,14 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdf
 from cxmapper.model.project import Project
 from cxmapper.ui.canvas.layout import LANE_HEADER_W
 from cxmapper.ui.canvas.scene import JourneyScene
-from cxmapper.ui.canvas.viewport import OVERVIEW, frame, paint_overlay, shot_count, shot_source
+from cxmapper.ui.canvas.viewport import (
+    OVERVIEW,
+    frame,
+    paint_overlay,
+    shot_count,
+    shot_source,
+    shot_stretch,
+)
 
 SLIDE = QSize(1920, 1080)  # a slide is drawn as for a full-HD projector
 SLIDE_DPI = 96  # fonts sized in points resolve as on screen, so slides match the projector
@@ -32,13 +39,13 @@ def paint_shot(
     """Shot ``index`` on a screen ``size`` large, as the presenting view frames and paints
     it: the same frame, the scene's own painting, the same overlay."""
     source = shot_source(scene, index)
-    placed = frame(source, size, legend)
+    placed = frame(source, size, legend, shot_stretch(index))
     visible = placed.visible(size)
     painter.save()
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor("#ffffff"))
     painter.translate(placed.dx, placed.dy)
-    painter.scale(placed.scale, placed.scale)
+    painter.scale(placed.scale, placed.vertical)
     # A stage's slide holds its column alone (its lane names are the overlay's): nothing of
     # the stages beside it is drawn, not even under the blank around it, so the PDF's text is
     # the slide's.

@@ -10,6 +10,13 @@ Presentation mode walks the journey as slide tools do: the overview, then one st
 (Right, Page Down, Space forward; Left, Page Up back; Home and End the ends). Zooming or Fit
 while presenting stay where they are put: only a shot is framed again when the screen changes
 size, never a zoom the presenter chose.
+
+While presenting, the overview uses the screen's height as well as its width: a journey is
+several times wider than high, so framed uniformly it would leave most of a 16:9 screen blank
+and its titles tiny. The overview stretches the map vertically (up to :data:`MAX_STRETCH`
+times) to fill the height; the cards, lane and stage names draw their text upright in the
+taller room (:func:`cxmapper.ui.canvas.detail.upright`). The editor's Fit to Window and the
+stage shots stay uniform: a stage already fills the screen at the room's title size.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
+from cxmapper.ui.canvas.detail import PRESENTING_PX, TITLE_PX, simplified, stretched
 from cxmapper.ui.canvas.items import StepCard
 from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
 from cxmapper.ui.canvas.legend import STRIP_H, paint_legend_strip
@@ -31,6 +39,9 @@ OVERVIEW = -1  # the shot index of the whole journey; stages are 0, 1, …
 # screen, whatever its size (the editor's view scrolls over the map alone).
 PRESENTING_MARGIN = 50_000.0
 BACKDROP = QColor("#ffffff")
+# The most the overview stretches: beyond it cards turn into towers a title no longer needs
+# (three times the demo's card height holds any title at the room's size).
+MAX_STRETCH = 3.0
 
 
 def shot_count(scene: JourneyScene) -> int:
@@ -62,22 +73,33 @@ def shot_source(scene: JourneyScene, index: int) -> QRectF:
     )
 
 
+def shot_stretch(index: int) -> float:
+    """How far shot ``index`` may stretch the map vertically while presenting."""
+    return MAX_STRETCH if index == OVERVIEW else 1.0
+
+
 @dataclass(frozen=True)
 class Frame:
-    """A shot on a screen: its scale, and the device offset of the scene's origin (whole
-    pixels, as a scrolled view has them)."""
+    """A shot on a screen: its horizontal scale, its stretch (the vertical scale is
+    ``scale * stretch``), and the device offset of the scene's origin (whole pixels, as a
+    scrolled view has them)."""
 
     scale: float
     dx: int
     dy: int
+    stretch: float = 1.0
+
+    @property
+    def vertical(self) -> float:
+        return self.scale * self.stretch
 
     def visible(self, size: QSizeF) -> QRectF:
         """The part of the scene the screen shows."""
         return QRectF(
             -self.dx / self.scale,
-            -self.dy / self.scale,
+            -self.dy / self.vertical,
             size.width() / self.scale,
-            size.height() / self.scale,
+            size.height() / self.vertical,
         )
 
 
@@ -86,14 +108,22 @@ def map_height(size: QSizeF, legend: bool) -> float:
     return max(size.height() - (STRIP_H if legend else 0.0), 1.0)
 
 
-def frame(source: QRectF, size: QSizeF, legend: bool) -> Frame:
-    """``source`` as large as the screen allows, centred in the part above the legend."""
+def frame(source: QRectF, size: QSizeF, legend: bool, most_stretch: float = 1.0) -> Frame:
+    """``source`` as large as the screen allows, centred in the part above the legend; a
+    source wider than the screen's shape stretched vertically (up to ``most_stretch`` times)
+    to take the height its uniform fit leaves blank."""
     height = map_height(size, legend)
     scale = min(size.width() / source.width(), height / source.height())
     scale = min(MAX_ZOOM, max(MIN_ZOOM, scale))
+    fill = height / (source.height() * scale)
+    # Never squashed (a tall source keeps its shape): stretched only up to what fills, and
+    # only where it helps: while the cards show their titles alone, below the room's size.
+    stretch = min(max(most_stretch, 1.0), max(fill, 1.0))
+    if not simplified(scale, PRESENTING_PX, TITLE_PX) or not stretched(stretch):
+        stretch = 1.0  # (nor by a rounding's worth: a frame that fits is not stretched)
     dx = round(size.width() / 2 - source.center().x() * scale)
-    dy = round(height / 2 - source.center().y() * scale)
-    return Frame(scale, dx, dy)
+    dy = round(height / 2 - source.center().y() * scale * stretch)
+    return Frame(scale, dx, dy, stretch)
 
 
 def paint_overlay(
@@ -228,9 +258,11 @@ class ZoomView(QGraphicsView):
         index = max(OVERVIEW, min(index, shot_count(self.journey_scene) - 2))
         source = shot_source(self.journey_scene, index)
         size = QSizeF(self.viewport().size())
-        placed = frame(source, size, self.legend_visible)
+        # The editor's Fit to Window stays uniform: it is where the map is edited.
+        most = shot_stretch(index) if self.presentation else 1.0
+        placed = frame(source, size, self.legend_visible, most)
         self.resetTransform()
-        self.scale(placed.scale, placed.scale)
+        self.scale(placed.scale, placed.vertical)
         if self.presentation:
             self._scroll_to(placed)
         else:
@@ -241,9 +273,10 @@ class ZoomView(QGraphicsView):
         self.zoomChanged.emit(placed.scale)
 
     def shown_frame(self) -> Frame:
-        """The frame the view shows now (scale and whole-pixel offset)."""
+        """The frame the view shows now (scale, stretch and whole-pixel offset)."""
         transform = self.viewportTransform()
-        return Frame(transform.m11(), round(transform.dx()), round(transform.dy()))
+        stretch = transform.m22() / transform.m11()
+        return Frame(transform.m11(), round(transform.dx()), round(transform.dy()), stretch)
 
     def _scroll_to(self, placed: Frame) -> None:
         for _ in range(2):  # a scroll bar's value is whole pixels: the second pass is exact
