@@ -157,6 +157,10 @@ def test_no_text_or_arrowhead_of_the_stretched_overview_is_distorted(
         groups = {g.name for g in project.work_groups()}
         stages = {s.name.upper() for s in project.stages()}
         heads = len(scene.arrows)
+        # The arrowhead's shape in map units, as every arrow has it at 100 %.
+        shape = next(iter(scene.arrows.values()))._head
+        unit_width = (lambda d: (d.x() ** 2 + d.y() ** 2) ** 0.5)(shape.at(1) - shape.at(2))
+        unit_barb = (lambda d: (d.x() ** 2 + d.y() ** 2) ** 0.5)(shape.at(1) - shape.at(0))
         scene.clear()
     drawn = " ".join(text for text, _ in painter.texts)
     for name in groups | stages:
@@ -172,10 +176,10 @@ def test_no_text_or_arrowhead_of_the_stretched_overview_is_distorted(
         lengths = [(b.x() ** 2 + b.y() ** 2) ** 0.5 for b in barbs]
         base = QPointF(left - right)
         width = (base.x() ** 2 + base.y() ** 2) ** 0.5
-        # 11 deep and 11 wide, as drawn at 100 %: the same shape on screen, whichever way.
+        # The shape drawn at 100 %, scaled alike both ways on screen, whichever way it points.
         assert lengths[0] == pytest.approx(lengths[1], rel=1e-3)
-        assert width == pytest.approx(11 * placed.scale, rel=1e-3)
-        assert lengths[0] == pytest.approx(((11**2 + 5.5**2) ** 0.5) * placed.scale, rel=1e-3)
+        assert width == pytest.approx(unit_width * placed.scale, rel=1e-3)
+        assert lengths[0] == pytest.approx(unit_barb * placed.scale, rel=1e-3)
 
 
 def test_a_click_on_the_stretched_overview_selects_the_card_under_it(
