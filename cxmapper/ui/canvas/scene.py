@@ -456,6 +456,21 @@ class JourneyScene(QGraphicsScene):
         large = not self.full_detail and (
             simplified(scale, self.readable_px, HEADER_PX) or stretched(stretch_of(painter))
         )
+        common = units(self.readable_px, scale)
+        if large:
+            # One size for every lane name, the largest all of them hold: names of uneven
+            # sizes read as uneven importance.
+            for gid in self.layout.lane_order:
+                lane = self.layout.lanes[gid]
+                header = QRectF(left, lane.top, LANE_HEADER_W - 12, lane.height)
+                if header.intersects(rect):
+                    painter.save()
+                    box = upright(painter, header.adjusted(14, 4, -2, -4))
+                    painter.restore()
+                    px, _ = fitted_text(
+                        groups[gid].name, box.width(), box.height(), common, units(LEAST_PX, scale)
+                    )
+                    common = min(common, px)
         for gid in self.layout.lane_order:
             lane = self.layout.lanes[gid]
             header = QRectF(left, lane.top, LANE_HEADER_W - 12, lane.height)
@@ -469,11 +484,7 @@ class JourneyScene(QGraphicsScene):
                 painter.save()
                 box = upright(painter, header.adjusted(14, 4, -2, -4))
                 px, fitted_lines = fitted_text(
-                    group.name,
-                    box.width(),
-                    box.height(),
-                    units(self.readable_px, scale),
-                    units(LEAST_PX, scale),
+                    group.name, box.width(), box.height(), common, units(LEAST_PX, scale)
                 )
                 if px * scale >= LEAST_PX - 0.5:  # else no size its lane holds reads
                     painter.setFont(pixel_font(px))
