@@ -204,7 +204,11 @@ class ZoomView(QGraphicsView):
 
     def _zoom_by(self, factor: float) -> None:
         new = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom_factor() * factor))
-        self.scale(new / self.zoom_factor(), new / self.zoom_factor())
+        transform = self.transform()
+        if self.presentation:  # the presenter zooms the picture on the screen as it is
+            self.scale(new / transform.m11(), new / transform.m11())
+        else:  # in the editor, a zoom by hand gives the map back its shape
+            self.scale(new / transform.m11(), new / transform.m22())
         self.shot = None  # the presenter's zoom stays, whatever resizes the screen
         self.zoomChanged.emit(self.zoom_factor())
 
@@ -258,9 +262,9 @@ class ZoomView(QGraphicsView):
         index = max(OVERVIEW, min(index, shot_count(self.journey_scene) - 2))
         source = shot_source(self.journey_scene, index)
         size = QSizeF(self.viewport().size())
-        # The editor's Fit to Window stays uniform: it is where the map is edited.
-        most = shot_stretch(index) if self.presentation else 1.0
-        placed = frame(source, size, self.legend_visible, most)
+        # The editor's Fit to Window stretches as presentation does: the whole journey fills
+        # the view both ways (a zoom by hand gives the map its shape back).
+        placed = frame(source, size, self.legend_visible, shot_stretch(index))
         self.resetTransform()
         self.scale(placed.scale, placed.vertical)
         if self.presentation:

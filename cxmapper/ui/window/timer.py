@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDoubleSpinBox,
     QFormLayout,
+    QGraphicsView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from cxmapper.model.agenda import MAX_BOXES, MAX_MINUTES, Timebox, Timing, boxes, clock, timing
+from cxmapper.ui.canvas.items import StepCard
+from cxmapper.ui.canvas.legend import STRIP_H
 from cxmapper.ui.document.commands import UpdateSettings
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.panels.forms import form_footer
@@ -198,7 +201,7 @@ class WorkshopClock(QObject):
 
 
 class TimerBadge(QWidget):
-    """The current timebox and its countdown, in the top right corner of ``host`` (the map),
+    """The current timebox and its countdown, in a corner of ``host`` (the map),
     large enough to read from the back of the room; red once it overruns, with the boxes
     still to come and the minutes they are now allowed."""
 
@@ -249,9 +252,26 @@ class TimerBadge(QWidget):
             self.update()
 
     def _place(self) -> None:
+        """The corner of the map that hides the fewest cards (the bottom right one on a tie:
+        a journey's last stages seldom have steps in its last lanes)."""
+        self.setGeometry(min(self.corners(), key=self.cards_under))
+
+    def corners(self) -> list[QRect]:
+        """Where the badge may sit: the map's four corners, clear of the lane and stage names
+        and of the legend strip; the bottom right first."""
         _title, _clock, rest = self.lines()
         width, height = 340, 118 + 24 * min(len(rest), 4)
-        self.setGeometry(self.host.width() - width - self.MARGIN, self.MARGIN + 40, width, height)
+        m = self.MARGIN
+        right, left = self.host.width() - width - m, m + 80
+        bottom, top = self.host.height() - round(STRIP_H) - m - height, m + 48
+        return [QRect(x, y, width, height) for y in (bottom, top) for x in (right, left)]
+
+    def cards_under(self, rect: QRect) -> int:
+        """How many cards of the map lie (partly) under ``rect`` (the scene's own index)."""
+        view = self.host
+        if not isinstance(view, QGraphicsView):
+            return 0
+        return sum(isinstance(item, StepCard) for item in view.items(rect))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         title, countdown, rest = self.lines()
