@@ -308,3 +308,29 @@ def test_removing_an_import_is_undoable_and_keeps_the_history(
     window.window_actions.undo.trigger()
     window.window_actions.undo.trigger()  # the earlier rename is still there to undo
     assert project.step(step).title == "Receives invoice"
+
+
+def test_deleting_the_whole_map_reads_the_close_the_loop_list_once(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    import cxmapper.ui.panels.close_loop as close_loop
+
+    dock = window.panels["close-loop"]
+    dock.show()
+    dock.raise_()
+    listing = dock.widget()
+    qtbot.waitUntil(lambda: not listing._stale and not listing.visibleRegion().isEmpty())
+    reads: list[int] = []
+    real = close_loop.detractors
+
+    def counted(project):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return real(project)
+
+    monkeypatch.setattr(close_loop, "detractors", counted)
+    window.view.setFocus()
+    window.window_actions.select_all.trigger()
+    window.window_actions.delete.trigger()
+    assert window.ctx.project.steps() == []
+    # Every step removed announces itself and the links of its evidence: one read, at the end.
+    assert len(reads) == 1

@@ -72,6 +72,7 @@ class CloseLoopPanel(TablePanel):
         assert isinstance(box, QVBoxLayout)  # TablePanel's own layout
         box.insertWidget(0, self.note)
         ctx.changed.connect(self._on_change)
+        ctx.undo_stack.settled.connect(self._on_settled)
         # Filled when first shown (showEvent): behind another tab it costs nothing on open.
 
     def dock_content(self) -> QWidget:
@@ -82,6 +83,7 @@ class CloseLoopPanel(TablePanel):
 
     def detach(self) -> None:
         self.ctx.changed.disconnect(self._on_change)
+        self.ctx.undo_stack.settled.disconnect(self._on_settled)
 
     def _on_change(self, change: Change) -> None:
         # Only what the list shows: detractors and follow-ups, and the titles of their steps
@@ -90,9 +92,15 @@ class CloseLoopPanel(TablePanel):
             change.entity == "step" and (change.kind != "changed" or "title" in change.fields)
         ):
             self._stale = True
-            # A panel behind another tab (nothing of it on screen) catches up when shown.
-            if self.isVisible() and not self.visibleRegion().isEmpty():
-                self.refresh()
+            # One edit may announce thousands of changes (deleting the whole map): the list
+            # is read once the edit has settled, not once per change.
+            if not self.ctx.undo_stack.busy:
+                self._on_settled()
+
+    def _on_settled(self) -> None:
+        # A panel behind another tab (nothing of it on screen) catches up when shown.
+        if self._stale and self.isVisible() and not self.visibleRegion().isEmpty():
+            self.refresh()
 
     def on_dock_visibility(self, visible: bool) -> None:
         if visible:
