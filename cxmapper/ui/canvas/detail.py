@@ -111,7 +111,7 @@ def fitted_text(
             return px, tuple(lines)
     metrics = QFontMetricsF(pixel_font(smallest, bold))
     room = max(1, int((height + 0.5 - metrics.height()) // line_step(metrics)) + 1)
-    lines = _wrap_loose(words, metrics, width)
+    lines = wrap_loose(words, metrics, width)
     if len(lines) > room:
         lines = lines[:room]
         lines[-1] += " …"
@@ -135,23 +135,12 @@ def one_line(text: str, width: float, height: float, largest: int, smallest: int
 
 def _wrap_words(words: list[str], metrics: QFontMetricsF, width: float) -> list[str] | None:
     """Greedy wrap; None when a single word is wider than ``width``."""
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        if metrics.horizontalAdvance(word) > width:
-            return None
-        candidate = f"{current} {word}" if current else word
-        if metrics.horizontalAdvance(candidate) <= width:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    return lines
+    if any(metrics.horizontalAdvance(word) > width for word in words):
+        return None
+    return wrap_loose(words, metrics, width)
 
 
-def _wrap_loose(words: list[str], metrics: QFontMetricsF, width: float) -> list[str]:
+def wrap_loose(words: list[str], metrics: QFontMetricsF, width: float) -> list[str]:
     """Greedy wrap that lets a word too wide for a line have a line of its own."""
     lines: list[str] = []
     current = ""

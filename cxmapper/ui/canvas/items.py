@@ -44,6 +44,7 @@ from cxmapper.ui.canvas.detail import (
     stretched,
     units,
     upright,
+    wrap_loose,
 )
 from cxmapper.ui.canvas.layout import CARD_H, CARD_W
 from cxmapper.ui.canvas.routing import Point, Rect
@@ -81,17 +82,7 @@ def font(point_size: float, bold: bool = False) -> QFont:
 def wrap(text: str, f: QFont, width: float, max_lines: int) -> list[str]:
     """Greedy word wrap with an ellipsis on the last line (cached by the card)."""
     metrics = QFontMetricsF(f)
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if metrics.horizontalAdvance(candidate) <= width or not current:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
+    lines = wrap_loose(text.split(), metrics, width)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = metrics.elidedText(lines[-1] + " …", Qt.TextElideMode.ElideRight, width)
