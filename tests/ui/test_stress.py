@@ -159,6 +159,11 @@ class Walk:
             "critical steps": (3, self.critical_steps),
             "zoom": (3, self.zoom),
             "heat": (1, lambda: self.w.window_actions.heat.trigger()),
+            "strength": (1, lambda: self.w.window_actions.strength_tint.trigger()),
+            "tidy": (1, lambda: self.key(Key.Key_R, Mod.ControlModifier | Mod.ShiftModifier)),
+            "stage": (2, self.change_stage),
+            "walk": (3, self.walk),
+            "timer": (1, self.timer),
             "dialogs": (1, self.dialogs),
             "wait": (3, lambda: self.qtbot.wait(self.rng.randint(0, 300))),
         }
@@ -357,12 +362,27 @@ class Walk:
         if self.rng.random() < 0.5:
             self.open_project()
 
+    def change_stage(self) -> None:
+        key = self.rng.choice((Key.Key_Left, Key.Key_Right))
+        self.on_selection(key, Mod.AltModifier)
+
+    def walk(self) -> None:
+        """The stage walk's keys while presenting (on the map they move the selection)."""
+        keys = (Key.Key_Right, Key.Key_Left, Key.Key_PageDown, Key.Key_PageUp, Key.Key_Space)
+        self.key(self.rng.choice((*keys, Key.Key_Home, Key.Key_End)))
+
+    def timer(self) -> None:
+        if self.rng.random() < 0.6:
+            self.key(Key.Key_T, Mod.ControlModifier)
+        else:
+            self.key(Key.Key_Right, Mod.ControlModifier | Mod.ShiftModifier)
+
     def zoom(self) -> None:
         name = self.rng.choice(("zoom_in", "zoom_out", "fit", "actual_size"))
         getattr(self.w.window_actions, name).trigger()
 
     def dialogs(self) -> None:
-        name = self.rng.choice(("settings", "shortcuts", "show_log", "about"))
+        name = self.rng.choice(("settings", "shortcuts", "show_log", "about", "agenda"))
         action = getattr(self.w.window_actions, name)
         if action.isEnabled():
             action.trigger()
