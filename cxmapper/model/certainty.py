@@ -9,9 +9,11 @@ What is drawn (the contract in docs/ARCHITECTURE.md, "Rank certainty"):
 
 - reach from evidence, k of n sampled customers: the share from Beta(k + ½, n − k + ½)
   (Jeffreys), times the customer base; no sample: no reach, in every draw;
-- an estimated reach: its value (an estimate has no stated range yet);
+- an estimated reach: uniform over the estimate's stated range (a share's range times the
+  customer base; a count's capped at it), else its value;
 - cost from a 1–5 band: log-uniform over the band's range, which runs halfway (geometrically)
-  to the neighbouring bands; cost from components: its value.
+  to the neighbouring bands; cost from components: log-uniform over its stated low…high (a
+  cost of 0 at the low end: uniform instead), else its value.
 
 Ties inside a draw (pains with fixed, equal figures) are broken as the ranking breaks them
 (work groups involved, then evidence), then by lot, so identical pains get equal chances.
@@ -43,7 +45,8 @@ COVER = 0.90  # the share of draws a pain's rank range covers
 @dataclass(frozen=True)
 class Spread:
     """What one pain's figures may be. Reach: a Beta share of ``customers`` when ``k``/``n``
-    are given, else ``reach`` exactly. Cost: log-uniform over ``cost_low``…``cost_high``."""
+    are given, else uniform over ``reach_low``…``reach_high`` when they differ, else
+    ``reach`` exactly. Cost: log-uniform over ``cost_low``…``cost_high``."""
 
     reach: float
     cost_low: float
@@ -53,10 +56,16 @@ class Spread:
     customers: float = 0.0
     groups: int = 0
     evidence: int = 0
+    reach_low: float = 0.0
+    reach_high: float = 0.0
 
     @property
     def drawn_reach(self) -> bool:
         return self.n > 0
+
+    @property
+    def ranged_reach(self) -> bool:
+        return not self.drawn_reach and self.reach_low < self.reach_high
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,10 @@ def spreads(project: Project, scores: list[PainScore]) -> list[tuple[int, Spread
         low = high = score.cost_per_customer
         if pain.cost_mode == e.CostMode.BAND and pain.cost_band is not None:
             low, high = band_range(bands, pain.cost_band)
+        elif pain.cost_mode == e.CostMode.COMPONENTS and pain.cost_low is not None:
+            low, high = pain.cost_low, pain.cost_high or pain.cost_low
         from_evidence = pain.reach_source == e.ReachSource.EVIDENCE
+        reach_low, reach_high = _estimate_range(pain, customers)
         result.append(
             (
                 score.pain_id,
@@ -103,10 +115,25 @@ def spreads(project: Project, scores: list[PainScore]) -> list[tuple[int, Spread
                     customers=customers,
                     groups=len(score.work_group_ids),
                     evidence=score.evidence_count,
+                    reach_low=0.0 if from_evidence else reach_low,
+                    reach_high=0.0 if from_evidence else reach_high,
                 ),
             )
         )
     return result
+
+
+def _estimate_range(pain: e.Pain, customers: float) -> tuple[float, float]:
+    """The customers a year an estimate's stated range spans (none stated: 0, 0). A count's
+    range is in customers, a share's in shares of the base; neither goes past the base, as
+    scoring caps the estimate itself."""
+    if pain.reach_estimate_low is None or pain.reach_estimate_high is None:
+        return 0.0, 0.0
+    scale = 1.0 if pain.reach_estimate_count is not None else customers
+    return (
+        min(pain.reach_estimate_low * scale, customers),
+        min(pain.reach_estimate_high * scale, customers),
+    )
 
 
 MAX_CELLS = 20_000_000  # draws × pains kept at once (2 bytes each): fewer draws past 2,000 pains
@@ -117,6 +144,8 @@ def _fixed(s: Spread) -> float | None:
     if s.cost_high <= 0.0:
         return 0.0
     if s.drawn_reach and s.customers > 0:
+        return None
+    if s.ranged_reach:
         return None
     if s.cost_low < s.cost_high and s.reach > 0:
         return None
@@ -162,11 +191,16 @@ def _draw_row(item: Spread, key: np.ndarray, seed: tuple[int, int]) -> None:
         b = rng.standard_gamma(item.n - item.k + 0.5, size, dtype=np.float32)
         reach = a / (a + b)
         reach *= np.float32(item.customers)
+    elif item.ranged_reach:
+        reach = rng.uniform(item.reach_low, item.reach_high, size).astype(np.float32)
     else:
         reach = np.full(size, item.reach, dtype=np.float32)
     if 0 < item.cost_low < item.cost_high:
         low, high = math.log(item.cost_low), math.log(item.cost_high)
         reach *= np.exp(rng.uniform(low, high, size).astype(np.float32))
+    elif item.cost_low < item.cost_high:
+        # A stated cost from 0: no log scale reaches 0, so the cost is drawn evenly instead.
+        reach *= rng.uniform(item.cost_low, item.cost_high, size).astype(np.float32)
     else:
         reach *= np.float32(item.cost_low)
     np.negative(reach, out=key)

@@ -156,6 +156,14 @@ class Pain:
     extra_churn: float = 0.0
     cost_band: int | None = None
     kind_override: PainKind | None = None
+    # The estimate's stated range, in the unit of the estimate in use (a count when
+    # reach_estimate_count is set, else a share); both None: the room gave no range.
+    reach_estimate_low: float | None = None
+    reach_estimate_high: float | None = None
+    # How far the cost per customer from components may be off, in money per affected
+    # customer; both None: no range (rank certainty then takes the cost as it is).
+    cost_low: float | None = None
+    cost_high: float | None = None
 
 
 @dataclass

@@ -16,7 +16,7 @@ from sqlite_utils.migrations import Migrations
 
 # "CXMP" in ASCII: the value a .cxmap file carries in its header (offset 68).
 APPLICATION_ID = 0x43584D50
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 migrations = Migrations("cxmapper")
 
@@ -138,6 +138,16 @@ CREATE INDEX vote_round ON vote(round_id);
 """
 
 
+# Version 6: stated ranges for rank certainty (model/certainty.py): the range of a pain's
+# estimated reach, in the estimate's own unit, and of its cost per customer from components.
+_V6 = """
+ALTER TABLE pain ADD COLUMN reach_estimate_low REAL;
+ALTER TABLE pain ADD COLUMN reach_estimate_high REAL;
+ALTER TABLE pain ADD COLUMN cost_low REAL;
+ALTER TABLE pain ADD COLUMN cost_high REAL;
+"""
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction; run statement by statement.
     statement = ""
@@ -176,6 +186,12 @@ def m0004_search_without_sizes(db: Database) -> None:
 def m0005_voting(db: Database) -> None:
     _run_script(db, _V5)
     db.conn.execute("PRAGMA user_version = 5")
+
+
+@migrations(name="0006_ranges")
+def m0006_ranges(db: Database) -> None:
+    _run_script(db, _V6)
+    db.conn.execute("PRAGMA user_version = 6")
 
 
 MIGRATION_NAMES = [m.name for m in migrations._migrations]

@@ -141,16 +141,21 @@ def check_customer_base(s: e.ProjectSettings, pains: Iterable[e.Pain]) -> None:
     over = [
         p
         for p in pains
-        if p.reach_estimate_count is not None and p.reach_estimate_count > s.customer_base
+        if p.reach_estimate_count is not None and _most_counted(p) > s.customer_base
     ]
     if over:
-        top = max(over, key=lambda p: (p.reach_estimate_count or 0.0, -p.id))
+        top = max(over, key=lambda p: (_most_counted(p), -p.id))
         others = f" and {len(over) - 1} other pain(s)" if len(over) > 1 else ""
         raise ModelError(
             f"The customer base cannot drop to {s.customer_base:,}: the pain “{top.title}”"
             f"{others} estimate more customers affected (up to "
-            f"{top.reach_estimate_count or 0.0:,.0f}); lower those estimates first."
+            f"{_most_counted(top):,.0f}); lower those estimates first."
         )
+
+
+def _most_counted(p: e.Pain) -> float:
+    """The most customers a counted estimate claims: its range's high end, if stated."""
+    return max(p.reach_estimate_count or 0.0, p.reach_estimate_high or 0.0)
 
 
 def check_entity(project: Project, item: Any, *, existing: bool = False) -> None:
@@ -266,10 +271,62 @@ def _check_pain(project: Project, p: e.Pain, *, existing: bool = False) -> None:
     _number(p.extra_contacts, "number of extra contacts", 0.0, MAX_CONTACTS)
     _number(p.rework_cost, "rework and refund cost", 0.0, MAX_MONEY)
     _number(p.extra_churn, "extra churn probability", 0.0, 1.0)
+    _check_ranges(project, p, existing=existing)
     if p.cost_band is not None and (
         isinstance(p.cost_band, bool) or p.cost_band not in range(1, 6)
     ):
         raise ModelError("The cost band must be 1, 2, 3, 4 or 5.")
+
+
+def _range(low: Any, high: Any, what: str, hi: float) -> tuple[float, float] | None:
+    """A stated range: both ends or neither, numbers within ``0``…``hi``, low not above high."""
+    if low is None and high is None:
+        return None
+    if low is None or high is None:
+        raise ModelError(f"The range of the {what} needs both a low and a high end.")
+    _number(low, f"low end of the range of the {what}", 0.0, hi)
+    _number(high, f"high end of the range of the {what}", 0.0, hi)
+    if low > high:
+        raise ModelError(f"The low end of the range of the {what} is above its high end.")
+    return float(low), float(high)
+
+
+def _around(value: float, ends: tuple[float, float], what: str) -> None:
+    """The value a range is stated around must lie inside it (a hair of rounding allowed)."""
+    slack = 1e-9 * max(1.0, abs(value))
+    if not ends[0] - slack <= value <= ends[1] + slack:
+        raise ModelError(
+            f"The {what} ({_amount(value)}) must lie within its range "
+            f"({_amount(ends[0])} to {_amount(ends[1])})."
+        )
+
+
+def _check_ranges(project: Project, p: e.Pain, *, existing: bool) -> None:
+    """The estimate's stated range (a count when the count is set, else a share) and the
+    range of the cost per customer from components."""
+    counted = p.reach_estimate_count is not None
+    what = "estimated number of customers" if counted else "estimated share of customers"
+    ends = _range(
+        p.reach_estimate_low, p.reach_estimate_high, what, MAX_CUSTOMERS if counted else 1.0
+    )
+    if ends is not None:
+        estimate = p.reach_estimate_count if counted else p.reach_estimate_share
+        if estimate is None:
+            raise ModelError("A range for the reach estimate needs an estimate to go with it.")
+        _around(float(estimate), ends, what)
+        base = project.settings.customer_base
+        if counted and ends[1] > base and not existing:
+            raise ModelError(
+                f"The estimate's range reaches {ends[1]:,.0f} customers, more than the customer "
+                f"base ({base:,} a year); lower it or raise the customer base first."
+            )
+    ends = _range(p.cost_low, p.cost_high, "cost per customer", MAX_MONEY)
+    # The cost from components moves with the project's cost per contact and lifetime value,
+    # so only a new edit must hold it inside its range (a file still opens after those move).
+    if ends is not None and p.cost_mode == e.CostMode.COMPONENTS and not existing:
+        from cxmapper.model.scoring import cost_per_customer  # (scoring imports this module)
+
+        _around(cost_per_customer(project, p), ends, "cost per customer from components")
 
 
 def _check_action(project: Project, a: e.Action) -> None:

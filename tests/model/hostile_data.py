@@ -128,7 +128,18 @@ def vote_on_a_step_in_a_round_on_pains(p: Path) -> None:
     )
 
 
+def estimate_range_upside_down(p: Path) -> None:
+    """A stated range of the reach estimate whose low end is above its high end."""
+    sound_project(p)
+    _raw(
+        p,
+        "INSERT INTO pain (id, title, reach_source, reach_estimate_share, reach_estimate_low,"
+        " reach_estimate_high) VALUES (1, 'x', 'estimate', 0.2, 0.3, 0.1)",
+    )
+
+
 BUILDERS = (
+    estimate_range_upside_down,
     absurd_vote_count,
     vote_on_a_step_in_a_round_on_pains,
     not_null_with_a_foreign_space,
