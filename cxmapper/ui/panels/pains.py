@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -136,7 +137,7 @@ class PainTableModel(KeyedColumnsModel):
                 return s.warning
             if s.reach_source == "evidence":
                 return f"{s.k:,} of {s.n:,} sampled customers (95 % interval)"
-            return "Reach estimated by the room"
+            return estimate_tip(self.ctx.project.pain(s.pain_id))
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and s.kind == "universal":
             return QColor("#c92a2a")
         return None
@@ -168,6 +169,44 @@ class PainTableModel(KeyedColumnsModel):
         return None
 
 
+def estimate_tip(pain: e.Pain) -> str:
+    """The register's word on an estimated reach, with the room's stated range if any."""
+    low, high = pain.reach_estimate_low, pain.reach_estimate_high
+    if low is None or high is None:
+        return "Reach estimated by the room"
+    if pain.reach_estimate_count is not None:
+        return f"Reach estimated by the room, between {low:,.0f} and {high:,.0f} customers a year"
+    return f"Reach estimated by the room, between {low:.0%} and {high:.0%} of customers"
+
+
+class RangeInputs(QWidget):
+    """“between [low] and [high]”: a stated range, none while both ends are 0. What is typed
+    is divided by ``per`` to store it (100 for a percentage, as the estimate's own input)."""
+
+    def __init__(self, low: float | None, high: float | None, suffix: str, per: float) -> None:
+        super().__init__()
+        self.per = per
+        top = 100 if per == 100 else 1e9
+        self.low = _spin(0, top, (low or 0.0) * per, suffix)
+        self.high = _spin(0, top, (high or 0.0) * per, suffix)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.low, 1)
+        row.addWidget(QLabel("and"))
+        row.addWidget(self.high, 1)
+
+    def set_unit(self, suffix: str, per: float) -> None:
+        for box in (self.low, self.high):
+            box.setSuffix(suffix)
+            box.setMaximum(100 if per == 100 else 1e9)
+        self.per = per
+
+    def values(self) -> tuple[float | None, float | None]:
+        if not self.low.value() and not self.high.value():
+            return None, None
+        return self.low.value() / self.per, self.high.value() / self.per
+
+
 class PainEditor(QDialog):
     """The scoring inputs of one pain, validated by the model."""
 
@@ -192,6 +231,13 @@ class PainEditor(QDialog):
         self.reach_source.setCurrentIndex(self.reach_source.findData(pain.reach_source))
         self.share = _spin(0, 100, (pain.reach_estimate_share or 0) * 100, " %")
         self.count = _spin(0, 1e9, pain.reach_estimate_count or 0, " customers")
+        # The estimate's range is in the estimate's unit: customers once a count is typed.
+        counted = pain.reach_estimate_count is not None
+        self.reach_range = RangeInputs(
+            pain.reach_estimate_low,
+            pain.reach_estimate_high,
+            *((" customers", 1.0) if counted else (" %", 100.0)),
+        )
         self.cost_mode = QComboBox()
         self.cost_mode.addItem("From components", e.CostMode.COMPONENTS)
         self.cost_mode.addItem("Quick band 1–5", e.CostMode.BAND)
@@ -199,6 +245,8 @@ class PainEditor(QDialog):
         self.contacts = _spin(0, 1000, pain.extra_contacts, " contacts")
         self.rework = _spin(0, 1e9, pain.rework_cost, f" {ctx.project.settings.currency}")
         self.churn = _spin(0, 100, pain.extra_churn * 100, " %")
+        currency = f" {ctx.project.settings.currency}"
+        self.cost_range = RangeInputs(pain.cost_low, pain.cost_high, currency, 1.0)
         self.band = QComboBox()
         bands = ctx.project.settings.cost_bands
         self.band.addItem("(none)", None)
@@ -227,10 +275,12 @@ class PainEditor(QDialog):
             ("Reach", self.reach_source),
             ("Estimated share", self.share),
             ("…or estimated count", self.count),
+            ("…between", self.reach_range),
             ("Cost", self.cost_mode),
             ("Extra contacts each", self.contacts),
             ("Rework and refunds each", self.rework),
             ("Extra churn probability", self.churn),
+            ("Cost each between", self.cost_range),
             ("Cost band", self.band),
             ("Kind", self.kind),
             ("Evidence", self.evidence_note),
@@ -241,6 +291,7 @@ class PainEditor(QDialog):
         self.error = form_footer(self, form)
         self.reach_source.currentIndexChanged.connect(self._enable_inputs)
         self.cost_mode.currentIndexChanged.connect(self._enable_inputs)
+        self.count.valueChanged.connect(self._range_unit)
         for box in (self.reach_source, self.cost_mode, self.band, self.kind):
             box.currentIndexChanged.connect(self._preview)
         for spin in (self.share, self.count, self.contacts, self.rework, self.churn):
@@ -252,11 +303,18 @@ class PainEditor(QDialog):
         """Only the inputs the chosen reach source and cost mode use can be typed in."""
         estimate = self.reach_source.currentData() == e.ReachSource.ESTIMATE
         components = self.cost_mode.currentData() == e.CostMode.COMPONENTS
-        for widget in (self.share, self.count):
+        for widget in (self.share, self.count, self.reach_range):
             widget.setEnabled(estimate)
-        for widget in (self.contacts, self.rework, self.churn):
+        for widget in (self.contacts, self.rework, self.churn, self.cost_range):
             widget.setEnabled(components)
         self.band.setEnabled(not components)
+
+    def _range_unit(self) -> None:
+        """A count, once typed, is the estimate in use (the model's rule): so is its unit."""
+        if self.count.value():
+            self.reach_range.set_unit(" customers", 1.0)
+        else:
+            self.reach_range.set_unit(" %", 100.0)
 
     def _show_evidence(self) -> None:
         self.evidence_note.setText(f"{len(self.evidence_ids):,} item(s) linked")
@@ -292,6 +350,8 @@ class PainEditor(QDialog):
         self.preview.setText(text)
 
     def values(self) -> dict[str, Any]:
+        reach_low, reach_high = self.reach_range.values()
+        cost_low, cost_high = self.cost_range.values()
         return {
             "evidence_ids": self.evidence_ids,
             "title": self.title.text().strip(),
@@ -305,6 +365,10 @@ class PainEditor(QDialog):
             "extra_churn": self.churn.value() / 100,
             "cost_band": self.band.currentData(),
             "kind_override": self.kind.currentData(),
+            "reach_estimate_low": reach_low,
+            "reach_estimate_high": reach_high,
+            "cost_low": cost_low,
+            "cost_high": cost_high,
         }
 
     def reject(self) -> None:
