@@ -28,7 +28,7 @@ from cxmapper.exchange.workbook_sheets import (
     summary,
 )
 from cxmapper.exchange.workbook_workshop import workshop
-from cxmapper.model.certainty import RankCertainty, rank_certainty
+from cxmapper.model.certainty import RankCertainty, rank_certainty, spreads
 from cxmapper.model.evidence_stats import DETRACTOR_SQL, bright_spots, detractors
 from cxmapper.model.project import Project
 from cxmapper.model.scoring import ActionScore, PainScore, score_actions, score_pains
@@ -228,12 +228,18 @@ def _pain_register(
             ("Evidence strength", 11, None),
             ("Chance of top 3", 10, PERCENT),
             ("Ranks in 90 % of draws", 12, None),
+            # What the draws take reach and cost from, beyond the figures above: the
+            # estimate's stated range (customers a year) and the cost's (a band's or stated).
+            ("Reach range (estimate)", 16, None),
+            ("Cost range", 14, None),
         ],
         "PainRegister",
     )
     w.header()
+    spread = dict(spreads(project, pains))
     for p in pains:
         c = sure[p.pain_id]
+        s = spread[p.pain_id]
         w.row(
             [
                 p.rank,
@@ -257,10 +263,24 @@ def _pain_register(
                 pain_strength(p, project.settings).value,
                 c.p_top3,
                 f"{c.rank_low}" if c.rank_low == c.rank_high else f"{c.rank_low}–{c.rank_high}",
+                _span(s.reach_low, s.reach_high) if s.ranged_reach else "",
+                _span(s.cost_low, s.cost_high),
             ],
             wrap=(1, 15, 16),
         )
     w.finish()
+
+
+def _span(low: float, high: float) -> str:
+    """A range as text ("500–2,000"): a cell never reads it as a date or a subtraction; no
+    range (one value) is an empty cell."""
+    if low >= high:
+        return ""
+    return f"{_figure(low)}–{_figure(high)}"
+
+
+def _figure(x: float) -> str:
+    return f"{x:,.0f}" if x >= 100 or x == round(x) else f"{x:,.2f}"
 
 
 def _evidence(book: Workbook, project: Project) -> None:
