@@ -4,6 +4,7 @@ draws from them (cxmapper/model/certainty.py; docs/ARCHITECTURE.md, "Rank certai
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
+from cxmapper.cli import main as cli
 from cxmapper.model import entities as e
 from cxmapper.model.certainty import rank_certainty
 from cxmapper.model.project import Project
@@ -177,3 +179,48 @@ def test_a_counted_estimate_draws_evenly_across_its_range(project: Project) -> N
     assert sure[fixed.id].p_top3 == pytest.approx(0.7, abs=0.02)
     # Same file, same numbers.
     assert rank_certainty(project, score_pains(project)) == sure
+
+
+def test_rank_json_keeps_its_keys_and_carries_the_drawn_ranges(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "p.cxmap"
+    with Project.create(path) as p:
+        p.update_settings(customer_base=1_000)
+        step = p.add_step(p.add_work_group("Support").id, "Call")
+        _ahead(p, step.id)
+        p.add_pain(
+            "Ranged",
+            step_ids=(step.id,),
+            rework_cost=200.0,
+            cost_low=100.0,
+            cost_high=800.0,
+            **COUNT,
+        )
+        p.add_pain("Fixed", step_ids=(step.id,), rework_cost=200.0, **COUNT)
+    assert cli(["rank", str(path), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [list(row) for row in rows] == [KEYS] * 4
+    chance = {row["title"]: row["p_top3"] for row in rows}
+    assert chance["Ranged"] == pytest.approx(math.log(4.0) / math.log(8.0), abs=0.02)
+    assert sum(chance.values()) == pytest.approx(3.0)
+
+
+KEYS = [
+    "rank",
+    "title",
+    "reach",
+    "reach_low",
+    "reach_high",
+    "reach_source",
+    "k",
+    "n",
+    "cost_per_customer",
+    "impact",
+    "impact_low",
+    "impact_high",
+    "kind",
+    "work_groups",
+    "evidence_count",
+    "p_top3",
+    "rank_low",
+    "rank_high",
+]
