@@ -203,3 +203,27 @@ def test_a_click_on_the_stretched_overview_selects_the_card_under_it(
         assert at.y() > uniform_bottom + 5
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
         assert scene.selectedItems() == [card], card.title
+
+
+def test_a_title_typed_on_the_fitted_map_is_full_size_and_upright(
+    qtbot, presenting: JourneyView
+) -> None:
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from cxmapper.ui.canvas.interactions import TitleEditor
+
+    view = presenting
+    view.set_presentation_mode(False)
+    view.fit_all()
+    assert stretch_of_view(view) > 1.5
+    card = next(iter(view.journey_scene.cards.values()))
+    view.select_step(card.step_id)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = next(i for i in view.scene().items() if isinstance(i, TitleEditor))
+    assert editor.flags() & QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+    device = editor.deviceTransform(view.viewportTransform())
+    assert device.m11() == pytest.approx(1.0) and device.m22() == pytest.approx(1.0)
+    editor.setPlainText("Compares three vendors")
+    qtbot.keyClick(view.viewport(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.ctx.project.step(card.step_id).title == "Compares three vendors")

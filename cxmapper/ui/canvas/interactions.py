@@ -13,8 +13,24 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from PySide6.QtCore import QLineF, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPen, QTextCursor
-from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsTextItem, QWidget
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QTextCursor,
+    QTransform,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsScene,
+    QGraphicsTextItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from cxmapper.model.entities import Step
 from cxmapper.model.placement import CARD_W, PITCH_Y
@@ -40,6 +56,8 @@ class InteractionHost(Protocol):
     def viewport(self) -> QWidget: ...
 
     def mapToScene(self, point: QPoint, /) -> QPointF: ...
+
+    def transform(self) -> QTransform: ...
 
     def setFocus(self) -> None: ...
 
@@ -197,9 +215,21 @@ class Connect(Interaction):
 
 
 class TitleEditor(QGraphicsTextItem):
+    """The title being typed, on a white ground that hides the card's own title under it."""
+
     def __init__(self, owner: EditTitle) -> None:
         super().__init__()
         self.owner = owner
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        painter.save()
+        painter.setPen(QPen(QColor("#1c6ef2"), 1.5))
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawRoundedRect(self.boundingRect().adjusted(-4, -2, 4, 2), 4, 4)
+        painter.restore()
+        super().paint(painter, option, widget)  # type: ignore[arg-type]
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -232,6 +262,11 @@ class EditTitle(Interaction):
         self.editor.setPlainText(view.project.step(step_id).title)
         self.editor.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
         self.editor.setPos(card.pos() + QPointF(10, 2))
+        transform = view.transform()
+        if transform.m11() < 0.999 or abs(transform.m22() - transform.m11()) > 1e-6:
+            # Below 100 % (or on a map stretched to fill the view) the title is typed at its
+            # full size and upright, over the card, not in a few distorted pixels.
+            self.editor.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.editor.setZValue(60)
         view.scene().addItem(self.editor)
         cursor = self.editor.textCursor()
