@@ -85,6 +85,7 @@ class JourneyScene(QGraphicsScene):
         self.readable_px = READABLE_PX  # the least title height on screen (level of detail)
         self.full_detail = False  # exports: never the sketch painting of small scales
         self.lane_counts: dict[int, int] = {}
+        self._group_cache: dict[int, e.WorkGroup] | None = None  # see _groups
         self.routing_overflow: list[tuple[str, float, int, int]] = []  # gutters too narrow
         # The last routing, kept so an edit routes and labels only what it touches.
         self._router: Router | None = None
@@ -123,9 +124,12 @@ class JourneyScene(QGraphicsScene):
     # --- building and updating --------------------------------------------------------------
 
     def _groups(self) -> dict[int, e.WorkGroup]:
-        # In lane order; the groups themselves, not copies (this runs on every edit).
-        ordered = sorted(self.project.work_group_views(), key=lambda g: (g.position, g.id))
-        return {g.id: g for g in ordered}
+        # In lane order; the groups themselves, not copies (this runs on every edit, once per
+        # step an edit changes: kept until a work group changes).
+        if self._group_cache is None:
+            ordered = sorted(self.project.work_group_views(), key=lambda g: (g.position, g.id))
+            self._group_cache = {g.id: g for g in ordered}
+        return self._group_cache
 
     def _build(self) -> None:
         groups = self._groups()
@@ -339,6 +343,7 @@ class JourneyScene(QGraphicsScene):
         self._pending.loops = True
 
     def _on_work_group(self, change: Change) -> None:
+        self._group_cache = None
         groups = self._groups()
         if change.kind == "changed" and "colour" in change.fields:
             for step in self.project.steps():

@@ -445,13 +445,17 @@ class MainWindow(QMainWindow):
             (stack.undoTextChanged, self._update_actions),
             (stack.redoTextChanged, self._update_actions),
             (stack.settled, self._show_counts),
+            (stack.settled, self._show_selection),
         ]
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
     def _show_change(self, _change: object) -> None:
-        self._show_selection()  # a renamed step
+        # A renamed step; an edit announcing thousands of changes (Tidy Map, deleting the
+        # map) is shown once it has settled.
+        if self.ctx is not None and not self.ctx.undo_stack.busy:
+            self._show_selection()
 
     def show_error(self, text: str) -> None:
         """An unforeseen error (see :mod:`cxmapper.ui.window.errors`): one sentence on the banner
