@@ -170,19 +170,23 @@ def export_map_image(host: ExportHost, path: Path, chosen_filter: str = "") -> b
     if path.suffix.lower() not in (".png", ".svg", ".pdf"):
         ending = next((e for e in (".svg", ".pdf") if f"*{e}" in chosen_filter), ".png")
         path = path.with_name(path.name + ending)
-    parent = host.window()
+    return _render(host, path, "Export map image", f"Map exported to {path.name}.")
+
+
+def _render(host: ExportHost, path: Path, title: str, done: str, *, slides: bool = False) -> bool:
+    """Render the open project to ``path`` (the whole map, or the slides); a failure is one
+    sentence in a message titled ``title``, ``done`` goes to the status bar."""
+    assert host.ctx is not None
     try:
-        render_to_file(host.ctx.project, path)
-    except OSError as exc:  # names the image, never the temporary file beside it
+        render_to_file(host.ctx.project, path, slides=slides)
+    except OSError as exc:  # names the file, never the temporary file beside it
         reason = exc.strerror or str(exc)
-        QMessageBox.warning(
-            parent, "Export map image", f"“{path.name}” could not be written: {reason}."
-        )
+        QMessageBox.warning(host.window(), title, f"“{path.name}” could not be written: {reason}.")
         return False
     except (ProjectFileError, ValueError) as exc:  # a project's name, or an unknown ending
-        QMessageBox.warning(parent, "Export map image", str(exc))
+        QMessageBox.warning(host.window(), title, str(exc))
         return False
-    host.statusBar().showMessage(f"Map exported to {path.name}.", 8000)
+    host.statusBar().showMessage(done, 8000)
     return True
 
 
@@ -206,17 +210,4 @@ def export_slides(host: ExportHost, path: Path) -> bool:
     assert host.ctx is not None
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
-    parent = host.window()
-    try:
-        render_to_file(host.ctx.project, path, slides=True)
-    except OSError as exc:  # names the slides, never the temporary file beside them
-        reason = exc.strerror or str(exc)
-        QMessageBox.warning(
-            parent, "Export slides", f"“{path.name}” could not be written: {reason}."
-        )
-        return False
-    except (ProjectFileError, ValueError) as exc:
-        QMessageBox.warning(parent, "Export slides", str(exc))
-        return False
-    host.statusBar().showMessage(f"Slides exported to {path.name}.", 8000)
-    return True
+    return _render(host, path, "Export slides", f"Slides exported to {path.name}.", slides=True)
