@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from cxmapper.exchange.intake import DEFAULT_MAX_SIZE, MB, ImportFailure, size_text
-from cxmapper.exchange.xlsx_child import FLAG
+from cxmapper.exchange.xlsx_child import FLAG, SEPARATOR
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a legacy .xls (calamine reads those too)
 RATIO_FLOOR = 10 * MB  # parts smaller than this may pack as tightly as they like
@@ -410,9 +410,7 @@ def _run_child(
             for thread in helpers:
                 thread.start()
             for payload in child.frames():
-                if isinstance(payload, tuple) and payload[:1] == ("rows",):
-                    rows.extend(payload[1])
-                else:
+                if not _take_rows(payload, rows):
                     last = payload
                     break
         finally:
@@ -431,6 +429,26 @@ def _run_child(
         )
     _check_outcome(name, last, code, child.errors, limits)
     return rows
+
+
+def _take_rows(payload: Any, rows: list[list[str]]) -> bool:
+    """Add the rows of a "text" or "rows" frame to ``rows``; False for any other frame, and
+    for a "text" frame whose cells do not fill whole rows (the child broke: refused below)."""
+    if not isinstance(payload, tuple) or not payload:
+        return False
+    if payload[0] == "text" and len(payload) == 3:
+        width, joined = payload[1], payload[2]
+        if type(width) is not int or width < 1 or type(joined) is not str:
+            return False
+        cells = joined.split(SEPARATOR)
+        if len(cells) % width:
+            return False
+        rows.extend(cells[i : i + width] for i in range(0, len(cells), width))
+        return True
+    if payload[0] == "rows" and len(payload) == 2:
+        rows.extend(payload[1])
+        return True
+    return False
 
 
 _ALLOCATION = re.compile(rb"memory allocation of (\d+) bytes failed")

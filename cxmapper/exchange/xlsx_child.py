@@ -14,8 +14,10 @@ never opened again, so it cannot be swapped for a pipe or a larger file meanwhil
 to stdout, each an 8-byte little-endian length and a ``marshal`` payload (marshal writes and
 loads lists of strings faster than anything else Python has):
 
-- ``("rows", rows)``: the next rows of the first sheet, as text (``cell_text``), a few
-  thousand at a time, so that the parent loads one while the next is made;
+- ``("text", width, cells)``: the next rows of the first sheet, a few thousand at a time, so
+  that the parent loads one while the next is made: their cells as text (``cell_text``), row
+  after row, joined into one string by SEPARATOR (``width`` cells a row);
+- ``("rows", rows)``: the same as lists, for the rare chunk whose text holds SEPARATOR;
 - then one last frame: ``("end",)`` after the last rows; ``("cells", height, width)`` if the
   sheet spans more than ``--cells`` cells; ``("unreadable",)`` if neither calamine nor openpyxl
   can read it; ``("memory",)`` if a parser ran out of the memory allowed.
@@ -37,6 +39,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Any, BinaryIO, NoReturn
 
 try:  # POSIX only; on Windows the child runs without limits (the parent's timeout remains)
@@ -47,6 +50,9 @@ except ImportError:  # pragma: no cover - Windows
 # The flag a desktop build's executable takes instead of ``-m`` (see cxmapper/__main__.py).
 FLAG = "--xlsx-child"
 CHUNK_ROWS = 8192  # rows a frame carries: ~0.8 MB for a five-column export
+# What the cells of a "text" frame are joined by: the unit separator, which no export's text
+# holds (a chunk whose cells do goes as a "rows" frame).
+SEPARATOR = "\x1f"
 
 
 def cell_text(value: object) -> str:
@@ -86,15 +92,30 @@ def _limit(memory: int, cpu: int) -> None:
     lower(resource.RLIMIT_CORE, 0, 0)
 
 
-def _chunks(rows: list[Any]) -> Iterator[tuple[Any, ...]]:
-    """("rows", ...) frames of ``rows`` as text, each raw row let go once converted."""
+def _chunks(rows: list[Any], width: int) -> Iterator[tuple[Any, ...]]:
+    """The frames of ``rows`` as text, each raw row let go once converted: ``("text", width,
+    cells)``, the chunk's cells row after row joined by SEPARATOR, or ``("rows", rows)`` for a
+    chunk whose text holds the separator itself."""
     for start in range(0, len(rows), CHUNK_ROWS):
         end = min(start + CHUNK_ROWS, len(rows))
-        # Most cells are text already: tested inline rather than passed to cell_text (a third
-        # of the time: 0.035 s instead of 0.1 s for 100,000 rows).
-        text = [[v if type(v) is str else cell_text(v) for v in r] for r in rows[start:end]]
-        yield ("rows", text)
+        chunk = rows[start:end]
+        if width:
+            try:  # most sheets hold text alone: joined at C speed, and failing on the rest
+                joined = SEPARATOR.join(chain.from_iterable(chunk))
+            except TypeError:
+                joined = SEPARATOR.join(_text(v) for r in chunk for v in r)
+            # One string marshals and loads ten times faster than lists of short ones.
+            if joined.count(SEPARATOR) == len(chunk) * width - 1:
+                yield ("text", width, joined)
+                rows[start:end] = [None] * (end - start)
+                continue
+        yield ("rows", [[_text(v) for v in r] for r in chunk])
         rows[start:end] = [None] * (end - start)
+
+
+def _text(value: object) -> str:
+    # Most cells are text already: tested inline rather than passed to cell_text.
+    return value if type(value) is str else cell_text(value)
 
 
 def frames(data: bytes, max_cells: int) -> Iterator[tuple[Any, ...]]:
@@ -132,7 +153,7 @@ def frames(data: bytes, max_cells: int) -> Iterator[tuple[Any, ...]]:
     # (calamine's rows are a rectangular range already.)
     while rows and not any(cell_text(v).strip() for v in rows[-1]):
         rows.pop()
-    yield from _chunks(rows)
+    yield from _chunks(rows, len(rows[0]) if rows else 0)
     yield ("end",)
 
 

@@ -229,40 +229,92 @@ class EvidenceStore:
         is called after every ``chunk`` rows; an exception it raises rolls the import back.
         An import without rows is refused: it would leave an empty batch."""
         conn = self._db.conn
-        with self._db.atomic():
-            now = dt.datetime.now().isoformat(timespec="seconds")
-            cur = conn.execute(
-                "INSERT INTO import_batch (file_name, imported_at, format, mapping)"
-                " VALUES (?, ?, ?, ?)",
-                (file_name, now, format, json.dumps(dict(mapping or {}))),
-            )
-            batch_id = int(cur.lastrowid or 0)
-            start = int(conn.execute("SELECT coalesce(max(id), 0) FROM evidence").fetchone()[0])
-            count = self._insert_rows(batch_id, rows, tick, chunk)
-            if count == 0:
-                raise ModelError(f"“{file_name}” has no rows to import; nothing was imported.")
-            end = int(conn.execute("SELECT coalesce(max(id), 0) FROM evidence").fetchone()[0])
-            if end != start + count:  # only when ids ran out and SQLite picked free ones
-                raise ModelError("The project has no room for more evidence ids.")
-            # One pass over the new rows fills the search index (see schema.py, version 2).
-            conn.execute(
-                "INSERT INTO evidence_fts (rowid, text) SELECT id, text FROM evidence WHERE id > ?",
-                (start,),
-            )
-            self._link_rows(start, count, steps)
-            conn.executemany(
-                "INSERT OR IGNORE INTO evidence_step (evidence_id, step_id)"
-                f" VALUES (? + {start + 1:d}, ?)",
-                links,
-            )
-            n = sample_size if sample_size is not None else count
-            conn.execute(
-                "UPDATE import_batch SET rows = ?, sample_size = ? WHERE id = ?",
-                (count, n, batch_id),
-            )
+        # Every link an import writes points at a row it has just inserted and at a step
+        # _check_links has found: SQLite's own check of each row and link (a seventh of the
+        # write) is off for the import's transaction. A pragma cannot change within a
+        # transaction: an import nested in another keeps SQLite's checks as well.
+        relaxed = not conn.in_transaction
+        if relaxed:
+            conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self._db.atomic():
+                batch_id = self._write_import(
+                    file_name, rows, links, steps, format, mapping, sample_size, tick, chunk
+                )
+        finally:
+            if relaxed:
+                conn.execute("PRAGMA foreign_keys = ON")
         self._emit(Change("added", "import_batch", batch_id))
         self._emit(Change("added", "evidence", 0, ("bulk",)))
         return next(b for b in self.batches() if b.id == batch_id)
+
+    def _write_import(
+        self,
+        file_name: str,
+        rows: Iterable[Sequence[Any]],
+        links: Iterable[tuple[int, int]],
+        steps: Sequence[int | None],
+        format: str,
+        mapping: Mapping[str, str] | None,
+        sample_size: int | None,
+        tick: Callable[[int], None] | None,
+        chunk: int,
+    ) -> int:
+        """The writes of :meth:`import_values`, inside its transaction; the batch's id."""
+        conn = self._db.conn
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        cur = conn.execute(
+            "INSERT INTO import_batch (file_name, imported_at, format, mapping)"
+            " VALUES (?, ?, ?, ?)",
+            (file_name, now, format, json.dumps(dict(mapping or {}))),
+        )
+        batch_id = int(cur.lastrowid or 0)
+        start = int(conn.execute("SELECT coalesce(max(id), 0) FROM evidence").fetchone()[0])
+        count = self._insert_rows(batch_id, rows, tick, chunk)
+        if count == 0:
+            raise ModelError(f"“{file_name}” has no rows to import; nothing was imported.")
+        end = int(conn.execute("SELECT coalesce(max(id), 0) FROM evidence").fetchone()[0])
+        if end != start + count:  # only when ids ran out and SQLite picked free ones
+            raise ModelError("The project has no room for more evidence ids.")
+        # One pass over the new rows fills the search index (see schema.py, version 2).
+        conn.execute(
+            "INSERT INTO evidence_fts (rowid, text) SELECT id, text FROM evidence WHERE id > ?",
+            (start,),
+        )
+        pairs = list(links)  # (filled as the rows were read, by import_batch)
+        self._check_links(count, steps, pairs)
+        self._link_rows(start, count, steps)
+        conn.executemany(
+            "INSERT OR IGNORE INTO evidence_step (evidence_id, step_id)"
+            f" VALUES (? + {start + 1:d}, ?)",
+            pairs,
+        )
+        n = sample_size if sample_size is not None else count
+        conn.execute(
+            "UPDATE import_batch SET rows = ?, sample_size = ? WHERE id = ?",
+            (count, n, batch_id),
+        )
+        return batch_id
+
+    def _check_links(
+        self, count: int, steps: Sequence[int | None], links: Sequence[tuple[int, int]]
+    ) -> None:
+        """Refuse links to a row the import does not hold or to a step the project lacks."""
+        if len(steps) > count:
+            raise ModelError(f"Steps were given for {len(steps)} rows but {count} were imported.")
+        if not set(map(type, steps)) <= {int, type(None)}:
+            raise ModelError("A step id must be a whole number.")
+        wanted = set(steps) - {None}
+        if links:
+            rows, step_ids = (set(c) for c in zip(*links, strict=True))
+            if not set(map(type, rows | step_ids)) <= {int}:
+                raise ModelError("A link must join a row number and a step id.")
+            if min(rows) < 0 or max(rows) >= count:
+                raise ModelError(f"A link names a row the import does not hold ({count} rows).")
+            wanted |= step_ids
+        sql = "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM step) LIMIT 1"
+        if missing := self._db.conn.execute(sql, (json.dumps(sorted(wanted)),)).fetchone():
+            raise ModelError(f"Step {missing[0]} is not in the project; nothing was imported.")
 
     def _insert_rows(
         self,
@@ -310,10 +362,6 @@ class EvidenceStore:
         a pair of parameters per link. Inside the import's transaction."""
         if not steps:
             return
-        if len(steps) > count:
-            raise ModelError(f"Steps were given for {len(steps)} rows but {count} were imported.")
-        if not set(map(type, steps)) <= {int, type(None)}:
-            raise ModelError("A step id must be a whole number.")
         self._db.conn.execute(
             "INSERT OR IGNORE INTO evidence_step (evidence_id, step_id)"
             f" SELECT key + {start + 1:d}, value FROM json_each(?) WHERE value IS NOT NULL",

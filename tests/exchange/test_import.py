@@ -452,14 +452,32 @@ def test_step_links_by_row_are_checked_and_all_or_nothing(journey: Project) -> N
         [],
         sorted([steps[0], steps[2]]),
     ]
-    for bad, error in (
-        ([steps[0], 999], sqlite3.IntegrityError),  # no such step: the foreign key refuses it
-        ([steps[0]] * 4, ModelError),  # more steps than rows
-        (["1"], ModelError),  # not a step id
+    for bad, links, message in (
+        ([steps[0], 999], [], "Step 999 is not in the project"),
+        ([steps[0]] * 4, [], "Steps were given for 4 rows"),
+        (["1"], [], "whole number"),
+        ([], [(0, 999)], "Step 999 is not in the project"),  # through a link
+        ([], [(3, steps[0])], "a row the import does not hold"),
+        ([], [(-1, steps[0])], "a row the import does not hold"),
+        ([], [(0, "1")], "a row number and a step id"),
     ):
-        with pytest.raises(error):
-            journey.evidence.import_values("b.csv", [row] * 3, steps=bad)
+        with pytest.raises(ModelError, match=message):
+            journey.evidence.import_values("b.csv", [row] * 3, links, steps=bad)
     assert len(journey.evidence.batches()) == 1 and journey.evidence.count() == 3
+    # The import checks its links itself, with SQLite's checks off for its transaction
+    # alone: they are on again after it, refused or not.
+    assert journey.db.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    with pytest.raises(sqlite3.IntegrityError):
+        journey.db.conn.execute("INSERT INTO evidence_step VALUES (?, 999)", (ids[0],))
+
+
+def test_an_import_nested_in_a_transaction_keeps_sqlites_checks(journey: Project) -> None:
+    row = ("survey", "s", "", None, "", None, "", "", "Late invoice")
+    step = journey.steps()[0].id
+    with journey.db.atomic():
+        journey.evidence.import_values("a.csv", [row] * 2, steps=[step, None])
+        assert journey.db.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert journey.evidence.count() == 2
 
 
 def _stored(project: Project, batch_id: int) -> list[tuple[Any, ...]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import marshal
 import os
 import socket
 import subprocess
@@ -432,6 +433,42 @@ def test_rows_cross_in_several_frames(tmp_path: Path, monkeypatch: pytest.Monkey
         ws.append(row)
     book.save(tmp_path / "many.xlsx")
     assert read_table(tmp_path / "many.xlsx").rows == [["Customer ID", "NPS", "Comment"], *rows]
+
+
+_CELLS = st.one_of(
+    st.text(alphabet=st.sampled_from(["a", " ", "é", "\n", xlsx_child.SEPARATOR, "\x1e"])),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.none(),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda w: st.lists(st.lists(_CELLS, min_size=w, max_size=w))))
+def test_frames_carry_every_cell_as_its_text(rows: list[list[object]]) -> None:
+    """Whatever the cells hold (the separator the text frames join by, numbers, dates), the
+    parent reads back each one as cell_text makes it, row by row."""
+    expected = [[xlsx_child.cell_text(v) for v in r] for r in rows]
+    got: list[list[str]] = []
+    width = len(rows[0]) if rows else 0
+    for frame in xlsx_child._chunks(list(rows), width):
+        assert xlsx._take_rows(marshal.loads(marshal.dumps(frame)), got)
+    assert got == expected
+
+
+def test_a_text_frame_that_does_not_fill_its_rows_is_no_rows() -> None:
+    rows: list[list[str]] = []
+    for frame in (
+        ("text", 2, "a\x1fb\x1fc"),  # three cells for rows of two
+        ("text", 0, ""),
+        ("text", "2", "a\x1fb"),
+        ("text", 1, b"a"),
+        ("end",),
+    ):
+        assert not xlsx._take_rows(frame, rows)
+    assert rows == []
 
 
 # --- step matching at scale ----------------------------------------------------------------------
