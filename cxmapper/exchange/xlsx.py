@@ -432,8 +432,9 @@ def _run_child(
 
 
 def _take_rows(payload: Any, rows: list[list[str]]) -> bool:
-    """Add the rows of a "text" or "rows" frame to ``rows``; False for any other frame, and
-    for a "text" frame whose cells do not fill whole rows (the child broke: refused below)."""
+    """Add the rows of a "text" or "rows" frame to ``rows`` (or clear them on "reset");
+    False for any other frame, and for a "text" frame whose cells do not fill whole rows
+    (the child broke: refused below)."""
     if not isinstance(payload, tuple) or not payload:
         return False
     if payload[0] == "text" and len(payload) == 3:
@@ -447,6 +448,9 @@ def _take_rows(payload: Any, rows: list[list[str]]) -> bool:
         return True
     if payload[0] == "rows" and len(payload) == 2:
         rows.extend(payload[1])
+        return True
+    if payload == ("reset",):  # calamine failed midway: openpyxl's rows follow
+        rows.clear()
         return True
     return False
 

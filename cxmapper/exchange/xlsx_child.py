@@ -18,6 +18,8 @@ loads lists of strings faster than anything else Python has):
   that the parent loads one while the next is made: their cells as text (``cell_text``), row
   after row, joined into one string by SEPARATOR (``width`` cells a row);
 - ``("rows", rows)``: the same as lists, for the rare chunk whose text holds SEPARATOR;
+- ``("reset",)``: calamine failed midway; the rows sent so far are void, and openpyxl's
+  follow from the first;
 - then one last frame: ``("end",)`` after the last rows; ``("cells", height, width)`` if the
   sheet spans more than ``--cells`` cells; ``("unreadable",)`` if neither calamine nor openpyxl
   can read it; ``("memory",)`` if a parser ran out of the memory allowed.
@@ -38,8 +40,8 @@ import marshal
 import os
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
-from itertools import chain
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 from typing import Any, BinaryIO, NoReturn
 
 try:  # POSIX only; on Windows the child runs without limits (the parent's timeout remains)
@@ -92,25 +94,34 @@ def _limit(memory: int, cpu: int) -> None:
     lower(resource.RLIMIT_CORE, 0, 0)
 
 
-def _chunks(rows: list[Any], width: int) -> Iterator[tuple[Any, ...]]:
-    """The frames of ``rows`` as text, each raw row let go once converted: ``("text", width,
-    cells)``, the chunk's cells row after row joined by SEPARATOR, or ``("rows", rows)`` for a
-    chunk whose text holds the separator itself."""
-    for start in range(0, len(rows), CHUNK_ROWS):
-        end = min(start + CHUNK_ROWS, len(rows))
-        chunk = rows[start:end]
-        if width:
-            try:  # most sheets hold text alone: joined at C speed, and failing on the rest
-                joined = SEPARATOR.join(chain.from_iterable(chunk))
-            except TypeError:
-                joined = SEPARATOR.join(_text(v) for r in chunk for v in r)
-            # One string marshals and loads ten times faster than lists of short ones.
-            if joined.count(SEPARATOR) == len(chunk) * width - 1:
-                yield ("text", width, joined)
-                rows[start:end] = [None] * (end - start)
-                continue
-        yield ("rows", [[_text(v) for v in r] for r in chunk])
-        rows[start:end] = [None] * (end - start)
+def _chunks(rows: Iterable[Sequence[Any]], width: int) -> Iterator[tuple[Any, ...]]:
+    """The frames of ``rows``, a grid ``width`` cells wide, as they come; the empty rows that
+    end it are left out (held back until a row with a value follows them)."""
+    pending = iter(rows)
+    held: list[Sequence[Any]] = []
+    while chunk := list(islice(pending, CHUNK_ROWS)):
+        end = len(chunk)
+        while end and _empty(chunk[end - 1]):
+            end -= 1
+        if end:
+            yield _frame(held + chunk[:end] if held else chunk[:end], width)
+            held = chunk[end:]
+        else:
+            held += chunk
+
+
+def _frame(chunk: list[Sequence[Any]], width: int) -> tuple[Any, ...]:
+    """``("text", width, cells)``: the chunk's cells as text, row after row, joined by
+    SEPARATOR; ``("rows", rows)`` for a chunk whose text holds the separator itself."""
+    if width:
+        try:  # most sheets hold text alone: joined at C speed, and failing on the rest
+            joined = SEPARATOR.join(chain.from_iterable(chunk))
+        except TypeError:
+            joined = SEPARATOR.join(_text(v) for r in chunk for v in r)
+        # One string marshals and loads ten times faster than lists of short ones.
+        if joined.count(SEPARATOR) == len(chunk) * width - 1:
+            return ("text", width, joined)
+    return ("rows", [[_text(v) for v in r] for r in chunk])
 
 
 def _text(value: object) -> str:
@@ -118,10 +129,28 @@ def _text(value: object) -> str:
     return value if type(value) is str else cell_text(value)
 
 
+def _empty(row: Sequence[Any]) -> bool:
+    return not any(cell_text(v).strip() for v in row)
+
+
+def _calamine_rows(sheet: Any) -> Iterator[Sequence[Any]]:
+    """The sheet's rows from its first row that holds a cell, as ``to_python`` gives them
+    but one at a time: the first rows are sent while the rest are made. (``iter_rows``
+    starts at the sheet's first row; the empty rows above its cells are skipped here, never
+    a row with a value.)"""
+    rows = iter(sheet.iter_rows())
+    for _ in range(sheet.start[0] if sheet.start else 0):
+        row = next(rows, None)
+        if row is None:
+            break
+        if not _empty(row):
+            return chain([row], rows)
+    return rows
+
+
 def frames(data: bytes, max_cells: int) -> Iterator[tuple[Any, ...]]:
     """The frames for the workbook ``data``: calamine first (fast), openpyxl read-only if
-    calamine cannot read it."""
-    rows: list[Any] | None = None
+    calamine cannot read it (after a ``("reset",)`` frame if it failed midway)."""
     try:
         from python_calamine import CalamineWorkbook
 
@@ -129,31 +158,29 @@ def frames(data: bytes, max_cells: int) -> Iterator[tuple[Any, ...]]:
         if sheet.height * sheet.width > max_cells:
             yield ("cells", sheet.height, sheet.width)
             return
-        rows = sheet.to_python(skip_empty_area=True)
+        yield from _chunks(_calamine_rows(sheet), sheet.width)
+        yield ("end",)
+        return
     except MemoryError:
         yield ("memory",)
         return
-    except Exception:  # calamine cannot read it: let openpyxl try
-        pass
+    except Exception:  # calamine cannot read it: let openpyxl try, from the first row
+        yield ("reset",)
+    try:
+        rows, height, width = _read_openpyxl(data, max_cells)
+    except MemoryError:
+        yield ("memory",)
+        return
+    except Exception:  # a damaged workbook fails in the zip, XML or openpyxl layers alike
+        yield ("unreadable",)
+        return
     if rows is None:
-        try:
-            rows, height, width = _read_openpyxl(data, max_cells)
-        except MemoryError:
-            yield ("memory",)
-            return
-        except Exception:  # a damaged workbook fails in the zip, XML or openpyxl layers alike
-            yield ("unreadable",)
-            return
-        if rows is None:
-            yield ("cells", height, width)
-            return
-        # openpyxl, not knowing the sheet's size, may give short rows: a sheet is a grid.
-        width = max(map(len, rows), default=0)
-        rows = [(*r, *[None] * (width - len(r))) if len(r) < width else r for r in rows]
-    # (calamine's rows are a rectangular range already.)
-    while rows and not any(cell_text(v).strip() for v in rows[-1]):
-        rows.pop()
-    yield from _chunks(rows, len(rows[0]) if rows else 0)
+        yield ("cells", height, width)
+        return
+    # openpyxl, not knowing the sheet's size, may give short rows: a sheet is a grid.
+    width = max(map(len, rows), default=0)
+    rows = [(*r, *[None] * (width - len(r))) if len(r) < width else r for r in rows]
+    yield from _chunks(rows, width)
     yield ("end",)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import io
 import marshal
 import os
 import socket
@@ -449,13 +450,82 @@ _CELLS = st.one_of(
 @given(st.integers(1, 4).flatmap(lambda w: st.lists(st.lists(_CELLS, min_size=w, max_size=w))))
 def test_frames_carry_every_cell_as_its_text(rows: list[list[object]]) -> None:
     """Whatever the cells hold (the separator the text frames join by, numbers, dates), the
-    parent reads back each one as cell_text makes it, row by row."""
+    parent reads back each one as cell_text makes it, row by row (but the empty rows that
+    end the sheet)."""
     expected = [[xlsx_child.cell_text(v) for v in r] for r in rows]
+    while expected and not "".join(expected[-1]).strip():  # the empty rows that end it
+        expected.pop()
     got: list[list[str]] = []
     width = len(rows[0]) if rows else 0
     for frame in xlsx_child._chunks(list(rows), width):
         assert xlsx._take_rows(marshal.loads(marshal.dumps(frame)), got)
     assert got == expected
+
+
+def _read_in_process(data: bytes) -> list[list[str]]:
+    got: list[list[str]] = []
+    frames = list(xlsx_child.frames(data, 10**9))
+    assert frames[-1] == ("end",)
+    for frame in frames[:-1]:
+        assert xlsx._take_rows(marshal.loads(marshal.dumps(frame)), got)
+    return got
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    top=st.integers(0, 3),
+    left=st.integers(0, 2),
+    rows=st.lists(
+        st.one_of(st.none(), st.lists(st.one_of(st.text("ab ", max_size=3), st.integers()))),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_rows_stream_as_the_whole_sheet_reads(
+    top: int, left: int, rows: list[list[object] | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows sent as they are read (three a frame here) are the sheet as calamine reads it
+    whole: from its first row holding a cell, every row as wide, the empty rows that end it
+    left out, those between kept."""
+    monkeypatch.setattr(xlsx_child, "CHUNK_ROWS", 3)
+    book = Workbook()
+    ws = book.active
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row or []):
+            ws.cell(top + r + 1, left + c + 1, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    from python_calamine import CalamineWorkbook
+
+    whole = CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue()))
+    expected = [
+        [xlsx_child.cell_text(v) for v in r] for r in whole.get_sheet_by_index(0).to_python()
+    ]
+    while expected and not "".join(expected[-1]).strip():
+        expected.pop()
+    assert _read_in_process(buffer.getvalue()) == expected
+
+
+def test_a_read_that_fails_midway_starts_again_with_openpyxl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = Workbook()
+    for i in range(10):
+        book.active.append([f"C{i}", i])
+    book.save(tmp_path / "book.xlsx")
+
+    def failing(sheet: object) -> object:
+        yield from [["sent", "before"]] * 5
+        raise ValueError("a cell calamine cannot convert")
+
+    monkeypatch.setattr(xlsx_child, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(xlsx_child, "_calamine_rows", failing)
+    rows = _read_in_process((tmp_path / "book.xlsx").read_bytes())
+    assert rows == [[f"C{i}", str(i)] for i in range(10)]
 
 
 def test_a_text_frame_that_does_not_fill_its_rows_is_no_rows() -> None:
