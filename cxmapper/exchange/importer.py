@@ -42,6 +42,7 @@ from cxmapper.exchange.plan import Items as Items
 from cxmapper.exchange.plan import Notice as Notice
 from cxmapper.exchange.plan import notice_of as notice_of
 from cxmapper.exchange.profile import LOW_CONFIDENCE as LOW_CONFIDENCE
+from cxmapper.exchange.profile import free_text
 from cxmapper.exchange.reimport import ALREADY_IMPORTED as ALREADY_IMPORTED
 from cxmapper.exchange.reimport import drop_imported as _drop_imported
 from cxmapper.exchange.reimport import skip_reasons
@@ -168,7 +169,7 @@ def plan_import(
         plan.warnings.append(
             Notice(
                 f"“{path.name}” has no column of feedback text (verbatims): its items hold "
-                "scores only; ",
+                f"scores only{_nearest_text(layout)}; ",
                 Advice.MAP_TEXT,
                 ".",
             )
@@ -184,6 +185,21 @@ def plan_import(
     if check_imported:
         drop_imported(project, plan)
     return plan
+
+
+def _nearest_text(layout: Layout) -> str:
+    """For the no-verbatim warning: the unmapped column most like free text, if one is at
+    all, and how few of its rows hold any (an "Other, please specify" box, most often)."""
+    used = set(layout.mapping.values())
+    fit, i = max(
+        ((free_text(p), i) for i, p in enumerate(layout.profiles) if i not in used),
+        default=(0.0, -1),
+    )
+    if fit <= 0.0:
+        return ""
+    filled = 1 - layout.profiles[i].empty_share
+    share = f"{filled:.0%}" if filled >= 0.01 else "under 1%"
+    return f" (the column most like one, “{layout.header[i]}”, has text in {share} of its rows)"
 
 
 def _check_guesses(

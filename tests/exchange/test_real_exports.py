@@ -143,6 +143,21 @@ def test_two_digit_years_are_read(demo: Path) -> None:
     assert "2018-09-08" in dates and all(d is None or d.startswith("20") for d in dates)
 
 
+def test_the_warning_without_verbatims_names_the_rare_free_text_column(demo: Path, capsys) -> None:
+    """The file's one free-text box, filled in 12 rows of 967, is not taken as the verbatim,
+    but the warning names it, and mapping it by hand gives its 12 texts to their items."""
+    name = str(REAL / "carpentries_instructor_training_post.csv")
+    assert cli(["import", str(demo), name]) == 0
+    assert "(the column most like one, “CompleteTrainingOther”, has text in 1% of its rows)" in (
+        capsys.readouterr().out
+    )
+    with Project.open(demo) as p:
+        p.remove_import_batch(p.evidence.batches()[-1].id)
+    assert cli(["import", str(demo), name, "--map", "text=CompleteTrainingOther"]) == 0
+    assert "Imported 889 items" in capsys.readouterr().out
+    assert sum(bool(t) for t in batch_texts(demo)) == 12
+
+
 def test_rows_without_text_or_score_are_counted(demo: Path, capsys) -> None:
     assert cli(["import", str(demo), str(REAL / "osmi_2014.csv")]) == 0
     out = capsys.readouterr().out
