@@ -411,7 +411,7 @@ def _run_child(
                 thread.start()
             for payload in child.frames():
                 if not _take_rows(payload, rows):
-                    last = payload
+                    last = _final(payload)
                     break
         finally:
             if paused:
@@ -433,26 +433,52 @@ def _run_child(
 
 def _take_rows(payload: Any, rows: list[list[str]]) -> bool:
     """Add the rows of a "text" or "rows" frame to ``rows`` (or clear them on "reset");
-    False for any other frame, and for a "text" frame whose cells do not fill whole rows
-    (the child broke: refused below)."""
+    False for any other frame, and for rows that are not a grid of text as wide as the rows
+    before them (the child broke: refused by _check_outcome)."""
     if not isinstance(payload, tuple) or not payload:
         return False
+    width = len(rows[0]) if rows else None
     if payload[0] == "text" and len(payload) == 3:
-        width, joined = payload[1], payload[2]
-        if type(width) is not int or width < 1 or type(joined) is not str:
+        if type(payload[1]) is not int or payload[1] < 1 or type(payload[2]) is not str:
             return False
-        cells = joined.split(SEPARATOR)
-        if len(cells) % width:
+        cells, wide = payload[2].split(SEPARATOR), payload[1]
+        if len(cells) % wide or width not in (None, wide):
             return False
-        rows.extend(cells[i : i + width] for i in range(0, len(cells), width))
+        rows.extend(cells[i : i + wide] for i in range(0, len(cells), wide))
         return True
     if payload[0] == "rows" and len(payload) == 2:
-        rows.extend(payload[1])
+        # Rare (a chunk whose text holds the separator): checked cell by cell.
+        new = payload[1]
+        if type(new) is not list or not all(type(r) is list for r in new):
+            return False
+        if len({len(r) for r in new} | ({width} if width is not None else set())) > 1:
+            return False
+        if not all(type(c) is str for r in new for c in r):
+            return False
+        rows.extend(new)
         return True
     if payload == ("reset",):  # calamine failed midway: openpyxl's rows follow
         rows.clear()
         return True
     return False
+
+
+_BROKEN = ("broken",)  # what stands for a frame that is neither rows nor a last frame
+
+
+def _final(payload: Any) -> tuple[Any, ...]:
+    """A last frame as the child sends it, or _BROKEN."""
+    if payload in (("end",), ("memory",), ("unreadable",)):
+        return payload  # type: ignore[no-any-return]
+    if (
+        isinstance(payload, tuple)
+        and len(payload) == 3
+        and payload[0] == "cells"
+        and type(payload[1]) is int
+        and type(payload[2]) is int
+    ):
+        return payload
+    return _BROKEN
 
 
 _ALLOCATION = re.compile(rb"memory allocation of (\d+) bytes failed")
@@ -463,6 +489,8 @@ def _check_outcome(name: str, last: Any, code: int, err: bytes, limits: Limits) 
     means."""
     if last == ("end",):
         return
+    if last == _BROKEN:  # (then stopped here: its end is no sign of memory or time)
+        raise _failed(name)
     memory = ImportFailure(
         f"“{name}” needs more memory than the {size_text(limits.memory)} an import may use "
         "to read a workbook; nothing was imported."
@@ -494,7 +522,11 @@ def _check_outcome(name: str, last: Any, code: int, err: bytes, limits: Limits) 
             f"“{name}” was still being read after {_duration(limits.cpu_seconds)} of "
             "computing and was stopped; nothing was imported."
         )
-    raise ImportFailure(
+    raise _failed(name)
+
+
+def _failed(name: str) -> ImportFailure:
+    return ImportFailure(
         f"“{name}” made the workbook reader fail (the file is damaged or built to harm); "
         "nothing was imported."
     )

@@ -104,7 +104,9 @@ def _chunks(rows: Iterable[Sequence[Any]], width: int) -> Iterator[tuple[Any, ..
         while end and _empty(chunk[end - 1]):
             end -= 1
         if end:
-            yield _frame(held + chunk[:end] if held else chunk[:end], width)
+            ready = held + chunk[:end] if held else chunk[:end]
+            for at in range(0, len(ready), CHUNK_ROWS):
+                yield _frame(ready[at : at + CHUNK_ROWS], width)
             held = chunk[end:]
         else:
             held += chunk
@@ -130,22 +132,21 @@ def _text(value: object) -> str:
 
 
 def _empty(row: Sequence[Any]) -> bool:
-    return not any(cell_text(v).strip() for v in row)
+    try:  # text cells alone, as a rule: one C-speed test
+        return not "".join(row).strip()
+    except TypeError:
+        return not any(cell_text(v).strip() for v in row)
 
 
-def _calamine_rows(sheet: Any) -> Iterator[Sequence[Any]]:
-    """The sheet's rows from its first row that holds a cell, as ``to_python`` gives them
-    but one at a time: the first rows are sent while the rest are made. (``iter_rows``
-    starts at the sheet's first row; the empty rows above its cells are skipped here, never
-    a row with a value.)"""
-    rows = iter(sheet.iter_rows())
-    for _ in range(sheet.start[0] if sheet.start else 0):
-        row = next(rows, None)
-        if row is None:
-            break
-        if not _empty(row):
-            return chain([row], rows)
-    return rows
+def _calamine_rows(sheet: Any) -> Iterable[Sequence[Any]]:
+    """The sheet's rows from its first row that holds a cell, as ``to_python`` gives them:
+    one at a time when the sheet starts on its first row (as exports do), so that the first
+    rows are sent while the rest are made. ``iter_rows`` would also make every empty row
+    above a later start, each as wide as the sheet (for a sheet with one cell far down, more
+    than the cell limit counts): such a sheet is read whole, as before."""
+    if sheet.start and sheet.start[0] > 0:
+        return sheet.to_python(skip_empty_area=True)  # type: ignore[no-any-return]
+    return sheet.iter_rows()  # type: ignore[no-any-return]
 
 
 def frames(data: bytes, max_cells: int) -> Iterator[tuple[Any, ...]]:

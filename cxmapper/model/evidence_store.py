@@ -12,6 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from sqlite_utils import Database
 
+from cxmapper.model.bulk_import import check_links, checks_on, constants_of
 from cxmapper.model.entities import EVIDENCE_KINDS, Evidence, ImportBatch
 from cxmapper.model.events import Change
 from cxmapper.model.validation import FOLLOW_UP_STATUSES, ModelError
@@ -29,29 +30,6 @@ class ValueColumns(Protocol):
     plans them): what every row shares is then seen at once, and written as a constant."""
 
     columns: list[list[Any]]
-
-
-def _literal(value: Any) -> str | None:
-    """``value`` as an SQL literal, if it can be one (text without NUL characters, NULL)."""
-    if value is None:
-        return "NULL"
-    if type(value) is str and "\x00" not in value:
-        return "'" + value.replace("'", "''") + "'"
-    return None
-
-
-def _constants(columns: Sequence[list[Any]]) -> dict[int, str]:
-    """Column index -> the SQL literal of the value every row holds, for the columns that
-    hold one value throughout (an import's kind, source, scale; the columns it does not map).
-    Binding such a value to every row cost a third of the time of inserting the rows."""
-    found: dict[int, str] = {}
-    for i, column in enumerate(columns):
-        # count() compares at C speed, and by identity first: a repeated value is one object.
-        if column and column.count(column[0]) == len(column):
-            literal = _literal(column[0])
-            if literal is not None:
-                found[i] = literal
-    return found
 
 
 def _row_to_evidence(row: tuple[Any, ...]) -> Evidence:
@@ -230,20 +208,20 @@ class EvidenceStore:
         An import without rows is refused: it would leave an empty batch."""
         conn = self._db.conn
         # Every link an import writes points at a row it has just inserted and at a step
-        # _check_links has found: SQLite's own check of each row and link (a seventh of the
+        # check_links has found: SQLite's own check of each row and link (a seventh of the
         # write) is off for the import's transaction. A pragma cannot change within a
         # transaction: an import nested in another keeps SQLite's checks as well.
         relaxed = not conn.in_transaction
-        if relaxed:
-            conn.execute("PRAGMA foreign_keys = OFF")
         try:
+            if relaxed:
+                conn.execute("PRAGMA foreign_keys = OFF")
             with self._db.atomic():
                 batch_id = self._write_import(
                     file_name, rows, links, steps, format, mapping, sample_size, tick, chunk
                 )
         finally:
             if relaxed:
-                conn.execute("PRAGMA foreign_keys = ON")
+                checks_on(conn)
         self._emit(Change("added", "import_batch", batch_id))
         self._emit(Change("added", "evidence", 0, ("bulk",)))
         return next(b for b in self.batches() if b.id == batch_id)
@@ -282,7 +260,7 @@ class EvidenceStore:
             (start,),
         )
         pairs = list(links)  # (filled as the rows were read, by import_batch)
-        self._check_links(count, steps, pairs)
+        check_links(conn, count, steps, pairs)
         self._link_rows(start, count, steps)
         conn.executemany(
             "INSERT OR IGNORE INTO evidence_step (evidence_id, step_id)"
@@ -295,26 +273,6 @@ class EvidenceStore:
             (count, n, batch_id),
         )
         return batch_id
-
-    def _check_links(
-        self, count: int, steps: Sequence[int | None], links: Sequence[tuple[int, int]]
-    ) -> None:
-        """Refuse links to a row the import does not hold or to a step the project lacks."""
-        if len(steps) > count:
-            raise ModelError(f"Steps were given for {len(steps)} rows but {count} were imported.")
-        if not set(map(type, steps)) <= {int, type(None)}:
-            raise ModelError("A step id must be a whole number.")
-        wanted = set(steps) - {None}
-        if links:
-            rows, step_ids = (set(c) for c in zip(*links, strict=True))
-            if not set(map(type, rows | step_ids)) <= {int}:
-                raise ModelError("A link must join a row number and a step id.")
-            if min(rows) < 0 or max(rows) >= count:
-                raise ModelError(f"A link names a row the import does not hold ({count} rows).")
-            wanted |= step_ids
-        sql = "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM step) LIMIT 1"
-        if missing := self._db.conn.execute(sql, (json.dumps(sorted(wanted)),)).fetchone():
-            raise ModelError(f"Step {missing[0]} is not in the project; nothing was imported.")
 
     def _insert_rows(
         self,
@@ -333,7 +291,7 @@ class EvidenceStore:
         if isinstance(rows, ValueColumns) and len(rows.columns) == len(IMPORT_COLUMNS):
             if not set(rows.columns[0]) <= _KINDS:
                 raise ModelError(f"Evidence kind must be one of: {', '.join(EVIDENCE_KINDS)}.")
-            constants = _constants(rows.columns)
+            constants = constants_of(rows.columns)
             constants.pop(len(IMPORT_COLUMNS) - 1, None)  # (a row binds one value at least)
             for i, literal in constants.items():
                 values[i] = literal

@@ -471,6 +471,20 @@ def test_step_links_by_row_are_checked_and_all_or_nothing(journey: Project) -> N
         journey.db.conn.execute("INSERT INTO evidence_step VALUES (?, 999)", (ids[0],))
 
 
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, ModelError])
+def test_an_import_stopped_midway_leaves_sqlites_checks_on(
+    journey: Project, stop: type[BaseException]
+) -> None:
+    row = ("survey", "s", "", None, "", None, "", "", "Late invoice")
+
+    def tick(done: int) -> None:
+        raise stop("stopped")
+
+    with pytest.raises(stop):
+        journey.evidence.import_values("a.csv", [row] * 10, tick=tick, chunk=3)
+    assert journey.db.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert not journey.db.conn.in_transaction and journey.evidence.count() == 0
+
 def test_an_import_nested_in_a_transaction_keeps_sqlites_checks(journey: Project) -> None:
     row = ("survey", "s", "", None, "", None, "", "", "Late invoice")
     step = journey.steps()[0].id

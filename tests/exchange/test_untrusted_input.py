@@ -528,6 +528,55 @@ def test_a_read_that_fails_midway_starts_again_with_openpyxl(
     assert rows == [[f"C{i}", str(i)] for i in range(10)]
 
 
+def test_cells_far_down_the_sheet_are_read_at_once(tmp_path: Path) -> None:
+    """A sheet whose only row is its last, A to XFD, spans few cells; reading it must not
+    make the million empty rows above it (which would take minutes of the reader's time)."""
+    cells = {"A1048576": "Comment", "B1048576": "Score", "XFD1048576": "end"}
+    data = workbook(sheet(cells))
+    path = tmp_path / "far.xlsx"
+    path.write_bytes(data)
+    rows = xlsx.read_rows(path, data, limits=xlsx.Limits(cpu_seconds=10, seconds=30))
+    assert len(rows) == 1 and rows[0][:2] == ["Comment", "Score"] and rows[0][-1] == "end"
+
+
+@pytest.mark.parametrize(
+    "frames",
+    [
+        [("text", 2, "a\x1fb\x1fc"), ("end",)],  # cells that do not fill their rows
+        [("text", 2, "a\x1fb"), ("text", 3, "a\x1fb\x1fc"), ("end",)],  # a wider row
+        [("rows", 5), ("end",)],
+        [("rows", "ab"), ("end",)],
+        [("rows", [[1, None]]), ("end",)],
+        [("rows", [["a"], ["b", "c"]]), ("end",)],
+        [("cells",)],
+        [("cells", "a", "b")],
+        [("what",)],
+    ],
+)
+def test_frames_that_are_not_a_grid_of_text_are_the_reader_failing(
+    tmp_path: Path, frames: list[tuple[object, ...]]
+) -> None:
+    """A reader sending anything but a grid of text is refused in one sentence, never
+    taken as rows, and never said to be short of memory (the importer stopped it itself)."""
+    out = tmp_path / "frames.bin"
+    blobs = [marshal.dumps(f) for f in frames]
+    out.write_bytes(b"".join(len(b).to_bytes(8, "little") + b for b in blobs))
+    program = (
+        "import sys, time; sys.stdin.buffer.read(); "
+        f"sys.stdout.buffer.write(open({str(out)!r}, 'rb').read()); sys.stdout.flush(); "
+        "time.sleep(30)"
+    )
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(workbook(SOUND))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(xlsx, "child_command", lambda: [sys.executable, "-c", program])
+        message = refusal(lambda: xlsx.read_rows(path, path.read_bytes()))
+    assert message == (
+        "“book.xlsx” made the workbook reader fail (the file is damaged or built to harm); "
+        "nothing was imported."
+    )
+
+
 def test_a_text_frame_that_does_not_fill_its_rows_is_no_rows() -> None:
     rows: list[list[str]] = []
     for frame in (
