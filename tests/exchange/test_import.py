@@ -485,6 +485,7 @@ def test_an_import_stopped_midway_leaves_sqlites_checks_on(
     assert journey.db.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
     assert not journey.db.conn.in_transaction and journey.evidence.count() == 0
 
+
 def test_an_import_nested_in_a_transaction_keeps_sqlites_checks(journey: Project) -> None:
     row = ("survey", "s", "", None, "", None, "", "", "Late invoice")
     step = journey.steps()[0].id
