@@ -31,6 +31,7 @@ from cxmapper.exchange.profile import (
     ColumnProfile,
     choose_fields,
     confidence,
+    free_text,
     profile_rows,
 )
 
@@ -57,6 +58,8 @@ class Layout:
     hints: dict[int, str] = field(default_factory=dict)  # column -> its question text
     confidence: dict[str, float] = field(default_factory=dict)  # field -> 0..1, as guessed
     profiles: list[ColumnProfile] = field(default_factory=list)  # per column, from a sample
+    # field -> other columns that fit it exactly as well as the one chosen (told to the user)
+    rivals: dict[str, list[int]] = field(default_factory=dict)
 
     def sample(self, index: int) -> tuple[str, ...]:
         """A few different values of column ``index``, for the user to see."""
@@ -251,14 +254,20 @@ def _qualtrics_fields(
     layout = _guess(layout, rows, questions, known)
     # The verbatim: a typed-in answer ("_TEXT") whose contents read as free text, where one
     # reads so at least as well as the column guessed.
+    # Of several, the one whose contents read most as free text; then the first by name,
+    # never by place (the same columns in another order get the same verbatim).
     marked = text_ids | {i for i, t in enumerate(lower) if t.endswith("_text")}
-    best: tuple[float, int] | None = None
-    for i in sorted(marked - set(known.values())):
-        c = confidence("text", 1.0, layout.profiles[i])
-        if c and (best is None or c > best[0]):
-            best = (c, i)
-    if best is not None and best[0] >= layout.confidence.get("text", 0.0):
-        _assign(layout, "text", best[1], best[0])
+    fits = {
+        i: (confidence("text", 1.0, layout.profiles[i]), free_text(layout.profiles[i]))
+        for i in sorted(marked - set(known.values()), key=lambda i: (layout.header[i], i))
+    }
+    fits = {i: fit for i, fit in fits.items() if fit[0]}
+    if fits:
+        best = max(fits, key=fits.__getitem__)
+        if fits[best][0] >= layout.confidence.get("text", 0.0):
+            _assign(layout, "text", best, fits[best][0])
+            tied = [i for i, fit in fits.items() if fit == fits[best] and i != best]
+            layout.rivals["text"] = tied
     return layout
 
 

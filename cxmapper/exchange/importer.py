@@ -174,6 +174,8 @@ def plan_import(
                 ".",
             )
         )
+    if (rivals := layout.rivals.get("text")) and "text" not in (overrides or {}):
+        plan.warnings.append(_rival_texts(path, layout, rivals))
     _convert(project, plan, date_order, scale or "")
     if not plan.evidence:  # an import without rows would only leave an empty batch
         raise ImportFailure(
@@ -185,6 +187,20 @@ def plan_import(
     if check_imported:
         drop_imported(project, plan)
     return plan
+
+
+def _rival_texts(path: Path, layout: Layout, rivals: list[int]) -> Notice:
+    """The warning for an export with several typed-in answers that read equally well as
+    the verbatim: which one was taken, and which others there are."""
+    names = [f"“{layout.header[i]}”" for i in rivals]
+    others = ", ".join(names[:3]) + (f" and {len(names) - 3:,} more" if len(names) > 3 else "")
+    taken = layout.header[layout.mapping["text"]]
+    return Notice(
+        f"“{path.name}” has {len(names) + 1} columns of typed-in answers that read equally "
+        f"well as the verbatim; “{taken}” was taken, not {others}; ",
+        Advice.OTHER_TEXT,
+        ".",
+    )
 
 
 def _nearest_text(layout: Layout) -> str:

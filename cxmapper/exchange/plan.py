@@ -34,6 +34,7 @@ class Advice(enum.Enum):
     REMOVE_EARLIER_IMPORT = "remove the earlier import"
     CONFIRM_GUESS = "confirm or leave a doubtful column"
     MAP_TEXT = "map the verbatim column, if there is one"
+    OTHER_TEXT = "map another verbatim column"
 
 
 # The command line's words: ``str()`` of a notice or refusal.
@@ -47,6 +48,7 @@ CLI_ADVICE: dict[Advice, str] = {
         "confirm it with --map {field}={column}, or leave it with --map {field}=none"
     ),
     Advice.MAP_TEXT: "if a column holds them, map it with --map text=COLUMN",
+    Advice.OTHER_TEXT: "to take another, map it with --map text=COLUMN",
 }
 
 

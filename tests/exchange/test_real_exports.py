@@ -7,6 +7,8 @@ PROJECT FILE``, no options.
 
 from __future__ import annotations
 
+import csv
+import random
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -112,6 +114,31 @@ def test_qualtrics_2016_header_rows_are_skipped_and_text_is_a_typed_answer() -> 
     layout = layout_of(name)
     assert layout.format == "qualtrics" and layout.data_start == 3
     assert column(name, "text").endswith("_TEXT")  # not the choice code MCSA_single_text
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_qualtrics_columns_in_another_order_give_the_same_verbatim_and_name_the_others(
+    seed: int, demo: Path, tmp_path: Path, capsys
+) -> None:
+    """Of several typed-in answers that read equally well, the verbatim is chosen by name,
+    never by place; the import says which one it took and which others there are."""
+    name = "qualtrics_insights_text_entry.csv"
+    rows = read_table(REAL / name).rows
+    order = list(range(len(rows[0])))
+    random.Random(seed).shuffle(order)
+    shuffled = tmp_path / name
+    with shuffled.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([[row[i] for i in order] for row in rows])
+    assert column(name, "text") == "Matrix_text_1_TEXT"
+    assert layout_of(name).mapping == {
+        field: order[j] for field, j in detect(read_table(shuffled).rows).mapping.items()
+    }
+    assert cli(["import", str(demo), str(shuffled)]) == 0
+    assert (
+        "has 8 columns of typed-in answers that read equally well as the verbatim; "
+        "“Matrix_text_1_TEXT” was taken, not “Matrix_text_2_TEXT”, “SBS_text#3_1_1_TEXT”, "
+        "“SBS_text#3_1_2_TEXT” and 4 more; to take another, map it with --map text=COLUMN."
+    ) in capsys.readouterr().out
 
 
 def test_the_verbatim_headed_by_its_question_is_offered() -> None:

@@ -39,6 +39,9 @@ WIZARD_ADVICE: dict[Advice, str] = {
         f"if a column holds them, choose it as the {FIELD_LABELS['text']} on the "
         f"{COLUMNS_PAGE} page"
     ),
+    Advice.OTHER_TEXT: (
+        f"to take another, choose it as the {FIELD_LABELS['text']} on the {COLUMNS_PAGE} page"
+    ),
 }
 assert set(WIZARD_ADVICE) == set(Advice), "every advice needs the wizard's words"
 
