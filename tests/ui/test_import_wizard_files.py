@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 import cxmapper.exchange.xlsx as xlsx
 import cxmapper.ui.importing.pages as import_pages
 import cxmapper.ui.importing.wizard as import_wizard
+from cxmapper.exchange.importer import plan_import
 from cxmapper.ui.importing.wizard import ImportWizard
 from cxmapper.ui.window.main_window import MainWindow
 from tests.conftest import snapshot
@@ -205,3 +206,19 @@ def test_the_steps_page_lists_the_values_to_check_first(
     go_next(qtbot, wizard)
     click(qtbot, wizard, FINISH)
     assert wizard.imported.linked == 5  # the exact matches not listed still link
+
+
+def test_the_wizard_guesses_the_columns_from_the_rows_the_command_line_does(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    """A response id unique in the first few hundred rows but repeated further down is no id:
+    the wizard sees as many rows as the import profiles, and guesses as it does."""
+    rows = [[f"R{i % 300}", str(i % 11), f"Comment number {i} on the invoice"] for i in range(900)]
+    path = write_csv(tmp_path / "refs.csv", ["Response ID", "NPS", "Comment"], rows)
+    planned = plan_import(window.ctx.project, path).layout
+    wizard = open_wizard(qtbot, window, path)
+    assert wizard.file_layout is not None
+    assert "id" not in wizard.file_layout.mapping
+    assert wizard.file_layout.mapping == planned.mapping
+    assert wizard.file_layout.confidence == planned.confidence
+    wizard.reject()

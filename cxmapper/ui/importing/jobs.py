@@ -27,6 +27,7 @@ from cxmapper.exchange.importer import (
     notice_of,
     plan_import,
 )
+from cxmapper.exchange.profile import SAMPLE_ROWS
 from cxmapper.exchange.tabular import FileTooLarge, ImportFailure, read_table
 from cxmapper.exchange.values import date_like, slashed_order
 from cxmapper.model.entities import Step
@@ -44,7 +45,7 @@ class Source:
     """What the wizard keeps of a read file: its first rows, how many there are, and how it
     was read."""
 
-    rows: list[list[str]]  # the header rows and up to PREVIEW_ROWS data rows
+    rows: list[list[str]]  # the header rows and the data rows the importer profiles
     total: int  # rows in the whole file, header rows included
     encoding: str
     delimiter: str
@@ -82,8 +83,10 @@ def read_head(
         table = read_table(path, delimiter, encoding, max_size=max_size, cancelled=cancelled)
     except FileTooLarge as exc:
         return exc
-    head = table.rows[: HEADER_ROWS + PREVIEW_ROWS]
-    orders = whole_column_orders(table.rows, head)
+    # As many rows as the importer profiles, so that the wizard guesses the columns from
+    # what the command line guesses them from.
+    head = table.rows[: HEADER_ROWS + max(PREVIEW_ROWS, SAMPLE_ROWS)]
+    orders = whole_column_orders(table.rows, head[: HEADER_ROWS + PREVIEW_ROWS])
     return Source(head, len(table.rows), table.encoding, table.delimiter, table.warnings, orders)
 
 
