@@ -1,21 +1,33 @@
 """Rows already in the project: skipped as "already imported", whatever the file is called.
 
-Two ways of recognising them:
+A row is recognised by its content among every import, whatever the file's name or format
+(an export re-saved as XLSX under another name, say):
 
-- by item id, among the imports of the same format (a survey tool's response id, a ticket
-  id): the same responses downloaded again, or overlapping exports;
-- by content, for every row without an id, whatever the file's name or format: a row whose
-  mapped date, customer, score, text and step equal an imported item's (an export without
-  ids re-saved as XLSX under another name, say). The project's items are read once, as
-  tuples of those values in a dict, and each row is looked up in it at C speed: 100,000
-  rows against 100,000 items cost a few tenths of a second, and nothing more has to be
-  stored per item (no change to the file's schema).
+- a row without an id by its mapped date, customer, score, text and step;
+- a row with an id (a generic file's id column, a survey tool's response id) by that id and
+  its date, customer, score and text: two systems may give one id to two responses, which
+  then say different things;
+- in a survey tool's or ticket system's export, also by its id alone among the imports of
+  that format, since the tool keeps its ids unique (the same responses downloaded again, or
+  overlapping exports).
+
+Contents are counted, not merely looked up: an item is taken by one row at most, so a
+content the project holds k times skips at most the first k rows of the file that have it.
+A cumulative export (last week's responses and this week's) then brings in every new row,
+even one that says what an earlier one said (score-only rows on a busy day often do), and
+the same file imported twice still adds nothing. In a file mixing rows with and without an
+id, those without one are compared with the items without one, so that no item is taken
+twice (once by its id, once by its content).
+
+The project's items are read once, as tuples of those values, and counted and looked up at
+C speed: 100,000 rows against 100,000 items cost a few tenths of a second, and nothing more
+has to be stored per item (no change to the file's schema).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from itertools import compress
 from operator import itemgetter, not_
 from typing import Any
@@ -27,7 +39,6 @@ from cxmapper.model.evidence_store import IMPORT_COLUMNS
 from cxmapper.model.project import Project
 
 # Where an item's values sit in the values a plan imports (Items' columns).
-SOURCE_COLUMN = IMPORT_COLUMNS.index("source")
 ID_COLUMN = IMPORT_COLUMNS.index("external_id")
 CONTENT_COLUMNS = tuple(IMPORT_COLUMNS.index(c) for c in ("date", "customer_id", "score", "text"))
 # The exports whose item ids are unique within the tool (a Qualtrics ResponseId, a
@@ -61,41 +72,25 @@ def when(batch: ImportBatch) -> str:
 def drop_imported(project: Project, plan: ImportPlan) -> None:
     """Skip the planned items already in the project (counted as "already imported"), and
     refuse a file whose every item is there; warn when rows without an id may repeat an
-    import. Reads the project: call it on the thread that owns its connection.
-
-    An item without an id is recognised by its content (date, customer, score, text and
-    step, as mapped) among every import; one with an id by its id among the imports of the
-    same format: in a survey tool's or ticket system's export the id alone, which the tool keeps
-    unique, so the same responses downloaded again under another name, or in overlapping
-    exports, are recognised; in a generic file the source and the id, as such ids are often
-    only row numbers (the source is the mapped source column, else the file's name without
-    its extension). If rows without an id remain and the file's name and number of items
-    equal an earlier import's, a warning says it may be a re-import."""
+    import. Reads the project: call it on the thread that owns its connection. How a row is
+    recognised: see the module's docstring. If rows without an id remain and the file's name
+    and number of items equal an earlier import's, a warning says it may be a re-import."""
     batches = project.evidence.batches()
     if not batches:
         return
     items, name = plan.evidence, plan.path.name
     total = len(items)
-    by_id = _known_by_id(project, plan)
-    by_content = _known_by_content(project, plan)
-    held: dict[int, None] = {}  # the batches holding the repeated rows, in order
-    repeated: list[bool] | None = None
-    for found in (by_id, by_content):
-        if found is None:
-            continue
-        keys, batch_of = found
-        if batch_of.keys().isdisjoint(keys):  # (at C speed: the usual answer)
-            continue
-        hits = list(map(batch_of.get, keys))
-        held.update(dict.fromkeys(b for b in hits if b is not None))
-        # Batch ids are never 0: a hit is true.
-        found_here = list(map(bool, hits))
-        repeated = found_here if repeated is None else list(map(max, repeated, found_here))
-    if repeated is None:
-        repeated = []
+    by_tool_id = _known_by_tool_id(project, plan)
+    if by_tool_id and all(by_tool_id[0]):  # (every row known by its id: no more to read)
+        found = [by_tool_id]
+    else:
+        found = [f for f in (by_tool_id, _known_by_content(project, plan)) if f]
+    repeated: list[bool] = []
+    for hits, _ in found:
+        repeated = hits if not repeated else list(map(max, repeated, hits))
     repeats = sum(repeated)
     if repeats and repeats == total:
-        ids = sorted(held)
+        ids = sorted(set().union(*(held() for _, held in found)))
         first = next(b for b in batches if b.id == ids[0])
         more = len(ids) - 1
         also = f" and in {more} later import{'s' if more > 1 else ''}" if more else ""
@@ -126,58 +121,99 @@ def drop_imported(project: Project, plan: ImportPlan) -> None:
             )
 
 
-Found = tuple[Sequence[Any], dict[Any, int]]  # each row's key, and key -> a batch holding it
+# Whether each planned row is already imported (at least one is), and a function giving the
+# ids of the batches that hold those rows (wanted only to refuse a file, so made only then).
+Found = tuple[list[bool], Callable[[], set[int]]]
 
 
-def _known_by_id(project: Project, plan: ImportPlan) -> Found | None:
-    """Each planned item's id key, and those already imported in the plan's format."""
-    items = plan.evidence
-    ids = items.columns[ID_COLUMN]
-    if not any(ids):
+def _known_by_tool_id(project: Project, plan: ImportPlan) -> Found | None:
+    """The planned items of a survey tool's or ticket system's export whose id is among the
+    imports of that format."""
+    fmt, ids = plan.layout.format, plan.evidence.columns[ID_COLUMN]
+    if fmt not in TOOL_FORMATS or not any(ids):
         return None
-    fmt, sources = plan.layout.format, items.columns[SOURCE_COLUMN]
-    # Each row's key: its id, or in a generic file its source and id (the ids alone when the
-    # whole file has one source, the file's name as a rule). "" is never among them.
-    keys: Sequence[Any] = ids
-    key_of: Callable[[Any], Any] = itemgetter(1)  # of a found (source, id, batch id)
-    source = None
-    if fmt not in TOOL_FORMATS:
-        if len(one := set(sources)) == 1:
-            (source,) = one
-        else:
-            key_of = itemgetter(0, 1)
-            keys = list(zip(sources, ids, strict=True))
-    found = project.evidence.imported_ids(fmt, source)
-    if not found:
+    # id -> the first batch holding it ("" is never among them).
+    batch_of = dict(reversed(project.evidence.imported_ids(fmt)))
+    if batch_of.keys().isdisjoint(ids):  # (at C speed: the usual answer)
         return None
-    batch_of: dict[Any, int] = {}
-    for row in found:
-        batch_of.setdefault(key_of(row), row[2])
-    return keys, batch_of
+    hits = list(map(batch_of.get, ids))
+    # Batch ids are never 0: a hit is true.
+    return list(map(bool, hits)), lambda: set(filter(None, hits))
 
 
 def _known_by_content(project: Project, plan: ImportPlan) -> Found | None:
-    """Each planned item's content key (date, customer, score, text, step id), and those of
-    the items already imported. Only rows without an id are recognised so: two responses
-    with ids of their own are two, even when they say the same (a 10 on the same day)."""
-    ids = plan.evidence.columns[ID_COLUMN]
-    if "" not in ids:
+    """The planned items whose content an imported item has: a row without an id by its date,
+    customer, score, text and step id, one with an id by that id, date, customer, score and
+    text. Each content skips as many rows as items have it."""
+    # (external id, date, customer, score, text, step, batch) of each item.
+    known = project.evidence.imported_contents()
+    if not known:
         return None
-    batch_of: dict[Any, int] = {}
-    for *key, batch in project.evidence.imported_contents():
-        batch_of.setdefault(tuple(key), batch)
-    if not batch_of:
-        return None
+    columns = plan.evidence.columns
+    ids = columns[ID_COLUMN]
+    dates, customers, scores, texts = (columns[c] for c in CONTENT_COLUMNS)
     # No planned text among the items' texts: no row can be one of them (one C-speed test
     # instead of 100,000 keys built and looked up).
-    texts = plan.evidence.columns[CONTENT_COLUMNS[3]]
-    if {key[3] for key in batch_of}.isdisjoint(texts):
+    if set(map(itemgetter(4), known)).isdisjoint(texts):
         return None
-    chosen = {v: m.step_id for v, m in plan.step_matches.items()}
-    steps = list(map(chosen.get, plan.step_values))
-    keys: list[Any] = list(
-        zip(*(plan.evidence.columns[c] for c in CONTENT_COLUMNS), steps, strict=True)
-    )
-    if any(ids):  # a row with an id gets a key no item has: its id check decides
-        keys = [k if not i else None for k, i in zip(keys, ids, strict=True)]
-    return keys, batch_of
+    with_ids, without_ids = any(ids), "" in ids
+    # Per kind of row: whether each is found, their distinct keys, their keys, the items' keys.
+    parts: list[tuple[list[bool], set[Any], list[Any], slice]] = []
+    if without_ids:
+        chosen = {v: m.step_id for v, m in plan.step_matches.items()}
+        keys: list[Any] = list(
+            zip(dates, customers, scores, texts, map(chosen.get, plan.step_values), strict=True)
+        )
+        shape = slice(1, 6)  # an item's key as a row without an id has it
+        items: Iterable[Any] = known
+        if with_ids:
+            # A row with an id gets a key no item has (its own check decides), and the rows
+            # without one are compared with the items without one: an item is then taken
+            # by one row at most, not by a row with its id and another with its content.
+            keys = [None if i else k for i, k in zip(ids, keys, strict=True)]
+            items = compress(known, map(not_, map(itemgetter(0), known)))
+        parts.append((*_take(keys, map(itemgetter(shape), items)), keys, shape))
+    if with_ids:
+        keys = list(zip(ids, dates, customers, scores, texts, strict=True))
+        if without_ids:
+            keys = [k if i else None for i, k in zip(ids, keys, strict=True)]
+        # ("" is no row's id, so the items without one are left out.)
+        shape = slice(0, 5)
+        by_id = map(itemgetter(shape), compress(known, map(itemgetter(0), known)))
+        parts.append((*_take(keys, by_id), keys, shape))
+    hits = parts[0][0] if len(parts) == 1 else list(map(max, parts[0][0], parts[1][0]))
+    if not any(hits):
+        return None
+
+    def held() -> set[int]:
+        """The batches holding an item with the content of a row recognised."""
+        batches: set[int] = set()
+        for found, distinct, keys, shape in parts:
+            matched = distinct if all(found) else set(compress(keys, found))
+            in_file = map(matched.__contains__, map(itemgetter(shape), known))
+            batches.update(compress(map(itemgetter(6), known), in_file))
+        return batches
+
+    return hits, held
+
+
+def _take(keys: list[Any], items: Iterable[Any]) -> tuple[list[bool], set[Any]]:
+    """Whether each key, in order, is among the items' keys, each item's key taken at most
+    as many times as items have it (a multiset difference); and the set of the keys."""
+    distinct = set(keys)
+    count = Counter(items)
+    hits = list(map(count.__contains__, keys))
+    # Every key once in the file (the usual file): taken if counted, at C speed. (None, the
+    # key of a row checked otherwise, is never counted.)
+    if len(distinct) + max(keys.count(None) - 1, 0) == len(keys) or not any(hits):
+        return hits, distinct
+    left = dict(count)
+    taken = []
+    for key in keys:
+        n = left.get(key)
+        if n:
+            left[key] = n - 1
+            taken.append(True)
+        else:
+            taken.append(False)
+    return taken, distinct

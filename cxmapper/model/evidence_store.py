@@ -118,33 +118,26 @@ class EvidenceStore:
             for i, f, at, fmt, m, n, s in rows
         ]
 
-    def imported_ids(self, format: str, source: str | None = None) -> list[tuple[str, str, int]]:
-        """(source, external id, batch id) of every imported item that has an external id,
-        from the import batches of ``format`` (and of ``source`` alone, when given): the items
-        a new import could repeat. One scan of the evidence (external ids have no index)."""
-        sql = (
-            "SELECT source, external_id, batch_id FROM evidence WHERE external_id != ''"
-            " AND batch_id IN (SELECT id FROM import_batch WHERE format = ?)"
-        )
-        if source is None:
-            return self._db.conn.execute(sql, (format,)).fetchall()
-        return self._db.conn.execute(sql + " AND source = ?", (format, source)).fetchall()
+    def imported_ids(self, format: str) -> list[tuple[str, int]]:
+        """(external id, batch id) of every imported item that has an external id, from the
+        import batches of ``format``: the items a new import of a tool's export could repeat.
+        One scan of the evidence (external ids have no index)."""
+        return self._db.conn.execute(
+            "SELECT external_id, batch_id FROM evidence WHERE external_id != ''"
+            " AND batch_id IN (SELECT id FROM import_batch WHERE format = ?)",
+            (format,),
+        ).fetchall()
 
-    def imported_contents(self) -> Iterator[tuple[Any, ...]]:
-        """(date, customer id, score, text, step id or None, batch id) of every imported item:
-        what an import compares its rows with to skip those already imported, whatever file
-        or format they came from. The step is the item's first linked step."""
-        steps = dict(
-            self._db.conn.execute(
-                "SELECT evidence_id, min(step_id) FROM evidence_step GROUP BY evidence_id"
-            ).fetchall()
-        )
-        rows = self._db.conn.execute(
-            "SELECT id, date, customer_id, score, text, batch_id FROM evidence"
-            " WHERE batch_id IS NOT NULL"
-        )
-        for evidence_id, date, customer, score, text, batch in rows:
-            yield date, customer, score, text, steps.get(evidence_id), batch
+    def imported_contents(self) -> list[tuple[Any, ...]]:
+        """(external id, date, customer id, score, text, step id or None, batch id) of every
+        imported item: what an import compares its rows with to skip those already imported,
+        whatever file or format they came from. The step is the item's first linked step (a
+        lookup in the links' primary key, as fast as reading them all)."""
+        return self._db.conn.execute(
+            "SELECT external_id, date, customer_id, score, text,"
+            " (SELECT min(step_id) FROM evidence_step WHERE evidence_id = evidence.id),"
+            " batch_id FROM evidence WHERE batch_id IS NOT NULL"
+        ).fetchall()
 
     # --- edits (each one transaction) -----------------------------------------------------------
 
