@@ -58,7 +58,9 @@ from cxmapper.exchange.values import (
     infer_scale,
     parse_date,
     parse_score,
+    scale_bounds,
     slashed_order,
+    stated_scale,
     zendesk_score,
 )
 from cxmapper.model.project import Project
@@ -314,6 +316,12 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
             f"“{cell[:30]}” is {what}; nothing was imported."
         )
 
+    def refuse_off_scale(index: int, cell: str, scale: str) -> ImportFailure:
+        return ImportFailure(
+            f"“{name}” row {numbers[index]}, column “{plan.column_of('score')}”: {cell[:30]} "
+            f"is outside the {scale.replace('-', '–')} scale; nothing was imported."
+        )
+
     blank = list(repeat("", n))
     texts = column("text") or blank
     subject_i = m.get("subject") if layout.format == "zendesk" else None
@@ -333,7 +341,9 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
             bad = next(i for i, v in enumerate(dates) if v is _BAD)
             faults.append((bad, refuse("date", bad, raw_dates[bad], "not a date")))
     scores: list[Any] = list(repeat(None, n))
-    if (raw_scores := column("score")) is not None:
+    score_of: dict[str, Any] = {}
+    raw_scores = column("score")
+    if raw_scores is not None:
         score_of = _Parsed(zendesk_score if layout.format == "zendesk" else parse_score)
         scores = list(map(score_of.__getitem__, raw_scores))
         if any(v is _BAD for v in score_of.values()):
@@ -341,14 +351,19 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
             faults.append((bad, refuse("score", bad, raw_scores[bad], "not a number")))
         hint = layout.header[m["score"]] + " " + layout.hints.get(m["score"], "")
         seen = (v for v in score_of.values() if v is not None and v is not _BAD)
-        scale = scale or layout.score_scale or infer_scale(seen, hint)
-    if faults:  # the first in the file, as a reader going row by row would meet it
-        raise min(faults, key=itemgetter(0))[1]
+        scale = scale or layout.score_scale or stated_scale(hint) or infer_scale(seen, hint)
     # A scored item without a scale of its own takes the file's scale.
     unscaled = [scale if s is not None else "" for s in scores] if None in scores else None
     scales: list[str] = unscaled or list(repeat(scale, n))
     if (own := column("score_scale")) is not None:
         scales = [mine or given for mine, given in zip(own, scales, strict=True)]
+        off = _off_own_scale(scales, scores)
+    else:
+        off = _off_scale(scale, score_of.values(), scores)
+    if off is not None and raw_scores is not None:
+        faults.append((off, refuse_off_scale(off, raw_scores[off], scales[off])))
+    if faults:  # the first in the file, as a reader going row by row would meet it
+        raise min(faults, key=itemgetter(0))[1]
     sources: list[str] = list(repeat(plan.path.stem, n))
     if (raw_sources := column("source")) is not None:
         sources = [s or plan.path.stem for s in raw_sources]
@@ -383,6 +398,29 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
                 "exactly are left unlinked."
             )
         )
+
+
+def _off_scale(scale: str, distinct: Iterable[Any], scores: list[Any]) -> int | None:
+    """The index of the first score outside ``scale`` (a numeric one: "0-10"), if any; the
+    distinct scores are checked, the column searched only when one is off."""
+    bounds = scale_bounds(scale)
+    if bounds is None:
+        return None
+    low, high = bounds
+    off = {v for v in distinct if isinstance(v, float) and not low <= v <= high}
+    if not off:
+        return None
+    return next(i for i, v in enumerate(scores) if v in off)
+
+
+def _off_own_scale(scales: list[str], scores: list[Any]) -> int | None:
+    """As :func:`_off_scale` for items that each state their scale (a score_scale column):
+    each distinct pair of score and scale is checked."""
+    pairs = list(zip(scores, scales, strict=True))
+    for score, scale in dict.fromkeys(pairs):
+        if isinstance(score, float) and _off_scale(scale, (score,), [score]) is not None:
+            return pairs.index((score, scale))
+    return None
 
 
 def _date_order(

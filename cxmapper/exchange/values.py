@@ -155,6 +155,27 @@ def check_scale(text: str) -> str:
     return text
 
 
+# A scale a header or question states in so many words: "Satisfaction (1-5)", "1 to 7".
+_STATED_RANGE = re.compile(r"(?:^|[\s(\[])(0|1)\s*(?:-|–|to)\s*(5|6|7|10)(?![\d.])", re.I)
+
+
+def stated_scale(hint: str) -> str:
+    """The scale a score column's header or question states, "" if it states none: the
+    recommend question (NPS, "likely to recommend") is on 0-10, and a range written in it
+    ("Satisfaction (1-5)") is that range. A value outside it is a mistake in the file, which
+    the import refuses, never a reason to stretch the scale."""
+    if m := _STATED_RANGE.search(hint):
+        return f"{m[1]}-{m[2]}"
+    return "0-10" if _NPS_HINT.search(hint) else ""
+
+
+def scale_bounds(scale: str) -> tuple[float, float] | None:
+    """The lowest and highest score on a numeric scale ("0-10" -> (0, 10)); None for a scale
+    of words (good-bad) or one written otherwise."""
+    m = _SCALE.match(scale.strip().replace(" ", ""))
+    return (float(m[1]), float(m[2])) if m else None
+
+
 def infer_scale(scores: Iterable[float], hint: str = "") -> str:
     """The scale scores were given on, when the export does not say: 0-10 when ``hint`` (the
     score column's name or question) names the recommend question, else 1-5 or 0-10 from the
