@@ -31,8 +31,10 @@ from cxmapper.exchange.profile import (
     ColumnProfile,
     choose_fields,
     confidence,
+    free_text,
     profile_rows,
 )
+from cxmapper.exchange.values import missing_values
 
 FIELDS = ("id", "date", "customer_id", "score", "score_scale", "channel", "text", "step", "source")
 FORMATS = ("qualtrics", "surveymonkey", "typeform", "zendesk", "freshdesk", "intercom", "generic")
@@ -127,7 +129,8 @@ def _guess(
 ) -> Layout:
     """``layout`` with its columns profiled and mapped: the ``known`` columns (what the tool's
     own columns say) as certain, the others chosen by their headers and contents."""
-    layout.profiles = profile_rows(rows[layout.data_start :], len(layout.header))
+    missing = missing_values(layout.format)
+    layout.profiles = profile_rows(rows[layout.data_start :], len(layout.header), missing)
     known = known or {}
     picked: dict[str, Choice] = {f: Choice(i, 1.0) for f, i in known.items()}
     taken = set(known.values())
@@ -252,13 +255,16 @@ def _qualtrics_fields(
     # The verbatim: a typed-in answer ("_TEXT") whose contents read as free text, where one
     # reads so at least as well as the column guessed.
     marked = text_ids | {i for i, t in enumerate(lower) if t.endswith("_text")}
-    best: tuple[float, int] | None = None
+    # Of typed-in answers alike sure, the one most respondents filled in (free_text weighs
+    # that), so that rows left unanswered (-99) do not go without their verbatim.
+    best: tuple[float, float, int] | None = None
     for i in sorted(marked - set(known.values())):
         c = confidence("text", 1.0, layout.profiles[i])
-        if c and (best is None or c > best[0]):
-            best = (c, i)
+        fit = free_text(layout.profiles[i])
+        if c and (best is None or (c, fit) > best[:2]):
+            best = (c, fit, i)
     if best is not None and best[0] >= layout.confidence.get("text", 0.0):
-        _assign(layout, "text", best[1], best[0])
+        _assign(layout, "text", best[2], best[0])
     return layout
 
 

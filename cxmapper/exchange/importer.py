@@ -54,6 +54,7 @@ from cxmapper.exchange.values import (
     DATE_ORDERS,
     MARKER_LENGTH,
     TEXT_BLANKED,
+    TOOL_MISSING,
     check_scale,
     infer_scale,
     parse_date,
@@ -293,6 +294,8 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
     rows, numbers = _data_rows(plan)
     n = len(rows)
     m = layout.mapping
+    # What the tool writes for a question seen but not answered (Qualtrics' -99): empty.
+    tool_missing = dict.fromkeys(TOOL_MISSING.get(layout.format, ()), "")
 
     def column(key: str) -> list[str] | None:
         """The column's cells, stripped, with missing-value markers (NA, null…) empty (dates
@@ -304,6 +307,8 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
         if key in PARSED:
             return cells
         blanked = TEXT_BLANKED if key == "text" else BLANKED
+        if tool_missing:
+            blanked = {**blanked, **tool_missing}
         # Markers are short: look among the short cells only (hashing every long text
         # would cost more than the rest of the column's handling).
         if blanked.keys().isdisjoint([c for c in cells if len(c) < MARKER_LENGTH]):
@@ -345,6 +350,7 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
     raw_scores = column("score")
     if raw_scores is not None:
         score_of = _Parsed(zendesk_score if layout.format == "zendesk" else parse_score)
+        score_of.update(dict.fromkeys(tool_missing))  # (parsed as no score)
         scores = list(map(score_of.__getitem__, raw_scores))
         if any(v is _BAD for v in score_of.values()):
             bad = next(i for i, v in enumerate(scores) if v is _BAD)

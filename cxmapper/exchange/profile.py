@@ -110,10 +110,10 @@ class ColumnProfile:
         return min(fits, key=lambda s: s[1] - s[0]) if fits else None
 
 
-def profile_column(cells: Sequence[str]) -> ColumnProfile:
-    """The profile of one column's (sampled) cells."""
+def profile_column(cells: Sequence[str], missing: frozenset[str] = MISSING_VALUES) -> ColumnProfile:
+    """The profile of one column's (sampled) cells; the ``missing`` markers count as empty."""
     counts = Counter(map(str.strip, cells))
-    for marker in MISSING_VALUES & counts.keys():
+    for marker in missing & counts.keys():
         counts[""] += counts.pop(marker)
     empty = counts.pop("", 0)
     filled = len(cells) - empty
@@ -154,12 +154,15 @@ def profile_column(cells: Sequence[str]) -> ColumnProfile:
     )
 
 
-def profile_rows(rows: Sequence[Sequence[str]], width: int) -> list[ColumnProfile]:
-    """Profiles of the ``width`` columns of the data rows (the first SAMPLE_ROWS)."""
+def profile_rows(
+    rows: Sequence[Sequence[str]], width: int, missing: frozenset[str] = MISSING_VALUES
+) -> list[ColumnProfile]:
+    """Profiles of the ``width`` columns of the data rows (the first SAMPLE_ROWS), the
+    ``missing`` markers counted as empty."""
     sample = rows[:SAMPLE_ROWS]
     if any(len(row) < width for row in sample):  # short rows: pad them (the import refuses)
         sample = [[*row, *[""] * (width - len(row))] for row in sample]
-    return [profile_column(list(map(itemgetter(i), sample))) for i in range(width)]
+    return [profile_column(list(map(itemgetter(i), sample)), missing) for i in range(width)]
 
 
 def _wordy(p: ColumnProfile) -> bool:

@@ -32,6 +32,15 @@ MARKER_LENGTH = max(map(len, MISSING_VALUES)) + 1  # a cell this long or longer 
 # respondent is their answer.
 WRITTEN_MISSING = frozenset(("NA", "NaN", "nan", "NAN", "null", "NULL", "#N/A", "<NA>"))
 TEXT_BLANKED = dict.fromkeys(WRITTEN_MISSING, "")
+# Qualtrics writes -99 for a question the respondent saw but did not answer: in its exports
+# that is a missing value in every column, the verbatim and the score included.
+QUALTRICS_UNANSWERED = "-99"
+TOOL_MISSING: dict[str, frozenset[str]] = {"qualtrics": frozenset((QUALTRICS_UNANSWERED,))}
+
+
+def missing_values(format: str) -> frozenset[str]:
+    """The markers of a missing value in an export of ``format`` (qualtrics, generic...)."""
+    return MISSING_VALUES | TOOL_MISSING.get(format, frozenset())
 
 
 def blank_missing(cells: list[str]) -> list[str]:
