@@ -222,6 +222,8 @@ def confidence(name: str, header_hint: float, p: ColumnProfile, stated: bool = F
     contents (``stated``: see :func:`content_fit`). Contents that cannot be the field veto
     any header; a column the contents fit without a header hint is a guess of middling
     confidence at most."""
+    if not p.filled:
+        return 0.0  # a column with no values says nothing, whatever it is called
     fit = content_fit(name, p, stated and header_hint > 0)
     if fit == 0.0:
         # A column called just "Date" or "Score" whose cells are not that is a doubtful

@@ -17,6 +17,7 @@ from cxmapper.exchange.importer import plan_import, run_import
 from cxmapper.exchange.tabular import read_table
 from cxmapper.model.demo import write_demo
 from cxmapper.model.project import Project
+from tests.exchange import samples
 from tests.exchange.test_import import realistic_qualtrics
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-exports"
@@ -82,3 +83,68 @@ def test_qualtrics_unanswered_scores_and_texts_are_missing(
         ("reason 1: the invoice was wrong", 10.0, "0-10"),
         ("", 4.0, "0-10"),
     ]
+
+
+def blanked(path: Path, column: str) -> list[list[str]]:
+    """The rows of an export with ``column``'s data cells (below its header rows) empty."""
+    rows = read_table(path).rows
+    layout = detect(rows)
+    at = layout.header.index(column)
+    for row in rows[layout.data_start :]:
+        row[at] = ""
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("sample", "column"),
+    [
+        (samples.surveymonkey, "Respondent ID"),
+        (samples.surveymonkey, "End Date"),
+        (samples.surveymonkey, "Custom Data 1"),
+        (
+            samples.surveymonkey,
+            "How likely is it that you would recommend us to a friend or colleague?",
+        ),
+        (samples.qualtrics, "ResponseId"),
+        (samples.qualtrics, "RecordedDate"),
+        (samples.qualtrics, "Q1"),
+        (samples.zendesk, "Id"),
+        (samples.zendesk, "Satisfaction Score"),
+        (samples.zendesk, "Subject"),
+        (samples.zendesk, "Via"),
+    ],
+)
+def test_a_column_with_no_values_is_never_mapped(sample, column: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = blanked(sample(tmp_path), column)
+    layout = detect(rows)
+    at = layout.header.index(column)
+    assert layout.profiles[at].filled == 0
+    assert at not in layout.mapping.values(), layout.mapping
+    if "score" not in layout.mapping:  # a tool's scale goes with its score column
+        assert layout.score_scale == ""
+
+
+@pytest.mark.parametrize(
+    "header", ["NPS", "Score", "Date", "Response ID", "Customer ID", "Comment", "#", "Scale"]
+)
+@pytest.mark.parametrize("first", [True, False])
+def test_an_empty_column_is_not_mapped_whatever_its_header(header: str, first: bool) -> None:
+    names = ["Feedback", "Submitted"]
+    rows = [[header, *names] if first else [*names, header]]
+    rows += [
+        ["", f"the invoice was wrong, case {n}", f"2026-03-{n + 1:02d}"]
+        if first
+        else [f"the invoice was wrong, case {n}", f"2026-03-{n + 1:02d}", "NA"]
+        for n in range(12)
+    ]
+    layout = detect(rows)
+    assert layout.header.index(header) not in layout.mapping.values(), layout.mapping
+
+
+@needs_real
+def test_surveymonkeys_blank_respondent_id_is_not_the_id(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(["import", str(demo), str(REAL / "surveymonkey_ggwash_responses.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "Respondent ID" not in out and "Imported 86 items" in out
