@@ -137,6 +137,9 @@ def plan_import(
         layout = detect(table.rows, format)
     except ValueError as exc:
         raise ImportFailure(f"“{path.name}”: {exc}.") from None
+    # Before any question about the columns: a file without rows has nothing to map.
+    if len(table.rows) <= layout.data_start:
+        raise ImportFailure(f"“{path.name}” has a header but no rows; nothing was imported.")
     for name, column in (overrides or {}).items():
         if name not in FIELDS:
             raise ImportFailure(f"“{name}” is not a field; map one of: {', '.join(FIELDS)}.")
@@ -158,8 +161,6 @@ def plan_import(
         table.delimiter,
         warnings=[Notice(w) for w in table.warnings],
     )
-    if len(table.rows) <= layout.data_start:
-        raise ImportFailure(f"“{path.name}” has a header but no rows; nothing was imported.")
     if "text" not in layout.mapping and "score" not in layout.mapping:
         raise AdvisedFailure(
             Notice(

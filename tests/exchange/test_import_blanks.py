@@ -148,3 +148,22 @@ def test_surveymonkeys_blank_respondent_id_is_not_the_id(
     assert cli(["import", str(demo), str(REAL / "surveymonkey_ggwash_responses.csv")]) == 0
     out = capsys.readouterr().out
     assert "Respondent ID" not in out and "Imported 86 items" in out
+
+
+@pytest.mark.parametrize(
+    "header",
+    [["NPS"], ["NPS", "Comment"], ["Date", "Score", "Comment"], ["Q7"], ["Respondent ID", "Why"]],
+)
+@pytest.mark.parametrize("args", [(), ("--map", "text=none"), ("--map", "score=1")])
+def test_a_file_with_a_header_and_no_rows_is_refused_as_such(
+    demo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    header: list[str],
+    args: tuple[str, ...],
+) -> None:
+    path = samples.write_csv(tmp_path / "empty.csv", [header])
+    assert cli(["import", str(demo), str(path), *args]) == 1
+    assert capsys.readouterr().err == (
+        "cxmapper: “empty.csv” has a header but no rows; nothing was imported.\n"
+    )
