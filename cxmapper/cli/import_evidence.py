@@ -7,6 +7,7 @@ import argparse
 from cxmapper.cli.base import CommandError, Subcommand
 from cxmapper.exchange.formats import FIELDS, FORMATS, Layout
 from cxmapper.exchange.intake import DEFAULT_MAX_SIZE, MB
+from cxmapper.wording import counted
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -99,7 +100,8 @@ def _run(args: argparse.Namespace) -> int:
         for warning in plan.warnings:
             print(f"warning: {warning}")
         result = run_import(project, plan)
-    print(f"Imported {result.imported} items from {plan.path.name} ({plan.layout.format}).")
+    imported = counted(result.imported, "item")
+    print(f"Imported {imported} from {plan.path.name} ({plan.layout.format}).")
     print(f"Linked to steps: {result.linked}.")
     skipped = sum(result.skipped.values())
     reasons = ", ".join(f"{n} {why}" for why, n in result.skipped.most_common())

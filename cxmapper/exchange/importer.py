@@ -65,6 +65,7 @@ from cxmapper.exchange.values import (
     zendesk_score,
 )
 from cxmapper.model.project import Project
+from cxmapper.wording import counted
 
 PROGRESS_EVERY = 2000
 PARSED = frozenset(("date", "score"))  # fields whose cells are parsed, markers included
@@ -271,14 +272,16 @@ def _data_rows(plan: ImportPlan) -> tuple[list[list[str]], Sequence[int]]:
             continue
         if len(row) > width:
             raise ImportFailure(
-                f"“{name}” row {number} has {len(row)} fields but the header has {width}; "
+                f"“{name}” row {number} has {counted(len(row), 'field')} but the header "
+                f"has {width}; "
                 "nothing was imported."
             )
         if len(row) < width:
             missing = layout.header[len(row)]
             missing = f"“{missing}”" if missing else f"column {len(row) + 1}"
             raise ImportFailure(
-                f"“{name}” row {number} has {len(row)} fields but the header has {width}: "
+                f"“{name}” row {number} has {counted(len(row), 'field')} but the header "
+                f"has {width}: "
                 f"{missing} is missing; nothing was imported."
             )
         kept.append(row)

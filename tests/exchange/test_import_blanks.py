@@ -167,3 +167,14 @@ def test_a_file_with_a_header_and_no_rows_is_refused_as_such(
     assert capsys.readouterr().err == (
         "cxmapper: “empty.csv” has a header but no rows; nothing was imported.\n"
     )
+
+
+def test_counts_of_one_are_said_in_the_singular(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = samples.write_csv(tmp_path / "one.csv", [["Comment", "Score"], ["slow", "3"]])
+    assert cli(["import", str(demo), str(path)]) == 0
+    assert "Imported 1 item from one.csv (generic)." in capsys.readouterr().out
+    path.write_text("Comment,Score\nslow,3\nshort\n", encoding="utf-8")
+    assert cli(["import", str(demo), str(path)]) == 1
+    assert "row 3 has 1 field but the header has 2: “Score” is missing" in capsys.readouterr().err
