@@ -151,7 +151,10 @@ def plan_import(
         elif column.isdigit() and 0 < int(column) <= len(layout.header):
             layout.mapping[name] = int(column) - 1
         else:
-            raise ImportFailure(f"“{path.name}” has no column “{column}” to map to {name}.")
+            raise ImportFailure(
+                f"“{path.name}” has no column “{column}” to map to {name} "
+                f"({_columns_named(layout.header)}); nothing was imported."
+            )
         layout.confidence[name] = 1.0  # the user's choice
     _check_guesses(path, layout, confirm_below, overrides or {})
     plan = ImportPlan(
@@ -190,6 +193,18 @@ def plan_import(
     if check_imported:
         drop_imported(project, plan)
     return plan
+
+
+COLUMNS_LISTED = 12  # a header this wide or narrower is listed in full when a --map misses
+
+
+def _columns_named(header: Sequence[str]) -> str:
+    """The columns a mapping may name: all of them if few, else how many there are."""
+    if len(header) > COLUMNS_LISTED:
+        n = len(header)
+        return f"it has {n} columns; name one by its header or its number, 1 to {n}"
+    names = [f"“{h[:40]}”" if h else f"column {i + 1} (no header)" for i, h in enumerate(header)]
+    return f"its {counted(len(header), 'column')}: {', '.join(names)}"
 
 
 def _nearest_text(layout: Layout) -> str:
