@@ -12,7 +12,13 @@ import sqlite3
 import sys
 
 from cxmapper.cli import export, import_evidence, project, rank, render, tidy
-from cxmapper.cli.base import CommandError, Subcommand, fail
+from cxmapper.cli.base import (
+    EXIT_INTERRUPTED,
+    CommandError,
+    CommandInterrupted,
+    Subcommand,
+    fail,
+)
 from cxmapper.cli.project import DEMO_STEPS
 from cxmapper.model.safety import ProjectFileError
 from cxmapper.model.validation import ModelError
@@ -73,8 +79,10 @@ def _main(argv: list[str] | None) -> int:
         return int(args.run(args))
     except (ProjectFileError, ModelError, CommandError) as exc:
         return fail(str(exc))
-    except KeyboardInterrupt:
-        return fail("interrupted.")
+    except KeyboardInterrupt as exc:
+        # A command that knows what it left undone says so (CommandInterrupted).
+        fail(str(exc) if isinstance(exc, CommandInterrupted) else "interrupted.")
+        return EXIT_INTERRUPTED
     except OSError as exc:
         return fail(f"{exc.strerror or exc} ({exc.filename})" if exc.filename else str(exc))
     except sqlite3.DatabaseError as exc:

@@ -14,10 +14,16 @@ from cxmapper.terminal import escape_controls
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C (128 + SIGINT)
 
 
 class CommandError(Exception):
     """A subcommand failed; the message is shown as it is."""
+
+
+class CommandInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a subcommand that can say what it left undone ("interrupted; nothing
+    was imported."); the message is shown as it is."""
 
 
 @dataclass(frozen=True)

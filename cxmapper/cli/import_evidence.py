@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from cxmapper.cli.base import CommandError, Subcommand
+from cxmapper.cli.base import CommandError, CommandInterrupted, Subcommand
 from cxmapper.exchange.formats import FIELDS, FORMATS, Layout
 from cxmapper.exchange.intake import DEFAULT_MAX_SIZE, MB
+from cxmapper.wording import counted
+
+if TYPE_CHECKING:
+    from cxmapper.model.project import Project
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -62,9 +67,10 @@ def _megabytes(text: str) -> float:
     return value
 
 
+NOT_IMPORTED = "interrupted; nothing was imported."
+
+
 def _run(args: argparse.Namespace) -> int:
-    from cxmapper.exchange.importer import LOW_CONFIDENCE, plan_import, run_import
-    from cxmapper.exchange.tabular import FileTooLarge, ImportFailure
     from cxmapper.model.project import Project
 
     overrides = {}
@@ -73,33 +79,58 @@ def _run(args: argparse.Namespace) -> int:
         if not sep:
             raise CommandError(f"--map {item}: write it as FIELD=COLUMN.")
         overrides[field.strip()] = column.strip()
-    with Project.open(args.path) as project:
-        try:
-            plan = plan_import(
-                project,
-                args.file,
-                format=args.format,
-                overrides=overrides,
-                delimiter=args.delimiter,
-                encoding=args.encoding,
-                date_order=args.date_order,
-                scale=args.scale,
-                max_size=int(args.max_size * MB),
-                confirm_below=LOW_CONFIDENCE,
-            )
-        except FileTooLarge as exc:
-            raise CommandError(
-                exc.worded(f"to import it anyway, add --max-size {exc.needed_mb}")
-            ) from None
-        except ImportFailure as exc:
-            raise CommandError(str(exc)) from None
-        print(f"Read {plan.path.name} as {plan.layout.format}; columns used:")
-        for line in mapping_lines(plan.layout):
-            print(f"  {line}")
-        for warning in plan.warnings:
-            print(f"warning: {warning}")
-        result = run_import(project, plan)
-    print(f"Imported {result.imported} items from {plan.path.name} ({plan.layout.format}).")
+    opened = False
+    try:
+        with Project.open(args.path) as project:
+            before = len(project.evidence.batches())
+            opened = True
+            try:
+                _import(project, args, overrides)
+            except KeyboardInterrupt:
+                # The import is one transaction, rolled back when Ctrl-C stops it; stopped
+                # after it was written (while the summary prints), it is not undone.
+                if len(project.evidence.batches()) != before:
+                    raise
+                raise CommandInterrupted(NOT_IMPORTED) from None
+    except KeyboardInterrupt as exc:
+        if opened or isinstance(exc, CommandInterrupted):
+            raise
+        raise CommandInterrupted(NOT_IMPORTED) from None  # stopped while opening the project
+    return 0
+
+
+def _import(project: Project, args: argparse.Namespace, overrides: dict[str, str]) -> None:
+    """Plan, say the mapping, import, and report what was imported."""
+    from cxmapper.exchange.importer import LOW_CONFIDENCE, plan_import, run_import
+    from cxmapper.exchange.tabular import FileTooLarge, ImportFailure
+
+    try:
+        plan = plan_import(
+            project,
+            args.file,
+            format=args.format,
+            overrides=overrides,
+            delimiter=args.delimiter,
+            encoding=args.encoding,
+            date_order=args.date_order,
+            scale=args.scale,
+            max_size=int(args.max_size * MB),
+            confirm_below=LOW_CONFIDENCE,
+        )
+    except FileTooLarge as exc:
+        raise CommandError(
+            exc.worded(f"to import it anyway, add --max-size {exc.needed_mb}")
+        ) from None
+    except ImportFailure as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Read {plan.path.name} as {plan.layout.format}; columns used:")
+    for line in mapping_lines(plan.layout):
+        print(f"  {line}")
+    for warning in plan.warnings:
+        print(f"warning: {warning}")
+    result = run_import(project, plan)
+    imported = counted(result.imported, "item")
+    print(f"Imported {imported} from {plan.path.name} ({plan.layout.format}).")
     print(f"Linked to steps: {result.linked}.")
     skipped = sum(result.skipped.values())
     reasons = ", ".join(f"{n} {why}" for why, n in result.skipped.most_common())
@@ -107,7 +138,6 @@ def _run(args: argparse.Namespace) -> int:
     if result.unmatched_steps:
         names = ", ".join(f"“{v}”" for v in result.unmatched_steps[:10])
         print(f"No step matched: {names}; link them in the window or rename the steps.")
-    return 0
 
 
 def mapping_lines(layout: Layout) -> list[str]:

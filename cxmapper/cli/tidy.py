@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from cxmapper.cli.base import Subcommand
+from cxmapper.wording import counted
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -32,14 +33,16 @@ def _run(args: argparse.Namespace) -> int:
         columns = len({column_of(s.x) for s in project.step_views()})
         stages = len(project.stages())
     if not moves:
-        print(f"Already tidy: {len(steps)} steps in {columns} columns; nothing moved.")
+        placed = f"{counted(len(steps), 'step')} in {counted(columns, 'column')}"
+        print(f"Already tidy: {placed}; nothing moved.")
         return 0
     print(
-        f"Tidied the map: moved {len(moves)} of {len(steps)} steps; "
-        f"{columns} columns across {stages} stages."
+        f"Tidied the map: moved {len(moves)} of {counted(len(steps), 'step')}; "
+        f"{counted(columns, 'column')} across {counted(stages, 'stage')}."
     )
     if staged:
-        print(f"{staged} step(s) without a stage now have the stage they are drawn in.")
+        now = "now has the stage it is" if staged == 1 else "now have the stage they are"
+        print(f"{counted(staged, 'step')} without a stage {now} drawn in.")
     return 0
 
 

@@ -34,6 +34,7 @@ from cxmapper.exchange.profile import (
     free_text,
     profile_rows,
 )
+from cxmapper.exchange.values import missing_values
 
 FIELDS = ("id", "date", "customer_id", "score", "score_scale", "channel", "text", "step", "source")
 FORMATS = ("qualtrics", "surveymonkey", "typeform", "zendesk", "freshdesk", "intercom", "generic")
@@ -130,8 +131,13 @@ def _guess(
 ) -> Layout:
     """``layout`` with its columns profiled and mapped: the ``known`` columns (what the tool's
     own columns say) as certain, the others chosen by their headers and contents."""
-    layout.profiles = profile_rows(rows[layout.data_start :], len(layout.header))
-    known = known or {}
+    missing = missing_values(layout.format)
+    layout.profiles = profile_rows(rows[layout.data_start :], len(layout.header), missing)
+    # A column with no values says nothing, whatever the tool calls it (SurveyMonkey leaves
+    # Respondent ID blank in some exports): it is never mapped.
+    known = {f: i for f, i in (known or {}).items() if layout.profiles[i].filled}
+    if "score" not in known:
+        layout.score_scale = ""  # the scale the tool gives belongs to its score column
     picked: dict[str, Choice] = {f: Choice(i, 1.0) for f, i in known.items()}
     taken = set(known.values())
     for name, choice in choose_fields(layout.header, layout.profiles, questions).items():
@@ -139,8 +145,9 @@ def _guess(
             picked[name] = choice
             taken.add(choice.column)
     # The scale of the scores and the source, only from a header that names them.
+    empty = {i for i, p in enumerate(layout.profiles) if not p.filled}
     for name in HEADER_ONLY:
-        at = _header_field(name, layout.header, taken)
+        at = _header_field(name, layout.header, taken | empty)
         if at is not None and name not in picked:
             picked[name] = Choice(at, 1.0)
             taken.add(at)
@@ -326,6 +333,6 @@ def _zendesk(rows: list[list[str]], header: list[str]) -> Layout:
     step = layout.mapping.get("step")
     if step is not None and "touchpoint" not in lower[step]:
         del layout.mapping["step"]
-    if "subject" in lower:
+    if "subject" in lower and layout.profiles[lower.index("subject")].filled:
         layout.mapping.setdefault("subject", lower.index("subject"))
     return layout

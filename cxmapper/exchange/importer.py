@@ -54,14 +54,18 @@ from cxmapper.exchange.values import (
     DATE_ORDERS,
     MARKER_LENGTH,
     TEXT_BLANKED,
+    TOOL_MISSING,
     check_scale,
     infer_scale,
     parse_date,
     parse_score,
+    scale_bounds,
     slashed_order,
+    stated_scale,
     zendesk_score,
 )
 from cxmapper.model.project import Project
+from cxmapper.wording import counted
 
 PROGRESS_EVERY = 2000
 PARSED = frozenset(("date", "score"))  # fields whose cells are parsed, markers included
@@ -134,6 +138,9 @@ def plan_import(
         layout = detect(table.rows, format)
     except ValueError as exc:
         raise ImportFailure(f"“{path.name}”: {exc}.") from None
+    # Before any question about the columns: a file without rows has nothing to map.
+    if len(table.rows) <= layout.data_start:
+        raise ImportFailure(f"“{path.name}” has a header but no rows; nothing was imported.")
     for name, column in (overrides or {}).items():
         if name not in FIELDS:
             raise ImportFailure(f"“{name}” is not a field; map one of: {', '.join(FIELDS)}.")
@@ -144,7 +151,10 @@ def plan_import(
         elif column.isdigit() and 0 < int(column) <= len(layout.header):
             layout.mapping[name] = int(column) - 1
         else:
-            raise ImportFailure(f"“{path.name}” has no column “{column}” to map to {name}.")
+            raise ImportFailure(
+                f"“{path.name}” has no column “{column}” to map to {name} "
+                f"({_columns_named(layout.header)}); nothing was imported."
+            )
         layout.confidence[name] = 1.0  # the user's choice
     _check_guesses(path, layout, confirm_below, overrides or {})
     plan = ImportPlan(
@@ -155,8 +165,6 @@ def plan_import(
         table.delimiter,
         warnings=[Notice(w) for w in table.warnings],
     )
-    if len(table.rows) <= layout.data_start:
-        raise ImportFailure(f"“{path.name}” has a header but no rows; nothing was imported.")
     if "text" not in layout.mapping and "score" not in layout.mapping:
         raise AdvisedFailure(
             Notice(
@@ -201,6 +209,18 @@ def _rival_texts(path: Path, layout: Layout, rivals: list[int]) -> Notice:
         Advice.OTHER_TEXT,
         ".",
     )
+
+
+COLUMNS_LISTED = 12  # a header this wide or narrower is listed in full when a --map misses
+
+
+def _columns_named(header: Sequence[str]) -> str:
+    """The columns a mapping may name: all of them if few, else how many there are."""
+    if len(header) > COLUMNS_LISTED:
+        n = len(header)
+        return f"it has {n} columns; name one by its header or its number, 1 to {n}"
+    names = [f"“{h[:40]}”" if h else f"column {i + 1} (no header)" for i, h in enumerate(header)]
+    return f"its {counted(len(header), 'column')}: {', '.join(names)}"
 
 
 def _nearest_text(layout: Layout) -> str:
@@ -283,14 +303,16 @@ def _data_rows(plan: ImportPlan) -> tuple[list[list[str]], Sequence[int]]:
             continue
         if len(row) > width:
             raise ImportFailure(
-                f"“{name}” row {number} has {len(row)} fields but the header has {width}; "
+                f"“{name}” row {number} has {counted(len(row), 'field')} but the header "
+                f"has {width}; "
                 "nothing was imported."
             )
         if len(row) < width:
             missing = layout.header[len(row)]
             missing = f"“{missing}”" if missing else f"column {len(row) + 1}"
             raise ImportFailure(
-                f"“{name}” row {number} has {len(row)} fields but the header has {width}: "
+                f"“{name}” row {number} has {counted(len(row), 'field')} but the header "
+                f"has {width}: "
                 f"{missing} is missing; nothing was imported."
             )
         kept.append(row)
@@ -307,6 +329,8 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
     rows, numbers = _data_rows(plan)
     n = len(rows)
     m = layout.mapping
+    # What the tool writes for a question seen but not answered (Qualtrics' -99): empty.
+    tool_missing = dict.fromkeys(TOOL_MISSING.get(layout.format, ()), "")
 
     def column(key: str) -> list[str] | None:
         """The column's cells, stripped, with missing-value markers (NA, null…) empty (dates
@@ -318,6 +342,8 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
         if key in PARSED:
             return cells
         blanked = TEXT_BLANKED if key == "text" else BLANKED
+        if tool_missing:
+            blanked = {**blanked, **tool_missing}
         # Markers are short: look among the short cells only (hashing every long text
         # would cost more than the rest of the column's handling).
         if blanked.keys().isdisjoint([c for c in cells if len(c) < MARKER_LENGTH]):
@@ -328,6 +354,12 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
         return ImportFailure(
             f"“{name}” row {numbers[index]}, column “{plan.column_of(key)}”: "
             f"“{cell[:30]}” is {what}; nothing was imported."
+        )
+
+    def refuse_off_scale(index: int, cell: str, scale: str) -> ImportFailure:
+        return ImportFailure(
+            f"“{name}” row {numbers[index]}, column “{plan.column_of('score')}”: {cell[:30]} "
+            f"is outside the {scale.replace('-', '–')} scale; nothing was imported."
         )
 
     blank = list(repeat("", n))
@@ -349,22 +381,30 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
             bad = next(i for i, v in enumerate(dates) if v is _BAD)
             faults.append((bad, refuse("date", bad, raw_dates[bad], "not a date")))
     scores: list[Any] = list(repeat(None, n))
-    if (raw_scores := column("score")) is not None:
+    score_of: dict[str, Any] = {}
+    raw_scores = column("score")
+    if raw_scores is not None:
         score_of = _Parsed(zendesk_score if layout.format == "zendesk" else parse_score)
+        score_of.update(dict.fromkeys(tool_missing))  # (parsed as no score)
         scores = list(map(score_of.__getitem__, raw_scores))
         if any(v is _BAD for v in score_of.values()):
             bad = next(i for i, v in enumerate(scores) if v is _BAD)
             faults.append((bad, refuse("score", bad, raw_scores[bad], "not a number")))
         hint = layout.header[m["score"]] + " " + layout.hints.get(m["score"], "")
         seen = (v for v in score_of.values() if v is not None and v is not _BAD)
-        scale = scale or layout.score_scale or infer_scale(seen, hint)
-    if faults:  # the first in the file, as a reader going row by row would meet it
-        raise min(faults, key=itemgetter(0))[1]
+        scale = scale or layout.score_scale or stated_scale(hint) or infer_scale(seen, hint)
     # A scored item without a scale of its own takes the file's scale.
     unscaled = [scale if s is not None else "" for s in scores] if None in scores else None
     scales: list[str] = unscaled or list(repeat(scale, n))
     if (own := column("score_scale")) is not None:
         scales = [mine or given for mine, given in zip(own, scales, strict=True)]
+        off = _off_own_scale(scales, scores)
+    else:
+        off = _off_scale(scale, score_of.values(), scores)
+    if off is not None and raw_scores is not None:
+        faults.append((off, refuse_off_scale(off, raw_scores[off], scales[off])))
+    if faults:  # the first in the file, as a reader going row by row would meet it
+        raise min(faults, key=itemgetter(0))[1]
     sources: list[str] = list(repeat(plan.path.stem, n))
     if (raw_sources := column("source")) is not None:
         sources = [s or plan.path.stem for s in raw_sources]
@@ -399,6 +439,29 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
                 "exactly are left unlinked."
             )
         )
+
+
+def _off_scale(scale: str, distinct: Iterable[Any], scores: list[Any]) -> int | None:
+    """The index of the first score outside ``scale`` (a numeric one: "0-10"), if any; the
+    distinct scores are checked, the column searched only when one is off."""
+    bounds = scale_bounds(scale)
+    if bounds is None:
+        return None
+    low, high = bounds
+    off = {v for v in distinct if isinstance(v, float) and not low <= v <= high}
+    if not off:
+        return None
+    return next(i for i, v in enumerate(scores) if v in off)
+
+
+def _off_own_scale(scales: list[str], scores: list[Any]) -> int | None:
+    """As :func:`_off_scale` for items that each state their scale (a score_scale column):
+    each distinct pair of score and scale is checked."""
+    pairs = list(zip(scores, scales, strict=True))
+    for score, scale in dict.fromkeys(pairs):
+        if isinstance(score, float) and _off_scale(scale, (score,), [score]) is not None:
+            return pairs.index((score, scale))
+    return None
 
 
 def _date_order(

@@ -7,7 +7,9 @@ whose header hints (:mod:`hints`) and contents fit it best, with a confidence fr
 - the verbatim (text) is free text: long, varied, several words a value; never a small set
   of repeated codes, digits or dates, whatever its header says;
 - a score is a number on a known scale (0-10, 1-5, 1-7, 1-10), so a Yes/No column is never
-  one;
+  one; a number column whose header states its scale (NPS, "likely to recommend", "(1-5)")
+  is the score whatever its values, so that a value off the scale is refused by the import
+  rather than silently moving the score to another column;
 - an id is unique in the file; a date parses as one.
 
 Columns are compared by their names and contents, never by their place, so the same columns
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from cxmapper.exchange.hints import hint
-from cxmapper.exchange.values import MISSING_VALUES, date_like, parse_score
+from cxmapper.exchange.values import MISSING_VALUES, date_like, parse_score, stated_scale
 
 SAMPLE_ROWS = 2000  # rows profiled; the import then checks every row against the mapping
 # Scales a score column may be on: (lowest, highest) a value may take.
@@ -47,6 +49,7 @@ LABELS_REPEATED = 0.5
 LABEL_WORDS = 6  # "Ni de acuerdo ni en desacuerdo"
 _NUMBER_START = frozenset("0123456789+-.,")
 VETOED = 0.4  # the confidence in a column its name alone chose
+NUMERIC = 0.95  # the share of a column's filled cells that are numbers for it to be a number
 
 
 @dataclass(frozen=True)
@@ -101,16 +104,16 @@ class ColumnProfile:
     @property
     def scale(self) -> tuple[int, int] | None:
         """The smallest known scale all its numbers fit, if they are whole and all numbers."""
-        if self.numbers == 0 or self.numeric_share < 0.95 or not self.integers:
+        if self.numbers == 0 or self.numeric_share < NUMERIC or not self.integers:
             return None
         fits = [s for s in KNOWN_SCALES if s[0] <= self.low and self.high <= s[1]]
         return min(fits, key=lambda s: s[1] - s[0]) if fits else None
 
 
-def profile_column(cells: Sequence[str]) -> ColumnProfile:
-    """The profile of one column's (sampled) cells."""
+def profile_column(cells: Sequence[str], missing: frozenset[str] = MISSING_VALUES) -> ColumnProfile:
+    """The profile of one column's (sampled) cells; the ``missing`` markers count as empty."""
     counts = Counter(map(str.strip, cells))
-    for marker in MISSING_VALUES & counts.keys():
+    for marker in missing & counts.keys():
         counts[""] += counts.pop(marker)
     empty = counts.pop("", 0)
     filled = len(cells) - empty
@@ -151,12 +154,15 @@ def profile_column(cells: Sequence[str]) -> ColumnProfile:
     )
 
 
-def profile_rows(rows: Sequence[Sequence[str]], width: int) -> list[ColumnProfile]:
-    """Profiles of the ``width`` columns of the data rows (the first SAMPLE_ROWS)."""
+def profile_rows(
+    rows: Sequence[Sequence[str]], width: int, missing: frozenset[str] = MISSING_VALUES
+) -> list[ColumnProfile]:
+    """Profiles of the ``width`` columns of the data rows (the first SAMPLE_ROWS), the
+    ``missing`` markers counted as empty."""
     sample = rows[:SAMPLE_ROWS]
     if any(len(row) < width for row in sample):  # short rows: pad them (the import refuses)
         sample = [[*row, *[""] * (width - len(row))] for row in sample]
-    return [profile_column(list(map(itemgetter(i), sample))) for i in range(width)]
+    return [profile_column(list(map(itemgetter(i), sample)), missing) for i in range(width)]
 
 
 def _wordy(p: ColumnProfile) -> bool:
@@ -178,8 +184,9 @@ def free_text(p: ColumnProfile) -> float:
     return wordy * (0.4 + 0.6 * p.distinct_share) * filled
 
 
-def content_fit(name: str, p: ColumnProfile) -> float:
-    """How well a column's contents fit field ``name``, 0 (never) to 1."""
+def content_fit(name: str, p: ColumnProfile, stated: bool = False) -> float:
+    """How well a column's contents fit field ``name``, 0 (never) to 1. ``stated``: the
+    column's header states the scale of its scores (NPS, "likely to recommend")."""
     if not p.filled:
         return 0.0
     if name == "text":
@@ -187,7 +194,11 @@ def content_fit(name: str, p: ColumnProfile) -> float:
     if name == "score":
         if p.scale is not None:
             return 1.0
-        if p.numeric_share >= 0.95 and p.low >= 0 and p.high <= 10:
+        if stated and p.numeric_share >= NUMERIC:
+            # The header says what the numbers are; one off the scale is the file's mistake
+            # (the import names it), not a sign that another column is the score.
+            return 1.0
+        if p.numeric_share >= NUMERIC and p.low >= 0 and p.high <= 10:
             return 0.6  # averages or half points on a 0-10 scale
         return 0.0
     if name == "date":
@@ -206,11 +217,14 @@ def content_fit(name: str, p: ColumnProfile) -> float:
     return 1.0 if p.words <= 8 and (p.distinct <= 50 or p.distinct_share < 0.5) else 0.3
 
 
-def confidence(name: str, header_hint: float, p: ColumnProfile) -> float:
+def confidence(name: str, header_hint: float, p: ColumnProfile, stated: bool = False) -> float:
     """The confidence that a column is field ``name``, from its header hint (0 to 1) and its
-    contents. Contents that cannot be the field veto any header; a column the contents fit
-    without a header hint is a guess of middling confidence at most."""
-    fit = content_fit(name, p)
+    contents (``stated``: see :func:`content_fit`). Contents that cannot be the field veto
+    any header; a column the contents fit without a header hint is a guess of middling
+    confidence at most."""
+    if not p.filled:
+        return 0.0  # a column with no values says nothing, whatever it is called
+    fit = content_fit(name, p, stated and header_hint > 0)
     if fit == 0.0:
         # A column called just "Date" or "Score" whose cells are not that is a doubtful
         # guess, kept so that the import names the first cell that does not parse (a text
@@ -247,8 +261,9 @@ def choose_fields(
     scored: list[tuple[float, int, str, int, str]] = []
     for i, (name, p) in enumerate(zip(header, profiles, strict=False)):
         question = questions[i] if i < len(questions) else ""
+        stated = bool(stated_scale(f"{name} {question}"))
         for rank, field in enumerate(fields):
-            c = confidence(field, hint(field, name, question), p)
+            c = confidence(field, hint(field, name, question), p, stated and field == "score")
             if c >= MIN_CONFIDENCE:
                 scored.append((-c, rank, name, i, field))
     chosen: dict[str, Choice] = {}

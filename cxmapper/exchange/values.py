@@ -32,6 +32,15 @@ MARKER_LENGTH = max(map(len, MISSING_VALUES)) + 1  # a cell this long or longer 
 # respondent is their answer.
 WRITTEN_MISSING = frozenset(("NA", "NaN", "nan", "NAN", "null", "NULL", "#N/A", "<NA>"))
 TEXT_BLANKED = dict.fromkeys(WRITTEN_MISSING, "")
+# Qualtrics writes -99 for a question the respondent saw but did not answer: in its exports
+# that is a missing value in every column, the verbatim and the score included.
+QUALTRICS_UNANSWERED = "-99"
+TOOL_MISSING: dict[str, frozenset[str]] = {"qualtrics": frozenset((QUALTRICS_UNANSWERED,))}
+
+
+def missing_values(format: str) -> frozenset[str]:
+    """The markers of a missing value in an export of ``format`` (qualtrics, generic...)."""
+    return MISSING_VALUES | TOOL_MISSING.get(format, frozenset())
 
 
 def blank_missing(cells: list[str]) -> list[str]:
@@ -153,6 +162,27 @@ def check_scale(text: str) -> str:
     if text != "good-bad" and (m is None or float(m[1]) >= float(m[2])):
         raise ValueError(text)
     return text
+
+
+# A scale a header or question states in so many words: "Satisfaction (1-5)", "1 to 7".
+_STATED_RANGE = re.compile(r"(?:^|[\s(\[])(0|1)\s*(?:-|–|to)\s*(5|6|7|10)(?![\d.])", re.I)
+
+
+def stated_scale(hint: str) -> str:
+    """The scale a score column's header or question states, "" if it states none: the
+    recommend question (NPS, "likely to recommend") is on 0-10, and a range written in it
+    ("Satisfaction (1-5)") is that range. A value outside it is a mistake in the file, which
+    the import refuses, never a reason to stretch the scale."""
+    if m := _STATED_RANGE.search(hint):
+        return f"{m[1]}-{m[2]}"
+    return "0-10" if _NPS_HINT.search(hint) else ""
+
+
+def scale_bounds(scale: str) -> tuple[float, float] | None:
+    """The lowest and highest score on a numeric scale ("0-10" -> (0, 10)); None for a scale
+    of words (good-bad) or one written otherwise."""
+    m = _SCALE.match(scale.strip().replace(" ", ""))
+    return (float(m[1]), float(m[2])) if m else None
 
 
 def infer_scale(scores: Iterable[float], hint: str = "") -> str:

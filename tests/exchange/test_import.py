@@ -425,8 +425,11 @@ def test_a_file_whose_every_row_is_skipped_is_refused(journey: Project, tmp_path
         ["", "", ""],
         ["  ", "", "Kick-off meeting"],
     ]
+    path = write_csv(tmp_path / "skipped.csv", rows)
+    with pytest.raises(ImportFailure, match="no column holds feedback text or a score"):
+        plan_import(journey, path)  # (columns with no values are not mapped)
     with pytest.raises(ImportFailure) as info:
-        plan_import(journey, write_csv(tmp_path / "skipped.csv", rows))
+        plan_import(journey, path, overrides={"text": "Comment", "score": "Score"})
     assert str(info.value) == (
         "No row of “skipped.csv” could be imported: 2 rows with no feedback text or score, "
         "1 empty row."

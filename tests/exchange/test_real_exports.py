@@ -82,7 +82,8 @@ def test_each_real_export_imports_as_its_readme_says(demo: Path, name: str, caps
         batches = len(p.evidence.batches())
     assert cli(["import", str(demo), str(REAL / name)]) == 0
     out = capsys.readouterr().out
-    assert f"Imported {ITEMS[name]} items from " in out
+    items = "1 item" if ITEMS[name] == 1 else f"{ITEMS[name]} items"
+    assert f"Imported {items} from " in out
     with Project.open(demo) as p:
         assert len(p.evidence.batches()) == batches + 1
         assert p.evidence.batches()[-1].rows == ITEMS[name]

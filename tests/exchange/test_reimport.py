@@ -168,7 +168,7 @@ def test_the_cli_skips_refuses_and_warns(journey: Project, tmp_path: Path, capsy
     sm_more.write_text(sm.read_text(encoding="utf-8").replace("1002", "1003"), encoding="utf-8")
     assert cli(["import", str(path), str(sm_more), "--date-order", "mdy"]) == 0
     out = capsys.readouterr().out
-    assert "Imported 1 items from sm-again.csv" in out
+    assert "Imported 1 item from sm-again.csv" in out
     assert "Skipped rows: 1 (1 already imported)." in out
     no_ids = write_csv(tmp_path / "plain.csv", [["Comment"], ["one"], ["two"]])
     assert cli(["import", str(path), str(no_ids)]) == 0
@@ -178,7 +178,7 @@ def test_the_cli_skips_refuses_and_warns(journey: Project, tmp_path: Path, capsy
     out = capsys.readouterr().out
     assert "warning: “plain.csv” looks like an import already made on " in out
     assert "; remove that import first if this is a re-import." in out
-    assert "Imported 1 items" in out
+    assert "Imported 1 item" in out
     assert "Skipped rows: 1 (1 already imported)." in out
 
 

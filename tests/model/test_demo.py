@@ -125,7 +125,7 @@ def test_cli_tidy_lays_out_the_map_in_one_transaction_and_is_stable(tmp_path: Pa
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("Tidied the map: moved ") and "of 32 steps; " in out[0]
     assert out[0].endswith(" columns across 6 stages.")
-    assert out[1] == "1 step(s) without a stage now have the stage they are drawn in."
+    assert out[1] == "1 step without a stage now has the stage it is drawn in."
     with Project.open(path) as p:
         assert placement.misplaced(stage_ids, p.steps()) == []
         assert p.step(loose.id).stage_id == stage_ids[0]  # drawn in the first stage's columns

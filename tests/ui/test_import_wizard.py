@@ -164,8 +164,10 @@ def test_a_mapping_change_previews_without_reading_the_file_again(
     texts = column(page.preview, "Verbatim text")
     assert texts[:2] == ["Quarterly review call", "Receives invoice"]
     choose(page.combos["text"], "Comment")
-    choose(page.scale, "1 to 5")
-    assert set(column(page.preview, "Scale")) == {"1-5"}
+    choose(page.scale, "1 to 5")  # the NPS answers run 0 to 10: refused, in a sentence
+    assert "row 2, column “NPS”: 0 is outside the 1–5 scale" in page.message.text()
+    choose(page.scale, "0 to 100")
+    assert set(column(page.preview, "Scale")) == {"0-100"}
     choose(page.combos["customer_id"], "(none)")
     assert set(column(page.preview, "Customer id")) == {""}
     assert reads.count(export) == 1  # the preview re-planned the rows already read

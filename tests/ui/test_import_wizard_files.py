@@ -222,3 +222,17 @@ def test_the_wizard_guesses_the_columns_from_the_rows_the_command_line_does(
     assert wizard.file_layout.mapping == planned.mapping
     assert wizard.file_layout.confidence == planned.confidence
     wizard.reject()
+
+
+def test_a_file_of_one_row_is_counted_in_the_singular(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    export = responses(tmp_path, [7])
+    wizard = open_wizard(qtbot, window, export)
+    assert "; 1 data row." in wizard.file_page.message.text()
+    go_next(qtbot, wizard)  # columns
+    said = wizard.columns_page.message.text()
+    assert "The first row as it will be imported. The one row is checked when" in said
+    go_next(qtbot, wizard)  # steps
+    go_next(qtbot, wizard)  # summary
+    assert "<b>1</b> item from <b>responses.csv</b>" in wizard.summary_page.label.text()

@@ -35,6 +35,7 @@ from cxmapper.exchange.profile import LOW_CONFIDENCE
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.importing.jobs import Source, Worker
 from cxmapper.ui.importing.words import COLUMNS_PAGE, FIELD_LABELS, said
+from cxmapper.wording import counted
 
 # The two columns of the mapping form: what most imports need first.
 MAPPING_COLUMNS = (
@@ -225,7 +226,7 @@ class FilePage(QWizardPage):
         else:
             rows = source.total - layout.data_start
             self.message.setText(
-                f"Recognised as <b>{layout.format}</b>; {rows:,} data rows."
+                f"Recognised as <b>{layout.format}</b>; {counted(rows, 'data row', grouped=True)}."
                 + notes(source.warnings)
             )
         if source is None or layout is None or w.file_error:
@@ -348,7 +349,7 @@ class ColumnsPage(QWizardPage):
     def refresh(self) -> None:
         w, plan = self.w, self.w.preview
         if w.checking:
-            self.busy.start(f"Checking all {w.data_rows():,} rows of {w.path.name}…")
+            self.busy.start(f"Checking {every_row(w.data_rows())} of {w.path.name}…")
         else:
             self.busy.stop()
         if w.mapping_error:
@@ -359,9 +360,9 @@ class ColumnsPage(QWizardPage):
             note = f" (skipped: {why})" if why else ""
             self.message.setText(
                 (red(w.check_error) + "<br>" if w.check_error else "")
-                + f"The first {shown:,} rows as they will be imported{note}. All "
-                f"{w.data_rows():,} rows are checked when you press Next."
-                + notes(said(plan.warnings))
+                + ("The first row as it" if shown == 1 else f"The first {shown:,} rows as they")
+                + f" will be imported{note}. {every_row(w.data_rows(), verb=True).capitalize()} "
+                "checked when you press Next." + notes(said(plan.warnings))
             )
         fill_items(self.preview, plan if not w.mapping_error else None)
         self.completeChanged.emit()
@@ -517,7 +518,8 @@ class SummaryPage(QWizardPage):
             for w in dict.fromkeys(said(plan.warnings))
         )
         self.label.setText(
-            f"<p><b>{len(plan.evidence):,}</b> items from <b>{escape(plan.path.name)}</b> "
+            f"<p><b>{len(plan.evidence):,}</b> {'item' if len(plan.evidence) == 1 else 'items'} "
+            f"from <b>{escape(plan.path.name)}</b> "
             f"({plan.layout.format}).</p><p>Linked to steps: <b>{linked:,}</b>. New steps: "
             f"{len(new)}. Skipped rows: {skipped}.</p>"
             + (
@@ -564,6 +566,14 @@ def fill(table: QTableWidget, header: list[str], rows: list[list[str]]) -> None:
     table.resizeColumnsToContents()
     for c in range(len(header)):
         table.setColumnWidth(c, min(table.columnWidth(c), MAX_COLUMN_WIDTH))
+
+
+def every_row(n: int, verb: bool = False) -> str:
+    """All the rows of a file: "all 1,204 rows", "the one row" (with ``verb``: "… are",
+    "… is")."""
+    if n == 1:
+        return "the one row is" if verb else "the one row"
+    return f"all {n:,} rows are" if verb else f"all {n:,} rows"
 
 
 def fill_items(table: QTableWidget, plan: ImportPlan | None) -> None:
