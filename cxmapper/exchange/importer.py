@@ -156,14 +156,14 @@ def plan_import(
                 f"({_columns_named(layout.header)}); nothing was imported."
             )
         layout.confidence[name] = 1.0  # the user's choice
-    _check_guesses(path, layout, confirm_below, overrides or {})
+    left_out = _check_guesses(path, layout, confirm_below, overrides or {})
     plan = ImportPlan(
         path,
         layout,
         table.rows,
         table.encoding,
         table.delimiter,
-        warnings=[Notice(w) for w in table.warnings],
+        warnings=[Notice(w) for w in table.warnings] + left_out,
     )
     if "text" not in layout.mapping and "score" not in layout.mapping:
         raise AdvisedFailure(
@@ -238,25 +238,36 @@ def _nearest_text(layout: Layout) -> str:
     return f" (the column most like one, “{layout.header[i]}”, has text in {share} of its rows)"
 
 
+# Fields an import does without: a doubtful guess for one is left out (and said so) rather
+# than refusing the file, whose real trouble may lie elsewhere.
+SIDE_FIELDS = frozenset(("id", "customer_id", "channel", "step", "source", "score_scale"))
+
+
 def _check_guesses(
     path: Path, layout: Layout, threshold: float, overrides: Mapping[str, str]
-) -> None:
-    """Refuse the first field guessed with a confidence below ``threshold`` (and not mapped
-    by the user), naming the column and asking for a mapping."""
+) -> list[Notice]:
+    """Refuse the first text, score or date guessed with a confidence below ``threshold``
+    (and not mapped by the user), naming the column and asking for a mapping; leave out the
+    other fields so guessed, with a warning for each."""
+    left_out: list[Notice] = []
     for name in layout.doubtful(threshold):
         if name in overrides:
             continue
         column = layout.header[layout.mapping[name]]
         cited = f'"{column}"' if not column or " " in column else column
-        raise AdvisedFailure(
-            Notice(
-                f"“{path.name}”: column “{column}” may be the {name} (confidence "
-                f"{layout.confidence[name]:.2f}), but that is a guess; ",
-                Advice.CONFIRM_GUESS,
-                "; nothing was imported.",
-                args=(("field", name), ("column", cited)),
-            )
+        guess = (
+            f"“{path.name}”: column “{column}” may be the {name} (confidence "
+            f"{layout.confidence[name]:.2f}), but that is a guess"
         )
+        args = (("field", name), ("column", cited))
+        if name in SIDE_FIELDS:
+            del layout.mapping[name]
+            left_out.append(Notice(guess + ", so it was left out; ", Advice.USE_GUESS, ".", args))
+            continue
+        raise AdvisedFailure(
+            Notice(guess + "; ", Advice.CONFIRM_GUESS, "; nothing was imported.", args)
+        )
+    return left_out
 
 
 def drop_imported(project: Project, plan: ImportPlan) -> None:

@@ -35,6 +35,7 @@ class Advice(enum.Enum):
     CONFIRM_GUESS = "confirm or leave a doubtful column"
     MAP_TEXT = "map the verbatim column, if there is one"
     OTHER_TEXT = "map another verbatim column"
+    USE_GUESS = "map a column that was left out as a guess"
 
 
 # The command line's words: ``str()`` of a notice or refusal.
@@ -49,6 +50,7 @@ CLI_ADVICE: dict[Advice, str] = {
     ),
     Advice.MAP_TEXT: "if a column holds them, map it with --map text=COLUMN",
     Advice.OTHER_TEXT: "to take another, map it with --map text=COLUMN",
+    Advice.USE_GUESS: "to use it, map it with --map {field}={column}",
 }
 
 

@@ -467,3 +467,30 @@ def say(i: int, r: random.Random) -> str:
 def test_review_and_form_exports(header: list[str], makers: list, expected: dict) -> None:  # type: ignore[type-arg]
     chosen = mapped(generated(header, makers))
     assert {f: chosen.get(f) for f in expected} == expected
+
+
+def test_a_doubtful_id_is_left_out_with_a_warning_not_a_refusal(
+    project: Project, tmp_path: Path, capsys
+) -> None:
+    """An import does without an id: a doubtful guess for one is left out and said so, so
+    that the file imports (or is refused for what is really wrong with it)."""
+    path = project.path
+    project.close()
+    rows = [["UniqueID", "LikelyToRecommend", "Comment"]] + [
+        [f"u{i}" if i % 10 < 3 else "", str(i % 11), f"Comment number {i} about the invoice"]
+        for i in range(60)
+    ]
+    export = write_csv(tmp_path / "guess.csv", rows)
+    assert cli(["import", str(path), str(export)]) == 0
+    out = capsys.readouterr().out
+    assert "  id " not in out.split("warning")[0]  # not among the columns used
+    assert (
+        "warning: “guess.csv”: column “UniqueID” may be the id (confidence 0.48), but that is "
+        "a guess, so it was left out; to use it, map it with --map id=UniqueID." in out
+    )
+    assert "Imported 60 items" in out
+    with Project.open(path) as p:
+        batch = p.evidence.batches()[-1]
+        ids = p.evidence.batch_evidence_ids(batch.id)
+        assert len(ids) == 60 and not any(p.evidence.get(i).external_id for i in ids)
+        assert "id" not in batch.mapping

@@ -42,6 +42,7 @@ WIZARD_ADVICE: dict[Advice, str] = {
     Advice.OTHER_TEXT: (
         f"to take another, choose it as the {FIELD_LABELS['text']} on the {COLUMNS_PAGE} page"
     ),
+    Advice.USE_GUESS: f"to use it, choose it on the {COLUMNS_PAGE} page",
 }
 assert set(WIZARD_ADVICE) == set(Advice), "every advice needs the wizard's words"
 
