@@ -59,6 +59,7 @@ from cxmapper.exchange.values import (
     infer_scale,
     parse_date,
     parse_score,
+    repeated_markers,
     scale_bounds,
     slashed_order,
     stated_scale,
@@ -223,6 +224,16 @@ def _columns_named(header: Sequence[str]) -> str:
     return f"its {counted(len(header), 'column')}: {', '.join(names)}"
 
 
+def _markers_notice(name: str, column: str, texts: list[str], markers: dict[str, str]) -> Notice:
+    counts = Counter(t for t in texts if t in markers)
+    top = [f"“{m}”" for m, _ in counts.most_common(3)]
+    said = " or ".join(top) if len(top) < 3 else f"{top[0]}, {top[1]} or {top[2]}"
+    return Notice(
+        f"“{name}”, column “{column}”: {counts.total():,} verbatims are only {said}, the way "
+        "a survey tool writes “no answer”, and are read as no text."
+    )
+
+
 def _nearest_text(layout: Layout) -> str:
     """For the no-verbatim warning: the unmapped column most like free text, if one is at
     all, and how few of its rows hold any (an "Other, please specify" box, most often)."""
@@ -375,6 +386,11 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
 
     blank = list(repeat("", n))
     texts = column("text") or blank
+    if (said_nothing := repeated_markers(texts)) and m.get("text") is not None:
+        plan.warnings.append(
+            _markers_notice(name, plan.column_of("text") or "", texts, said_nothing)
+        )
+        texts = list(map(said_nothing.get, texts, texts))
     subject_i = m.get("subject") if layout.format == "zendesk" else None
     if subject_i is not None and subject_i != m.get("text"):
         subjects = map(str.strip, map(itemgetter(subject_i), rows))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?")
 # Day and month in either order, then the year (four digits, or two as a spreadsheet writes
@@ -27,11 +29,29 @@ MISSING_VALUES = frozenset(
 # For ``list(map(BLANKED.get, cells, cells))``: each missing value as "", any other cell as it
 # is, at C speed.
 BLANKED = dict.fromkeys(MISSING_VALUES, "")
-MARKER_LENGTH = max(map(len, MISSING_VALUES)) + 1  # a cell this long or longer is no marker
+# Typed for "nothing to say" in a verbatim box, besides the markers.
+TEXT_MARKERS = MISSING_VALUES | {"None", "none", "n.a.", "N.A."}
+MARKER_LENGTH = max(map(len, TEXT_MARKERS)) + 1  # a cell this long or longer is no marker
 # In a verbatim, only what software writes for a missing value: "N/A" or "-" typed by a
 # respondent is their answer.
 WRITTEN_MISSING = frozenset(("NA", "NaN", "nan", "NAN", "null", "NULL", "#N/A", "<NA>"))
 TEXT_BLANKED = dict.fromkeys(WRITTEN_MISSING, "")
+# ... unless the same few are typed again and again: then they are the survey tool's (or a
+# script's) way of writing "no answer", and read as no text.
+REPEATED_MARKERS = 10  # at least this many, and
+REPEATED_SHARE = 0.05  # this share of the rows
+
+
+def repeated_markers(texts: list[str]) -> dict[str, str]:
+    """The missing-value markers (N/A, -, None…) that stand alone in so many verbatims that
+    they mean "no answer", each mapped to "" (empty when none do)."""
+    short = compress(texts, map(MARKER_LENGTH.__gt__, map(len, texts)))
+    found = Counter(filter(TEXT_MARKERS.__contains__, short))
+    if sum(found.values()) < max(REPEATED_MARKERS, REPEATED_SHARE * len(texts)):
+        return {}
+    return dict.fromkeys(found, "")
+
+
 # Qualtrics writes -99 for a question the respondent saw but did not answer: in its exports
 # that is a missing value in every column, the verbatim and the score included.
 QUALTRICS_UNANSWERED = "-99"

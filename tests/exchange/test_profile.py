@@ -494,3 +494,33 @@ def test_a_doubtful_id_is_left_out_with_a_warning_not_a_refusal(
         ids = p.evidence.batch_evidence_ids(batch.id)
         assert len(ids) == 60 and not any(p.evidence.get(i).external_id for i in ids)
         assert "id" not in batch.mapping
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    repeated=st.integers(0, 40),
+    markers=st.lists(st.sampled_from(["N/A", "n/a", "-", "None", "NA"]), min_size=1, max_size=3),
+)
+def test_markers_typed_again_and_again_are_no_verbatims(
+    project: Project, tmp_path: Path, repeated: int, markers: list[str]
+) -> None:
+    """One "N/A" typed by a respondent is their answer; the same few markers in many rows
+    are the tool's "no answer", read as no text, and said so."""
+    comments = [f"{WORDS[i % 9]} {WORDS[(i + 4) % 9]} and the invoice {i}" for i in range(100)]
+    comments += [markers[i % len(markers)] for i in range(repeated)]
+    rows = [["Comment", "NPS"]] + [
+        [c, str(i % 11) if i % 2 else ""] for i, c in enumerate(comments)
+    ]
+    plan = plan_import(project, write_csv(tmp_path / "na.csv", rows))
+    texts = [r[8] for r in plan.evidence]
+    said = [str(w) for w in plan.warnings if "verbatims are only" in str(w)]
+    written = {"NA"}  # what software writes: never a verbatim, however rare
+    typed = [m for m in comments[100:] if m not in written]
+    if len(typed) >= 10:
+        assert not set(markers) & set(texts)
+        assert said and f"{len(typed)} verbatims are only" in said[0]
+    else:
+        assert said == []
+        assert sorted(t for t in texts if t in markers) == sorted(typed)
