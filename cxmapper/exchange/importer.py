@@ -174,7 +174,9 @@ def plan_import(
                 ".",
             )
         )
-    if "text" not in layout.mapping and "text" not in (overrides or {}):
+    # (Unless the user left the text out by name: the wizard, which names every field, says
+    # "-" for a field it leaves unmapped, and its user is warned as well.)
+    if "text" not in layout.mapping and (overrides or {}).get("text") != "none":
         plan.warnings.append(
             Notice(
                 f"“{path.name}” has no column of feedback text (verbatims): its items hold "

@@ -236,3 +236,26 @@ def test_a_file_of_one_row_is_counted_in_the_singular(
     go_next(qtbot, wizard)  # steps
     go_next(qtbot, wizard)  # summary
     assert "<b>1</b> item from <b>responses.csv</b>" in wizard.summary_page.label.text()
+
+
+def test_a_file_without_verbatims_is_warned_of_in_the_wizard(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    """As on the command line: no verbatim column found is said on the Columns page and the
+    summary, with the column most like one."""
+    rows = [
+        [f"2026-01-{i % 28 + 1:02d}", str(i % 11), "Other: see notes" if i == 3 else ""]
+        for i in range(40)
+    ]
+    rows[5][2] = "I would have liked a longer session on the practical exercises"
+    path = write_csv(tmp_path / "scores.csv", ["Date", "NPS", "Anything else"], rows)
+    wizard = open_wizard(qtbot, window, path)
+    go_next(qtbot, wizard)  # columns
+    said = wizard.columns_page.message.text()
+    assert "has no column of feedback text (verbatims): its items hold scores only" in said
+    assert "“Anything else”, has text in 5% of its rows" in said
+    assert "choose it as the Verbatim text on the Columns and values page" in said
+    go_next(qtbot, wizard)  # steps
+    go_next(qtbot, wizard)  # summary
+    assert "has no column of feedback text" in wizard.summary_page.label.text()
+    wizard.reject()
