@@ -258,7 +258,10 @@ def journey(book: Workbook, project: Project) -> None:
     stages = project.stages()
     groups = project.work_groups()
     grid_columns = [("Work group", 22.0, None)] + [(s.name, 30.0, None) for s in stages]
-    grid_columns.append(("(no stage)", 30, None))
+    placed = project.steps()
+    unstaged = any(step.stage_id is None for step in placed)  # (a column for them if any)
+    if unstaged:
+        grid_columns.append(("(no stage)", 30, None))
     flow_columns: list[tuple[str, float, str | None]] = [
         ("From step", 36, None),
         ("From work group", 20, None),
@@ -283,11 +286,12 @@ def journey(book: Workbook, project: Project) -> None:
     grid = SheetWriter(ws, grid_columns, "JourneyGrid", own_sheet=False)
     grid.header()
     cells: dict[tuple[int, int | None], list[str]] = {}
-    for step in sorted(project.steps(), key=lambda s: (s.x, s.y)):
+    for step in sorted(placed, key=lambda s: (s.x, s.y)):
         cells.setdefault((step.work_group_id, step.stage_id), []).append(step.title)
     for g in groups:
         values = [g.name] + ["\n".join(cells.get((g.id, s.id), [])) for s in stages]
-        values.append("\n".join(cells.get((g.id, None), [])))
+        if unstaged:
+            values.append("\n".join(cells.get((g.id, None), [])))
         grid.row(values, wrap=tuple(range(1, len(values))))
     grid.finish()
 

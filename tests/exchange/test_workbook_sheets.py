@@ -208,7 +208,7 @@ def test_table_column_names_are_unique_short_and_match_the_headers(odd: Path) ->
     _ref, grid = found["JourneyGrid"]
     assert journey[0][: len(grid)] == grid
     assert grid[:2] == ["Work group", "Discover"]
-    assert {"Work group (2)", "Discover (2)", "discover (3)", "(no stage) (2)"} <= set(grid)
+    assert {"Work group (2)", "Discover (2)", "discover (3)", "(no stage)"} <= set(grid)
     assert "Renew\ufffd" in grid
     long = [n for n in grid if n.startswith("Stage with")]
     assert len(long) == 2 and long[1].endswith(" (2)") and max(map(len, long)) == 255
@@ -469,3 +469,23 @@ def test_sheet_writer_table_below_another(tmp_path: Path) -> None:
     found = tables(tmp_path / "t.xlsx")
     assert found["First"] == ("A1:B2", ["A", "a (2)"])
     assert found["Second"] == ("A4:A5", ["B"])
+
+
+def test_the_journey_grid_has_no_empty_no_stage_column(tmp_path: Path) -> None:
+    path = tmp_path / "demo.cxmap"
+    write_demo(path)
+    with Project.open(path) as p:
+        assert all(s.stage_id is not None for s in p.steps())
+        export_workbook(p, tmp_path / "plan.xlsx")
+    grid = tables(tmp_path / "plan.xlsx")["JourneyGrid"][1]
+    assert "(no stage)" not in grid and len(grid) == 1 + 6
+
+
+def test_steps_in_no_stage_get_a_column_of_their_own(tmp_path: Path) -> None:
+    path = tmp_path / "bare.cxmap"
+    with Project.create(path) as p:
+        lane = p.add_work_group("Customer")
+        p.add_step(lane.id, "Calls support", x=40, y=16)
+        assert p.steps()[0].stage_id is None  # a map without stages
+        export_workbook(p, tmp_path / "plan.xlsx")
+    assert tables(tmp_path / "plan.xlsx")["JourneyGrid"][1] == ["Work group", "(no stage)"]
