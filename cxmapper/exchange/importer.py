@@ -408,7 +408,13 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
         dates = list(map(parsed.__getitem__, raw_dates))
         if any(v is _BAD for v in parsed.values()):
             bad = next(i for i, v in enumerate(dates) if v is _BAD)
-            faults.append((bad, refuse("date", bad, raw_dates[bad], "not a date")))
+            # A date the other order reads is wrong only in the order the user chose.
+            other = {"dmy": "mdy", "mdy": "dmy"}.get(date_order)
+            what = "not a date"
+            if other and _readable(raw_dates[bad], other):
+                first = "day" if date_order == "dmy" else "month"
+                what = f"not a date with the {first} first, as the dates were to be read"
+            faults.append((bad, refuse("date", bad, raw_dates[bad], what)))
     scores: list[Any] = list(repeat(None, n))
     score_of: dict[str, Any] = {}
     raw_scores = column("score")
@@ -491,6 +497,13 @@ def _off_own_scale(scales: list[str], scores: list[Any]) -> int | None:
         if isinstance(score, float) and _off_scale(scale, (score,), [score]) is not None:
             return pairs.index((score, scale))
     return None
+
+
+def _readable(cell: str, order: str) -> bool:
+    try:
+        return parse_date(cell, order) is not None
+    except ValueError:
+        return False
 
 
 def _date_order(

@@ -173,3 +173,17 @@ def test_cli_date_order_and_scale(journey: Project, tmp_path: Path, capsys) -> N
     assert cli(["import", str(path), str(csv_path), "--date-order", "ydm"]) == 1
     err = capsys.readouterr().err
     assert "“ydm” is not a date order" in err and err.count("\n") == 1
+
+
+def test_a_date_the_chosen_order_cannot_read_is_said_so(project: Project, tmp_path: Path) -> None:
+    rows = [["Date", "NPS", "Comment"], ["23/01/2018", "5", "a b"], ["03/23/2018", "6", "c d"]]
+    path = write_csv(tmp_path / "dd.csv", rows)
+    with pytest.raises(ImportFailure) as refused:
+        plan_import(project, path, date_order="dmy")
+    assert str(refused.value) == (
+        "“dd.csv” row 3, column “Date”: “03/23/2018” is not a date with the day first, as the "
+        "dates were to be read; nothing was imported."
+    )
+    rows[2][0] = "31/02/2018"  # no date in either order
+    with pytest.raises(ImportFailure, match="“31/02/2018” is not a date; nothing"):
+        plan_import(project, write_csv(tmp_path / "dd.csv", rows), date_order="dmy")
