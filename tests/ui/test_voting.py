@@ -8,12 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton
 
+from cxmapper.exchange.workbook import export_workbook
 from cxmapper.model import entities as e
 from cxmapper.model.demo import write_demo
+from cxmapper.model.journey import groups_to_involve
 from cxmapper.model.project import Project
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.panels.ballot import NewRoundDialog
@@ -66,7 +69,9 @@ def counted(panel: VotingPanel, title: str) -> str:
     return panel.table.item(row_of(panel, title), 2).text()
 
 
-def test_typed_tallies_are_stored_undone_and_compared(qtbot, panel: VotingPanel) -> None:
+def test_typed_tallies_are_stored_undone_and_compared(
+    qtbot, panel: VotingPanel, tmp_path: Path
+) -> None:
     project, stack = panel.ctx.project, panel.ctx.undo_stack
     rid = start_round(qtbot, panel, dots=5, per_item=5, named=False)
     typed = {
@@ -119,6 +124,19 @@ def test_typed_tallies_are_stored_undone_and_compared(qtbot, panel: VotingPanel)
     action = project.action(panel.ctx.selected_action_ids()[0])
     assert action.kind == e.ActionKind.MACRO
     assert [titles[i] for i in action.pain_ids] == list(typed)[:3]
+    # ...with the work groups the journey says must act on those pains, as the action plan's
+    # "Macro action from selected pains" suggests them, and no owner until the room names one.
+    names = {g.id: g.name for g in project.work_groups()}
+    involved = [names[g] for g in groups_to_involve(project, action.pain_ids)]
+    assert len(involved) >= 2 and [names[g] for g in action.involved_group_ids] == involved
+    assert action.owner_group_id is None
+    out = tmp_path / "plan.xlsx"
+    export_workbook(project, out, map_image=None)
+    sheet = load_workbook(out, read_only=True)["Macro plan"]
+    plan = [list(r) for r in sheet.iter_rows(values_only=True)]
+    groups_col, owner_col = plan[0].index("Work groups involved"), plan[0].index("Owner")
+    row = next(r for r in plan if r[1] == action.title)
+    assert row[groups_col] == ", ".join(involved) and row[owner_col] == "no owner yet"
     stack.undo()
     assert not any(a.id == action.id for a in project.actions())
     # A tally typed later shows in the open comparison at once.
