@@ -74,7 +74,10 @@ class SlopeChart(QWidget):
         bold.setBold(True)
         p.setFont(bold)
         p.setPen(QColor("#333333"))
-        p.drawText(QRectF(0, 6, label_w, 28), Qt.AlignmentFlag.AlignCenter, "Evidence order")
+        # Pains ranked on the room's estimate (or on nothing) are in the scores' order, not
+        # the evidence's: the heading says so when any is shown.
+        left_title = "Scoring order" if any(s.item.basis for s in self.rows) else "Evidence order"
+        p.drawText(QRectF(0, 6, label_w, 28), Qt.AlignmentFlag.AlignCenter, left_title)
         p.drawText(QRectF(right, 6, label_w, 28), Qt.AlignmentFlag.AlignCenter, "Room's order")
         p.setFont(font)
         if not self.rows:
