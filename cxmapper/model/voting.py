@@ -18,6 +18,7 @@ from cxmapper.model import entities as e
 from cxmapper.model.certainty import RankCertainty, rank_certainty
 from cxmapper.model.scoring import PainScore, score_pains
 from cxmapper.model.strength import Strength, pain_strength, step_strength
+from cxmapper.wording import counted
 
 if TYPE_CHECKING:
     from cxmapper.model.project import Project
@@ -173,7 +174,7 @@ def disagreements(rows: Sequence[Standing], tallied: Tally) -> list[str]:
     """Where the room's order and the evidence order part, in sentences, the decisive places
     first; one sentence of agreement when they do not."""
     if tallied.hidden and not tallied.total:
-        return [f"{tallied.ballots} ballot(s) are hidden until the facilitator reveals them."]
+        return [_hidden(tallied.ballots)]
     total = tallied.total
     if not total:
         return ["No dots are counted yet."]
@@ -206,8 +207,13 @@ def disagreements(rows: Sequence[Standing], tallied: Tally) -> list[str]:
             )
     said += _certainty(rows)
     if tallied.hidden:
-        said.append(f"{tallied.ballots} ballot(s) are hidden until the facilitator reveals them.")
+        said.append(_hidden(tallied.ballots))
     return said[:MOST_SENTENCES] or ["The room's order agrees with the evidence order."]
+
+
+def _hidden(ballots: int) -> str:
+    verb = "is" if ballots == 1 else "are"
+    return f"{counted(ballots, 'ballot')} {verb} hidden until the facilitator reveals them."
 
 
 def crossings(rows: Sequence[Standing]) -> list[tuple[Standing, Standing]]:

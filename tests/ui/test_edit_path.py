@@ -353,7 +353,7 @@ def test_a_keyword_rule_whose_step_was_deleted_is_marked_and_apply_does_not_rais
     count, links = ctx.undo_stack.count(), p.evidence.counts_by_step()
 
     click(qtbot, ev, "Apply rules")  # raised "There is no step with id …" out of the slot
-    assert ev.rules_note.text() == "0 new link(s) made. 1 rule(s) skipped: their step was deleted."
+    assert ev.rules_note.text() == "0 new links made. 1 rule skipped: its step was deleted."
     assert ctx.undo_stack.count() == count and p.evidence.counts_by_step() == links
     qtbot.waitUntil(lambda: combo.currentText() == "Adoption check-in (deleted step)")
     assert combo.findText("Adoption check-in") < 0  # not offered as a live step
@@ -362,8 +362,8 @@ def test_a_keyword_rule_whose_step_was_deleted_is_marked_and_apply_does_not_rais
     qtbot.waitUntil(lambda: combo.currentText() == "Adoption check-in")
     click(qtbot, ev, "Apply rules")
     expected = len(p.evidence.search_ids("VAT invoice"))
-    assert ev.rules_note.text() == f"{expected:,} new link(s) made."
-    assert ctx.undo_stack.undoText() == "Apply 1 keyword rule(s)"
+    assert expected > 1 and ev.rules_note.text() == f"{expected:,} new links made."
+    assert ctx.undo_stack.undoText() == "Apply 1 keyword rule"
 
 
 def test_a_refused_apply_is_reported_once_and_links_nothing(

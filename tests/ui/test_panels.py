@@ -85,7 +85,7 @@ def test_link_all_links_every_item_found_not_only_those_listed(
     ev.query.setText("invoice")
     qtbot.keyClick(ev.query, Qt.Key.Key_Return)
     assert ev.search_model.rowCount() == 5 < len(every)
-    assert f"{len(every):,} item(s) found; the newest 5 are listed" == ev.search_note.text()
+    assert f"{len(every):,} items found; the newest 5 are listed" == ev.search_note.text()
     qtbot.mouseClick(ev.link_button, Qt.MouseButton.LeftButton)
     linked = {e.id for e in project.evidence.for_steps([target], limit=100_000)}
     assert every <= linked

@@ -34,6 +34,7 @@ from cxmapper.ui.panels.certainty import RankCertaintyJob, ranks_text, top_three
 from cxmapper.ui.panels.forms import form_footer
 from cxmapper.ui.panels.plan_scores import PlanScores
 from cxmapper.ui.panels.tables import KeyedColumnsModel, TablePanel
+from cxmapper.wording import counted
 
 COLUMNS = (
     "Rank",
@@ -317,7 +318,8 @@ class PainEditor(QDialog):
             self.reach_range.set_unit(" %", 100.0)
 
     def _show_evidence(self) -> None:
-        self.evidence_note.setText(f"{len(self.evidence_ids):,} item(s) linked")
+        items = counted(len(self.evidence_ids), "item", grouped=True)
+        self.evidence_note.setText(f"{items} linked")
 
     def _use_detractors(self) -> None:
         self.evidence_ids = tuple(detractor_ids_at(self.ctx.project, self.pain.step_ids))

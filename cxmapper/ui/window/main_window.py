@@ -50,6 +50,7 @@ from cxmapper.ui.window.notice import Notice
 from cxmapper.ui.window.presentation import Presentation
 from cxmapper.ui.window.start_page import StartPage
 from cxmapper.ui.window.timer import TimerBadge, WorkshopClock
+from cxmapper.wording import counted
 
 MAX_RECENT = 10
 
@@ -551,7 +552,7 @@ class MainWindow(QMainWindow):
         text, ok = QInputDialog.getText(self, "Find", "Find steps whose title contains:")
         if ok and text:
             found = self.view.find_steps(text)
-            self.statusBar().showMessage(f"{len(found)} step(s) found for “{text}”.", 8000)
+            self.statusBar().showMessage(f"{counted(len(found), 'step')} found for “{text}”.", 8000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from cxmapper.ui.importing.wizard import ImportWizard
