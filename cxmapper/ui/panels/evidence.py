@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cxmapper.exchange.reimport import when
 from cxmapper.model.entities import ActionKind, Evidence
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import bright_spots, named_praise, step_stats
@@ -481,7 +482,11 @@ class EvidencePanel(QWidget):
     def refresh_imports(self) -> None:
         self.batches.clear()
         for b in self.project.evidence.batches():
-            item = QListWidgetItem(f"{b.file_name} — {b.rows:,} items, {b.format}, {b.imported_at}")
+            # The stamp is the local time of the import, stored to the second: the list
+            # shows it as the re-import warnings name it ("2026-11-26 at 05:19").
+            items = counted(b.rows, "item", grouped=True)
+            item = QListWidgetItem(f"{b.file_name} — {items}, {b.format}, imported {when(b)}")
+            item.setToolTip(f"Imported {when(b)}, as {b.format}, from “{b.file_name}”")
             item.setData(Qt.ItemDataRole.UserRole, b.id)
             self.batches.addItem(item)
 
