@@ -311,6 +311,22 @@ def test_the_notice_goes_at_the_next_click_and_by_itself(
     assert REFUSAL in window.statusBar().currentMessage()  # the status bar keeps it longer
 
 
+def test_a_refusal_leaves_the_status_bar_once_a_later_edit_succeeds(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    p = window.ctx.project
+    with monkeypatch.context() as patched:
+        patched.setattr(p, "remove_steps", refuse)
+        window.view.select_step(step_named(p, "Asks").id)
+        window.view.delete_selected()
+    assert window.statusBar().currentMessage() == REFUSAL
+    window.view.select_step(step_named(p, "Answers").id)  # choosing is not editing
+    assert window.statusBar().currentMessage() == REFUSAL
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)  # this time the step goes
+    assert not any(s.title == "Answers" for s in p.steps())
+    assert REFUSAL not in window.statusBar().currentMessage()
+
+
 # --- compound edits ---------------------------------------------------------------------------
 
 
