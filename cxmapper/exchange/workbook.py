@@ -179,7 +179,7 @@ def _macro_plan(
                 a.title,
                 "; ".join(f"#{p.rank} {p.title}" for p in addressed),
                 ", ".join(groups[g] for g in action.involved_group_ids if g in groups),
-                groups.get(action.owner_group_id or -1, ""),
+                groups.get(action.owner_group_id or -1, "no owner yet"),
                 action.sponsor,
                 action.start_date or "",
                 action.due_date or "",

@@ -16,6 +16,7 @@ from cxmapper.model.bulk_import import check_links, checks_on, constants_of
 from cxmapper.model.entities import EVIDENCE_KINDS, Evidence, ImportBatch
 from cxmapper.model.events import Change
 from cxmapper.model.validation import FOLLOW_UP_STATUSES, ModelError
+from cxmapper.wording import counted
 
 EVIDENCE_COLUMNS = [f.name for f in fields(Evidence) if f.name != "id"]
 _SELECT = "SELECT id, " + ", ".join(EVIDENCE_COLUMNS) + " FROM evidence"
@@ -379,7 +380,8 @@ class EvidenceStore:
         ).fetchone()[0]
         if cited:
             raise ModelError(
-                f"{cited} pain(s) cite evidence of this import; remove it through the project, "
+                f"{counted(cited, 'pain')} {'cites' if cited == 1 else 'cite'} evidence of this "
+                "import; remove it through the project, "
                 "which updates the pains."
             )
         taken: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}

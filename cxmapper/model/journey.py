@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from cxmapper.model import placement
+from cxmapper.wording import counted
 
 if TYPE_CHECKING:
     from cxmapper.model.project import Project
@@ -131,7 +132,8 @@ def analyse(project: Project, max_loops: int = MAX_LOOPS) -> JourneyAnalysis:
         first = project.step(found.misplaced_steps[0]).title
         others = len(found.misplaced_steps) - 1
         where = (
-            f"“{first}” and {others} more step(s) are not drawn in their stage's columns or "
+            f"“{first}” and {counted(others, 'more step', 'more steps')} are not drawn in their "
+            "stage's columns or "
             "have no stage"
             if others
             else f"“{first}” is not drawn in its stage's columns or has no stage"

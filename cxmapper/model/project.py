@@ -33,6 +33,7 @@ from cxmapper.model.validation import (
     check_settings,
     check_stored_evidence,
 )
+from cxmapper.wording import counted
 
 T = TypeVar("T")
 
@@ -330,7 +331,8 @@ class Project(VotingEdits, ImportBatchEdits):
         old = _get(table, id, kind_of(cls).label)
         unknown = set(changes) - {f.name for f in fields(old)} | ({"id"} & set(changes))
         if unknown:
-            raise ModelError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+            names = ", ".join(sorted(unknown))
+            raise ModelError(f"Unknown field{'s' * (len(unknown) != 1)}: {names}.")
         new = replace(old, **changes)
         if new == old:
             return replace(new)
@@ -406,7 +408,8 @@ class Project(VotingEdits, ImportBatchEdits):
         steps = [s for s in self._steps.values() if s.work_group_id == id]
         if steps and not with_steps:
             raise ModelError(
-                f"The work group “{group.name}” still has {len(steps)} step(s); move or delete "
+                f"The work group “{group.name}” still has {counted(len(steps), 'step')}; move or "
+                "delete "
                 "them first, or delete the work group with its steps."
             )
         removal = self._collect_step_removal({s.id for s in steps})

@@ -17,6 +17,7 @@ from cxmapper.model import store
 from cxmapper.model.events import Change
 from cxmapper.model.kinds import kind_of
 from cxmapper.model.validation import ModelError, check_entity
+from cxmapper.wording import counted
 
 if TYPE_CHECKING:
     from cxmapper.model.project import Project, Removal
@@ -72,7 +73,7 @@ class VotingEdits:
         ):
             # The ballots already cast would no longer be ones the round allows.
             raise ModelError(
-                f"A ballot of this round already has more than {most} dot(s) on one item."
+                f"A ballot of this round already has more than {counted(most, 'dot')} on one item."
             )
         return self._project._update(e.VotingRound, id, changes)
 
@@ -144,12 +145,13 @@ class VotingEdits:
         total = sum(placed.values())
         if total > voting_round.dots_per_person:
             raise ModelError(
-                f"One person has {voting_round.dots_per_person} dot(s) in this round, not {total}."
+                f"One person has {counted(voting_round.dots_per_person, 'dot')} in this round, "
+                f"not {total}."
             )
         if any(n > voting_round.max_per_item for n in placed.values()):
             raise ModelError(
-                f"One person may put at most {voting_round.max_per_item} dot(s) on one item "
-                "in this round."
+                f"One person may put at most {counted(voting_round.max_per_item, 'dot')} on "
+                "one item in this round."
             )
         number = self.next_ballot(round_id) if ballot is None else ballot
         first = self._project._next_id(e.Vote)

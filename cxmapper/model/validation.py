@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cxmapper.model import entities as e
 from cxmapper.model.agenda import MAX_BOXES, MAX_MINUTES
 from cxmapper.model.kinds import Kind
+from cxmapper.wording import counted
 
 if TYPE_CHECKING:
     from cxmapper.model.project import Project
@@ -145,7 +146,7 @@ def check_customer_base(s: e.ProjectSettings, pains: Iterable[e.Pain]) -> None:
     ]
     if over:
         top = max(over, key=lambda p: (_most_counted(p), -p.id))
-        others = f" and {len(over) - 1} other pain(s)" if len(over) > 1 else ""
+        others = f" and {counted(len(over) - 1, 'other pain')}" if len(over) > 1 else ""
         raise ModelError(
             f"The customer base cannot drop to {s.customer_base:,}: the pain “{top.title}”"
             f"{others} estimate more customers affected (up to "
@@ -238,7 +239,9 @@ def _check_vote(project: Project, v: e.Vote) -> None:
     _text(v.voter, "voter's name", required=False, limit=200)
     limit = project.voting_round(v.round_id).max_per_item
     if v.ballot and v.dots > limit:
-        raise ModelError(f"One person may put at most {limit} dot(s) on one item in this round.")
+        raise ModelError(
+            f"One person may put at most {counted(limit, 'dot')} on one item in this round."
+        )
 
 
 def _check_pain(project: Project, p: e.Pain, *, existing: bool = False) -> None:

@@ -18,6 +18,7 @@ from cxmapper.model import entities as e
 from cxmapper.model.certainty import RankCertainty, rank_certainty
 from cxmapper.model.scoring import PainScore, score_pains
 from cxmapper.model.strength import Strength, pain_strength, step_strength
+from cxmapper.wording import counted
 
 if TYPE_CHECKING:
     from cxmapper.model.project import Project
@@ -76,6 +77,18 @@ class EvidenceItem:
     evidence: int
     rank_low: int | None = None
     rank_high: int | None = None
+    # What the evidence-side rank of a pain rests on when evidence does not back it:
+    # "estimated" (the room's estimate of reach) or "no evidence" (none linked); "" when it
+    # is the evidence's rank. The sentences then name it the scores' rank, not evidence's.
+    basis: str = ""
+
+    def rank_name(self, *, first: bool = False) -> str:
+        """“evidence's #2”, or “scoring's #2 (estimated)” for a rank that is not evidence's;
+        capitalised to open a sentence."""
+        name = f"evidence's #{self.evidence_rank}"
+        if self.basis:
+            name = f"scoring's #{self.evidence_rank} ({self.basis})"
+        return name[0].upper() + name[1:] if first else name
 
 
 @dataclass(frozen=True)
@@ -105,15 +118,22 @@ def evidence_items(
         items = []
         for s in sorted(scores, key=lambda s: s.rank):
             c = sure.get(s.pain_id)
+            strength = pain_strength(s, settings)
+            basis = ""
+            if s.reach_source == e.ReachSource.ESTIMATE.value:
+                basis = "estimated"
+            elif strength == Strength.NONE:
+                basis = "no evidence"
             items.append(
                 EvidenceItem(
                     s.pain_id,
                     s.title,
                     s.rank,
-                    pain_strength(s, settings),
+                    strength,
                     s.evidence_count,
                     c.rank_low if c else None,
                     c.rank_high if c else None,
+                    basis,
                 )
             )
         return items
@@ -154,7 +174,7 @@ def disagreements(rows: Sequence[Standing], tallied: Tally) -> list[str]:
     """Where the room's order and the evidence order part, in sentences, the decisive places
     first; one sentence of agreement when they do not."""
     if tallied.hidden and not tallied.total:
-        return [f"{tallied.ballots} ballot(s) are hidden until the facilitator reveals them."]
+        return [_hidden(tallied.ballots)]
     total = tallied.total
     if not total:
         return ["No dots are counted yet."]
@@ -167,12 +187,12 @@ def disagreements(rows: Sequence[Standing], tallied: Tally) -> list[str]:
         elif s.item.strength == Strength.THIN:
             said.append(f"The room's #1, {name}, rests on thin evidence ({s.item.evidence} items).")
         if s.evidence_rank > 1:
-            said.append(f"The room's #1, {name}, is evidence's #{s.evidence_rank}.")
+            said.append(f"The room's #1, {name}, is {s.item.rank_name()}.")
     for s in rows:
         if s.evidence_rank == 1 and s.room_rank != 1:
             said.append(
-                f"Evidence's #1, {_quote(s.item.title)}, got {_dots(s.dots)} of {total} "
-                f"(the room's #{s.room_rank})."
+                f"{s.item.rank_name(first=True)}, {_quote(s.item.title)}, got {_dots(s.dots)} "
+                f"of {total} (the room's #{s.room_rank})."
             )
     for s in sorted(rows, key=lambda s: min(s.room_rank, s.evidence_rank)):
         if s.room_rank == 1 or s.evidence_rank == 1:
@@ -183,12 +203,17 @@ def disagreements(rows: Sequence[Standing], tallied: Tally) -> list[str]:
         ):
             said.append(
                 f"{_quote(s.item.title)} is the room's #{s.room_rank} ({_dots(s.dots)}) but "
-                f"evidence's #{s.evidence_rank}."
+                f"{s.item.rank_name()}."
             )
     said += _certainty(rows)
     if tallied.hidden:
-        said.append(f"{tallied.ballots} ballot(s) are hidden until the facilitator reveals them.")
+        said.append(_hidden(tallied.ballots))
     return said[:MOST_SENTENCES] or ["The room's order agrees with the evidence order."]
+
+
+def _hidden(ballots: int) -> str:
+    verb = "is" if ballots == 1 else "are"
+    return f"{counted(ballots, 'ballot')} {verb} hidden until the facilitator reveals them."
 
 
 def crossings(rows: Sequence[Standing]) -> list[tuple[Standing, Standing]]:
@@ -215,16 +240,26 @@ def _certainty(rows: Sequence[Standing]) -> list[str]:
         if lo_a is None or hi_a is None or lo_b is None or hi_b is None:
             continue
         pair = f"{_quote(a.item.title)} and {_quote(b.item.title)}"
+        # Ranks that rest on an estimate (or on nothing) are the scores', not evidence's.
+        scores = bool(a.item.basis or b.item.basis)
         if hi_a >= lo_b:
             said.append(
-                f"Evidence cannot tell #{a.evidence_rank} from #{b.evidence_rank} ({pair}): "
-                "the room's order between them is as good as the evidence's."
+                (
+                    f"The scores cannot tell #{a.evidence_rank} from #{b.evidence_rank} "
+                    f"({pair}): the room's order between them is as good as theirs."
+                )
+                if scores
+                else (
+                    f"Evidence cannot tell #{a.evidence_rank} from #{b.evidence_rank} ({pair}): "
+                    "the room's order between them is as good as the evidence's."
+                )
             )
         elif a.item.item_id not in apart:  # one such sentence per item is enough
             apart.add(a.item.item_id)
             said.append(
                 f"The room puts {_quote(b.item.title)} above {_quote(a.item.title)}, though "
-                f"the evidence ranks them apart (#{_span(lo_a, hi_a)} against "
+                f"{'the scores rank' if scores else 'the evidence ranks'} them apart "
+                f"(#{_span(lo_a, hi_a)} against "
                 f"#{_span(lo_b, hi_b)} in 90 % of draws)."
             )
         if len(said) >= 3:

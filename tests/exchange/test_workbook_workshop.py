@@ -85,7 +85,7 @@ def test_workshop_sheet_reads_back_with_dots_ranks_and_certainty(exported) -> No
         "Evidence's #1, “Migrated figures do not reconcile”, got 2 dots of 42 "
         "(the room's #4)." in said
     )
-    assert any("ballot(s) are hidden" in r[1] for r in got if r and r[0] == FORMULA)
+    assert any("1 ballot is hidden" in r[1] for r in got if r and r[0] == FORMULA)
 
 
 def test_round_titles_are_text_never_formulas(exported) -> None:

@@ -169,7 +169,7 @@ def test_belief_against_evidence_on_the_demo(tmp_path: Path) -> None:
         assert said[:3] == [
             "The room's #1, “Security review drags on”, has no evidence: it is the room's "
             "assumption.",
-            "The room's #1, “Security review drags on”, is evidence's #6.",
+            "The room's #1, “Security review drags on”, is scoring's #6 (estimated).",
             "Evidence's #1, “Migrated figures do not reconcile”, got 2 dots of 42 (the room's #4).",
         ]
         assert (

@@ -106,6 +106,9 @@ def test_macro_action_from_selected_pains_suggests_the_groups_to_involve(
     # Customer → Support → Billing → Customer: all three must sit at the table.
     expected = {g["Customer"], g["Support"], g["Billing"]}
     assert ticked_groups(editor) == expected == set(groups_to_involve(ctx.project, [wrong]))
+    # The customer never owns an internal action: no owner until the room chooses one.
+    assert editor.owner.currentText() == "— choose —" and editor.owner.currentData() is None
+    assert cell(panel, 0, "Owner") == "—"
     editor.title.selectAll()
     qtbot.keyClicks(editor.title, "Fix invoice data at the source")
     editor.owner.setCurrentIndex(editor.owner.findData(g["Billing"]))

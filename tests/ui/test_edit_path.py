@@ -311,6 +311,22 @@ def test_the_notice_goes_at_the_next_click_and_by_itself(
     assert REFUSAL in window.statusBar().currentMessage()  # the status bar keeps it longer
 
 
+def test_a_refusal_leaves_the_status_bar_once_a_later_edit_succeeds(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    p = window.ctx.project
+    with monkeypatch.context() as patched:
+        patched.setattr(p, "remove_steps", refuse)
+        window.view.select_step(step_named(p, "Asks").id)
+        window.view.delete_selected()
+    assert window.statusBar().currentMessage() == REFUSAL
+    window.view.select_step(step_named(p, "Answers").id)  # choosing is not editing
+    assert window.statusBar().currentMessage() == REFUSAL
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)  # this time the step goes
+    assert not any(s.title == "Answers" for s in p.steps())
+    assert REFUSAL not in window.statusBar().currentMessage()
+
+
 # --- compound edits ---------------------------------------------------------------------------
 
 
@@ -353,7 +369,7 @@ def test_a_keyword_rule_whose_step_was_deleted_is_marked_and_apply_does_not_rais
     count, links = ctx.undo_stack.count(), p.evidence.counts_by_step()
 
     click(qtbot, ev, "Apply rules")  # raised "There is no step with id …" out of the slot
-    assert ev.rules_note.text() == "0 new link(s) made. 1 rule(s) skipped: their step was deleted."
+    assert ev.rules_note.text() == "0 new links made. 1 rule skipped: its step was deleted."
     assert ctx.undo_stack.count() == count and p.evidence.counts_by_step() == links
     qtbot.waitUntil(lambda: combo.currentText() == "Adoption check-in (deleted step)")
     assert combo.findText("Adoption check-in") < 0  # not offered as a live step
@@ -362,8 +378,8 @@ def test_a_keyword_rule_whose_step_was_deleted_is_marked_and_apply_does_not_rais
     qtbot.waitUntil(lambda: combo.currentText() == "Adoption check-in")
     click(qtbot, ev, "Apply rules")
     expected = len(p.evidence.search_ids("VAT invoice"))
-    assert ev.rules_note.text() == f"{expected:,} new link(s) made."
-    assert ctx.undo_stack.undoText() == "Apply 1 keyword rule(s)"
+    assert expected > 1 and ev.rules_note.text() == f"{expected:,} new links made."
+    assert ctx.undo_stack.undoText() == "Apply 1 keyword rule"
 
 
 def test_a_refused_apply_is_reported_once_and_links_nothing(

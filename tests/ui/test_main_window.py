@@ -219,7 +219,17 @@ def test_a_new_project_is_named_after_its_file_and_asks_for_its_numbers(
     assert p.settings.name == "Acme onboarding"
     (step,) = p.steps()
     assert step.stage_id == p.stages()[0].id  # drawn in Discover, and in Discover it is
+    assert window._status_counts.text().startswith("1 work group · 1 step · 0 flows · ")
     qtbot.waitUntil(lambda: asked == ["Acme onboarding"])
+    # The status bar asks for the numbers until they are set, not after.
+    status = window.statusBar()
+    assert status.currentMessage().startswith("Set the customers per year")
+    dialog = ProjectSettingsDialog(window.ctx, window)
+    dialog.customers.setValue(48_000)
+    dialog.accept()
+    dialog.deleteLater()
+    assert p.settings.customer_base == 48_000
+    assert not status.currentMessage().startswith("Set the customers per year")
 
 
 def test_closing_the_window_during_an_import_keeps_the_project_open(

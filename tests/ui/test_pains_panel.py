@@ -4,15 +4,17 @@ fill the form, watch the ranking move, undo."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from cxmapper.model import entities as e
+from cxmapper.model.demo import write_demo
 from cxmapper.model.project import Project
 from cxmapper.ui.document.context import DocumentContext
-from cxmapper.ui.panels.pains import PainEditor, PainPanel
+from cxmapper.ui.panels.pains import COLUMNS, PainEditor, PainPanel
 from tests.conftest import snapshot
 
 
@@ -318,3 +320,48 @@ def test_edits_rescore_once_for_all_views_and_only_what_they_can_move(
     assert plan.pains() == score_pains(ctx.project) and shown_titles(panel) == ["Wrong invoice"]
     for widget in others:
         widget.detach()
+
+
+def test_the_docked_register_shows_its_key_columns_without_scrolling(qtbot, tmp_path: Path) -> None:
+    """At the width the window gives the right docks, the rank, the pain and how far to trust
+    the rank are in view, and the reach of an estimate is not cut short ("1,200 (estim…")."""
+    write_demo(tmp_path / "demo.cxmap")
+    project = Project.open(tmp_path / "demo.cxmap")
+    ctx = DocumentContext(project)
+    panel = PainPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(470, 420)
+    panel.show()
+    qtbot.waitExposed(panel)
+    try:
+        table, header = panel.table, panel.table.horizontalHeader()
+        qtbot.waitUntil(lambda: panel.proxy.index(0, COLUMNS.index("Top 3")).data() != "…")
+        assert table.horizontalScrollBar().value() == 0
+        for name in ("Rank", "Pain", "Strength", "Top 3", "Ranks"):
+            column = COLUMNS.index(name)
+            right = header.sectionViewportPosition(column) + header.sectionSize(column)
+            assert header.sectionViewportPosition(column) >= 0 and right <= table.viewport().width()
+        reach = COLUMNS.index("Reach / yr")
+        metrics = table.fontMetrics()
+        estimated = [
+            r
+            for r in range(panel.proxy.rowCount())
+            if panel.model.items[
+                panel.proxy.mapToSource(panel.proxy.index(r, 0)).row()
+            ].reach_source
+            == "estimate"
+        ]
+        assert estimated
+        for r in estimated:
+            cell = panel.proxy.index(r, reach)
+            assert cell.data().endswith(" est.")
+            assert metrics.horizontalAdvance(cell.data()) < header.sectionSize(reach)
+            assert cell.data(Qt.ItemDataRole.ToolTipRole).startswith("Reach estimated by the room")
+        impact = panel.proxy.index(0, COLUMNS.index("Impact / yr"))
+        assert "95 % interval" in impact.data(Qt.ItemDataRole.ToolTipRole)
+        title = panel.proxy.index(0, COLUMNS.index("Pain"))
+        assert title.data(Qt.ItemDataRole.ToolTipRole) == title.data()  # the full title
+    finally:
+        panel.detach()
+        ctx.close()
+        project.close()

@@ -3,6 +3,8 @@ pain, agree a macro action, export the workbook — each step driven through the
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -85,7 +87,7 @@ def test_link_all_links_every_item_found_not_only_those_listed(
     ev.query.setText("invoice")
     qtbot.keyClick(ev.query, Qt.Key.Key_Return)
     assert ev.search_model.rowCount() == 5 < len(every)
-    assert f"{len(every):,} item(s) found; the newest 5 are listed" == ev.search_note.text()
+    assert f"{len(every):,} items found; the newest 5 are listed" == ev.search_note.text()
     qtbot.mouseClick(ev.link_button, Qt.MouseButton.LeftButton)
     linked = {e.id for e in project.evidence.for_steps([target], limit=100_000)}
     assert every <= linked
@@ -261,6 +263,17 @@ def test_keyword_rules_link_matching_evidence_in_one_undoable_edit(window: MainW
     assert project.evidence.counts_by_step()[target] == before + expected
     window.ctx.undo_stack.undo()
     assert project.evidence.counts_by_step().get(target, 0) == before
+
+
+def test_the_imports_list_shows_when_each_file_came_in_readably(window: MainWindow) -> None:
+    ev = panel(window, "evidence")
+    batches = window.ctx.project.evidence.batches()
+    assert batches and ev.batches.count() == len(batches)
+    for n, batch in enumerate(batches):
+        at = dt.datetime.fromisoformat(batch.imported_at)
+        text = ev.batches.item(n).text()
+        assert text.endswith(f", imported {at:%Y-%m-%d} at {at:%H:%M}"), text
+        assert batch.imported_at not in text and not re.search(r"\dT\d", text)
 
 
 def test_removing_an_import_is_undoable_and_keeps_the_history(

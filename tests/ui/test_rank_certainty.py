@@ -48,7 +48,7 @@ def test_the_register_shows_the_certainty_the_model_computes(qtbot, window: Main
     expected = rank_certainty(project, score_pains(project))
     for pain_id, sure in expected.items():
         assert cell(panel, pain_id, "Top 3") == f"{sure.p_top3:.0%}"
-        ranks = cell(panel, pain_id, "Ranks (90 %)")
+        ranks = cell(panel, pain_id, "Ranks")
         assert ranks == (
             str(sure.rank_low)
             if sure.rank_low == sure.rank_high
@@ -80,7 +80,7 @@ def test_an_edit_hides_stale_figures_until_the_draws_of_the_new_scores_are_in(
     qtbot.waitUntil(lambda: job.current, timeout=10_000)
     assert job.runs == runs + 1
     assert cell(panel, last.pain_id, "Top 3") == "100%"
-    assert cell(panel, last.pain_id, "Ranks (90 %)") == "1"
+    assert cell(panel, last.pain_id, "Ranks") == "1"
     window.ctx.undo_stack.undo()
     qtbot.waitUntil(lambda: job.current, timeout=10_000)
     assert cell(panel, last.pain_id, "Top 3") == "0%"

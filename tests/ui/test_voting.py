@@ -8,12 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton
 
+from cxmapper.exchange.workbook import export_workbook
 from cxmapper.model import entities as e
 from cxmapper.model.demo import write_demo
+from cxmapper.model.journey import groups_to_involve
 from cxmapper.model.project import Project
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.panels.ballot import NewRoundDialog
@@ -66,7 +69,9 @@ def counted(panel: VotingPanel, title: str) -> str:
     return panel.table.item(row_of(panel, title), 2).text()
 
 
-def test_typed_tallies_are_stored_undone_and_compared(qtbot, panel: VotingPanel) -> None:
+def test_typed_tallies_are_stored_undone_and_compared(
+    qtbot, panel: VotingPanel, tmp_path: Path
+) -> None:
     project, stack = panel.ctx.project, panel.ctx.undo_stack
     rid = start_round(qtbot, panel, dots=5, per_item=5, named=False)
     typed = {
@@ -107,7 +112,7 @@ def test_typed_tallies_are_stored_undone_and_compared(qtbot, panel: VotingPanel)
     said = [belief.said.item(n).text() for n in range(belief.said.count())]
     assert said[:3] == [
         "The room's #1, “Security review drags on”, has no evidence: it is the room's assumption.",
-        "The room's #1, “Security review drags on”, is evidence's #6.",
+        "The room's #1, “Security review drags on”, is scoring's #6 (estimated).",
         "Evidence's #1, “Migrated figures do not reconcile”, got 2 dots of 42 (the room's #4).",
     ]
     # The chart highlights the items the two orders put the other way round.
@@ -119,6 +124,19 @@ def test_typed_tallies_are_stored_undone_and_compared(qtbot, panel: VotingPanel)
     action = project.action(panel.ctx.selected_action_ids()[0])
     assert action.kind == e.ActionKind.MACRO
     assert [titles[i] for i in action.pain_ids] == list(typed)[:3]
+    # ...with the work groups the journey says must act on those pains, as the action plan's
+    # "Macro action from selected pains" suggests them, and no owner until the room names one.
+    names = {g.id: g.name for g in project.work_groups()}
+    involved = [names[g] for g in groups_to_involve(project, action.pain_ids)]
+    assert len(involved) >= 2 and [names[g] for g in action.involved_group_ids] == involved
+    assert action.owner_group_id is None
+    out = tmp_path / "plan.xlsx"
+    export_workbook(project, out, map_image=None)
+    sheet = load_workbook(out, read_only=True)["Macro plan"]
+    plan = [list(r) for r in sheet.iter_rows(values_only=True)]
+    groups_col, owner_col = plan[0].index("Work groups involved"), plan[0].index("Owner")
+    row = next(r for r in plan if r[1] == action.title)
+    assert row[groups_col] == ", ".join(involved) and row[owner_col] == "no owner yet"
     stack.undo()
     assert not any(a.id == action.id for a in project.actions())
     # A tally typed later shows in the open comparison at once.
@@ -254,3 +272,51 @@ def test_a_refused_round_says_why_in_its_dialog(qtbot, panel: VotingPanel) -> No
     assert "cannot be empty" in dialog.error.text()
     assert dialog.result() != dialog.DialogCode.Accepted
     assert panel.ctx.project.voting_rounds() == []
+
+
+def test_a_pain_ranked_on_the_rooms_estimate_is_not_called_evidences(qtbot, tmp_path: Path) -> None:
+    """The dialog marks such a pain "○ no evidence": its first place is the scores', on the
+    room's estimate of reach, and the sentences must say so rather than "Evidence's #1"."""
+    project = Project.create(tmp_path / "room.cxmap")
+    project.update_settings(customer_base=10_000)
+    migration = project.add_pain(
+        "Migration loses data",
+        reach_source=e.ReachSource.ESTIMATE,
+        reach_estimate_count=1_200,
+        rework_cost=500.0,
+    )
+    demo = project.add_pain(
+        "Demo shows the wrong product",
+        reach_source=e.ReachSource.ESTIMATE,
+        reach_estimate_count=2_400,
+        rework_cost=20.0,
+    )
+    ctx = DocumentContext(project)
+    panel = VotingPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    try:
+        rid = start_round(qtbot, panel, dots=5, per_item=20, named=False)
+        typed = (("Demo shows the wrong product", "14"), ("Migration loses data", "2"))
+        for title, digits in typed:
+            panel.table.setCurrentCell(row_of(panel, title), 0)
+            qtbot.keyClicks(panel.table, digits)
+            qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda t=title, d=digits: counted(panel, t) == d)
+        assert {v.pain_id for v in project.votes(rid)} == {migration.id, demo.id}
+        qtbot.mouseClick(button(panel, "Belief against evidence…"), Qt.MouseButton.LeftButton)
+        belief = panel.belief
+        assert belief is not None
+        said = [belief.said.item(n).text() for n in range(belief.said.count())]
+        assert "The room's #1, “Demo shows the wrong product”, is scoring's #2 (estimated)." in said
+        assert (
+            "Scoring's #1 (estimated), “Migration loses data”, got 2 dots of 16 "
+            "(the room's #2)." in said
+        )
+        assert any("though the scores rank them apart" in s for s in said)
+        assert not any("Evidence's #" in s or "evidence's #" in s for s in said)
+        belief.close()
+    finally:
+        panel.detach()
+        ctx.close()
+        project.close()

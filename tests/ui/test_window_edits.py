@@ -251,7 +251,7 @@ def test_find_selects_matching_steps(qtbot, window: MainWindow, monkeypatch) -> 
     window.window_actions.find.trigger()
     p = window.ctx.project
     assert set(window.ctx.selected_step_ids()) == {step_named(p, "C").id}
-    assert "1 step(s) found" in window.statusBar().currentMessage()
+    assert "1 step found" in window.statusBar().currentMessage()
 
 
 def test_open_recent_lists_and_opens_projects(

@@ -19,6 +19,7 @@ from cxmapper.model import entities as e
 from cxmapper.model.project import Project
 from cxmapper.model.removal import Removal
 from cxmapper.model.validation import ModelError
+from cxmapper.wording import counted
 
 
 class Command(QUndoCommand):
@@ -425,7 +426,7 @@ class LinkEvidence(Command):
 
     def __init__(self, project: Project, evidence_ids: list[int], step_id: int) -> None:
         title = project.step(step_id).title
-        super().__init__(f"Link {len(evidence_ids)} evidence item(s) to {_quote(title)}")
+        super().__init__(f"Link {counted(len(evidence_ids), 'evidence item')} to {_quote(title)}")
         self.project, self.step_id = project, step_id
         already = set(project.evidence.links_of_steps([step_id]))
         self.new = [i for i in evidence_ids if (i, step_id) not in already]

@@ -3,7 +3,7 @@ the journey graph), micro and cultural actions; ranked by ROI; every edit undoab
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from cxmapper.model import entities as e
 from cxmapper.model.events import Change
 from cxmapper.model.journey import groups_to_involve
+from cxmapper.model.project import Project
 from cxmapper.model.scoring import ActionScore
 from cxmapper.ui.document.commands import AddAction, RemoveItem
 from cxmapper.ui.document.context import DocumentContext
@@ -53,6 +54,10 @@ COLUMNS = (
     "Benefit / yr",
     "ROI",
 )
+
+
+NO_OWNER = "—"  # the Owner cell of an action the room has not given an owner yet
+NO_OWNER_CHOICE = "— choose —"
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ class ActionTableModel(KeyedColumnsModel):
                     score,
                     action,
                     "; ".join(pains[i] for i in action.pain_ids if i in pains),
-                    groups.get(action.owner_group_id or -1, ""),
+                    groups.get(action.owner_group_id or -1, NO_OWNER),
                     ", ".join(groups[g] for g in action.involved_group_ids if g in groups),
                 )
             )
@@ -144,6 +149,8 @@ class ActionTableModel(KeyedColumnsModel):
             if col == 13:
                 return "—" if s.roi is None else f"{s.roi:,.1f}×"
             return values[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 4 and row.owner == NO_OWNER:
+            return "No owner yet: the room agrees which work group owns it"
         if role == Qt.ItemDataRole.ToolTipRole and col in (2, 3, 5, 6):
             return values[col] or None
         if role == Qt.ItemDataRole.ToolTipRole and col == 12 and s.benefit_high > s.benefit_low:
@@ -185,7 +192,7 @@ class ActionEditor(QDialog):
             self.pains.addItem(item)
         self.pains.setMaximumHeight(120)
         self.owner = QComboBox()
-        self.owner.addItem("(none)", None)
+        self.owner.addItem(NO_OWNER_CHOICE, None)
         self.groups = QListWidget()
         for g in project.work_groups():
             self.owner.addItem(g.name, g.id)
@@ -274,6 +281,21 @@ class ActionEditor(QDialog):
             self.error.setText(error)
             return
         super().accept()
+
+
+def suggested_macro(project: Project, pain_ids: Sequence[int], title: str) -> AddAction:
+    """A new macro action on ``pain_ids`` with the work groups the journey graph says must
+    act on them, and no owner yet: the room agrees who owns it. The suggested groups are in
+    lane order, so the first is usually the customer lane, and no count of steps can tell an
+    internal group from the customer's (pain steps often sit in the customer lane)."""
+    return AddAction(
+        project,
+        title,
+        kind=e.ActionKind.MACRO,
+        pain_ids=tuple(pain_ids),
+        involved_group_ids=tuple(groups_to_involve(project, list(pain_ids))),
+        owner_group_id=None,
+    )
 
 
 def _checked(widget: QListWidget) -> tuple[int, ...]:
@@ -414,18 +436,9 @@ class ActionPanel(TablePanel):
             )
             return None
 
-        def build() -> AddAction:
-            groups = groups_to_involve(project, pains)
-            return AddAction(
-                project,
-                f"Fix: {project.pain(pains[0]).title}",
-                kind=e.ActionKind.MACRO,
-                pain_ids=tuple(pains),
-                involved_group_ids=tuple(groups),
-                owner_group_id=groups[0] if groups else None,
-            )
-
-        return self._open_new(build)
+        return self._open_new(
+            lambda: suggested_macro(project, pains, f"Fix: {project.pain(pains[0]).title}")
+        )
 
     def new_action(self) -> int | None:
         kinds = {s.pain_id: s.kind for s in self.plan.pains()}

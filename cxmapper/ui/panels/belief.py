@@ -3,7 +3,7 @@
 A slope chart (left: the evidence order, right: the room's; a line per item, the lines of
 items the two orders put the other way round drawn thick and orange), the disagreements in
 words (model/voting.py), and "New macro action from the room's top pains", which adds the
-action through the edit path like the action plan's "New action".
+action through the edit path like the action plan's "Macro action from selected pains".
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from cxmapper.model.voting import (
     standings,
     tally,
 )
-from cxmapper.ui.document.commands import AddAction
 from cxmapper.ui.document.context import DocumentContext
+from cxmapper.ui.panels.actions import suggested_macro
 
 SHOWN = 12  # items on the chart: the first places of either order decide
 CROSSING = QColor("#e15759")
@@ -74,7 +74,10 @@ class SlopeChart(QWidget):
         bold.setBold(True)
         p.setFont(bold)
         p.setPen(QColor("#333333"))
-        p.drawText(QRectF(0, 6, label_w, 28), Qt.AlignmentFlag.AlignCenter, "Evidence order")
+        # Pains ranked on the room's estimate (or on nothing) are in the scores' order, not
+        # the evidence's: the heading says so when any is shown.
+        left_title = "Scoring order" if any(s.item.basis for s in self.rows) else "Evidence order"
+        p.drawText(QRectF(0, 6, label_w, 28), Qt.AlignmentFlag.AlignCenter, left_title)
         p.drawText(QRectF(right, 6, label_w, 28), Qt.AlignmentFlag.AlignCenter, "Room's order")
         p.setFont(font)
         if not self.rows:
@@ -215,17 +218,16 @@ class BeliefDialog(QDialog):
         )
 
     def new_macro_action(self) -> None:
-        """A macro action addressing the pains of the room's first three places, selected
-        so the action plan shows it for its owner, sponsor and dates."""
+        """A macro action addressing the pains of the room's first three places, with the
+        work groups the journey says must act on them, selected so the action plan shows it
+        for its owner, sponsor and dates."""
         top = room_top(self.rows)
         if not top:
             return
         project = self.ctx.project
         r = project.voting_round(self.round_id)
         title = f"Act on the room's top pains ({r.title})"
-        command = self.ctx.edit(
-            lambda: AddAction(project, title, kind=e.ActionKind.MACRO, pain_ids=tuple(top)),
-            origin=self,
-        )
+        # The same suggestion as the action plan's "Macro action from selected pains".
+        command = self.ctx.edit(lambda: suggested_macro(project, top, title), origin=self)
         if command is not None and command.action_id is not None:
             self.ctx.set_selection(actions=[command.action_id])

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cxmapper.exchange.reimport import when
 from cxmapper.model.entities import ActionKind, Evidence
 from cxmapper.model.events import Change
 from cxmapper.model.evidence_stats import bright_spots, named_praise, step_stats
@@ -45,6 +46,7 @@ from cxmapper.ui.canvas.view import EVIDENCE_MIME
 from cxmapper.ui.document.commands import AddAction, LinkEvidence, RemoveImportBatch
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.panels.tables import ColumnsModel, sorted_table
+from cxmapper.wording import counted
 
 PAGE = 500
 SEARCH_SHOWN = 5000  # listed; "Link all results" links every item found
@@ -110,7 +112,7 @@ class EvidenceModel(ColumnsModel):
         ids = sorted({self.items[i.row()].id for i in indexes})
         data = QMimeData()
         data.setData(EVIDENCE_MIME, json.dumps(ids).encode())
-        data.setText(f"{len(ids)} evidence item(s)")
+        data.setText(counted(len(ids), "evidence item"))
         return data
 
 
@@ -275,7 +277,7 @@ class EvidencePanel(QWidget):
         self.search_model.set_items(found)
         total = len(self._found_ids)
         self.search_note.setText(
-            f"{total:,} item(s) found"
+            f"{counted(total, 'item', grouped=True)} found"
             + (f"; the newest {SEARCH_SHOWN:,} are listed" if total > SEARCH_SHOWN else "")
         )
         return found
@@ -379,7 +381,8 @@ class EvidencePanel(QWidget):
             else:
                 skipped += 1
         total = 0
-        with self.ctx.compound(f"Apply {len(rules)} keyword rule(s)", origin=self) as apply:
+        title = f"Apply {counted(len(rules), 'keyword rule')}"
+        with self.ctx.compound(title, origin=self) as apply:
             for words, step_id in rules:
                 # Built here, not in edit(): a rule with nothing new to link adds no step.
                 # A ModelError or sqlite error here is the compound's refusal too.
@@ -394,9 +397,10 @@ class EvidencePanel(QWidget):
         if apply.refused is not None:
             self.rules_note.setText("No links made: the rules were not applied.")
             return 0
-        note = f"{total:,} new link(s) made."
+        note = f"{counted(total, 'new link', grouped=True)} made."
         if skipped:
-            note += f" {skipped} rule(s) skipped: their step was deleted."
+            whose = "its" if skipped == 1 else "their"
+            note += f" {counted(skipped, 'rule')} skipped: {whose} step was deleted."
         self.rules_note.setText(note)
         return total
 
@@ -478,7 +482,11 @@ class EvidencePanel(QWidget):
     def refresh_imports(self) -> None:
         self.batches.clear()
         for b in self.project.evidence.batches():
-            item = QListWidgetItem(f"{b.file_name} — {b.rows:,} items, {b.format}, {b.imported_at}")
+            # The stamp is the local time of the import, stored to the second: the list
+            # shows it as the re-import warnings name it ("2026-11-26 at 05:19").
+            items = counted(b.rows, "item", grouped=True)
+            item = QListWidgetItem(f"{b.file_name} — {items}, {b.format}, imported {when(b)}")
+            item.setToolTip(f"Imported {when(b)}, as {b.format}, from “{b.file_name}”")
             item.setData(Qt.ItemDataRole.UserRole, b.id)
             self.batches.addItem(item)
 

@@ -36,6 +36,7 @@ from cxmapper.ui.canvas import arrange
 from cxmapper.ui.document.commands import Command, MoveSteps, RemoveItem, Reorder, UpdateItem
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.document.workers import Relay, disconnect, start
+from cxmapper.wording import counted
 
 EMOTIONS = (
     (-2, "−2  Very negative"),
@@ -444,7 +445,8 @@ class Inspector(QWidget):
                 and QMessageBox.question(
                     self,
                     "Delete work group",
-                    f"“{name}” has {len(steps)} step(s). Delete the work group with its steps? "
+                    f"“{name}” has {counted(len(steps), 'step')}. Delete the work group with its "
+                    "steps? "
                     "(Undo brings them back.)",
                 )
                 != QMessageBox.StandardButton.Yes

@@ -17,6 +17,7 @@ from cxmapper.model.events import Change
 from cxmapper.model.scoring import PainScore
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.panels.plan_scores import PlanScores
+from cxmapper.wording import counted
 
 UNIVERSAL = QColor(201, 42, 42, 170)
 LOCAL = QColor(59, 91, 219, 150)
@@ -259,7 +260,7 @@ class PriorityMatrix(QWidget):
             painter.drawText(
                 QRectF(plot.left(), plot.top() - 22, plot.width(), 16),
                 Qt.AlignmentFlag.AlignRight,
-                f"{self.unplotted} pain(s) without reach not shown",
+                f"{counted(self.unplotted, 'pain')} without reach not shown",
             )
         painter.end()
 

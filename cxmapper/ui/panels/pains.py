@@ -34,6 +34,7 @@ from cxmapper.ui.panels.certainty import RankCertaintyJob, ranks_text, top_three
 from cxmapper.ui.panels.forms import form_footer
 from cxmapper.ui.panels.plan_scores import PlanScores
 from cxmapper.ui.panels.tables import KeyedColumnsModel, TablePanel
+from cxmapper.wording import counted
 
 COLUMNS = (
     "Rank",
@@ -46,8 +47,19 @@ COLUMNS = (
     "Evidence",
     "Strength",
     "Top 3",
-    "Ranks (90 %)",
+    "Ranks",
 )
+# The order the register shows them in: the pain and how far to trust its rank first, its
+# kind and the figures behind the rank after, so the key columns fit the docked register
+# (the window gives the right docks 470 px) without scrolling sideways.
+SHOWN_ORDER = (0, 1, 8, 9, 10, 2, 3, 5, 4, 6, 7)
+PAIN_WIDTH, GROUPS_WIDTH = 150, 140  # long texts: the full text is in the tooltips
+HEADER_TIPS = {
+    COLUMNS.index("Reach / yr"): "Customers affected per year (“est.”: the room's estimate)",
+    COLUMNS.index("Impact / yr"): "Reach × cost per customer, a year; its interval in the tooltip",
+    COLUMNS.index("Top 3"): "The chance it is among the three costliest, over 10,000 draws",
+    COLUMNS.index("Ranks"): "The ranks it falls in for 90 % of 10,000 draws of reach and cost",
+}
 
 
 STRENGTH, TOP3, LAST = COLUMNS.index("Strength"), COLUMNS.index("Top 3"), len(COLUMNS) - 1
@@ -114,10 +126,10 @@ class PainTableModel(KeyedColumnsModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 3:
                 if s.reach_source == "estimate":
-                    return f"{s.reach:,.0f} (estimate)"
+                    return f"{s.reach:,.0f} est."  # the estimate's range: in the tooltip
                 return f"{s.reach:,.0f} ({s.reach_low:,.0f}–{s.reach_high:,.0f})"
             if col == 5:
-                return f"{s.impact:,.0f} {cur} ({s.impact_low:,.0f}–{s.impact_high:,.0f})"
+                return f"{s.impact:,.0f} {cur}"
             if col == 4:
                 return f"{s.cost_per_customer:,.0f} {cur}" + (
                     " (band)" if s.cost_source == "band" else ""
@@ -135,12 +147,26 @@ class PainTableModel(KeyedColumnsModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if s.warning:
                 return s.warning
+            if col == 1:
+                return s.title
+            if col == 5:
+                return (
+                    f"{s.impact:,.0f} {cur} a year "
+                    f"({s.impact_low:,.0f}–{s.impact_high:,.0f} {cur}, 95 % interval)"
+                )
+            if col == 6:
+                return ", ".join(s.work_groups) or None
             if s.reach_source == "evidence":
                 return f"{s.k:,} of {s.n:,} sampled customers (95 % interval)"
             return estimate_tip(self.ctx.project.pain(s.pain_id))
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and s.kind == "universal":
             return QColor("#c92a2a")
         return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(section)
+        return super().headerData(section, orientation, role)
 
     def _backing(self, s: PainScore, col: int, role: int, strength: Strength) -> Any:
         """The columns that say how far to trust the row: evidence strength, rank certainty."""
@@ -317,7 +343,8 @@ class PainEditor(QDialog):
             self.reach_range.set_unit(" %", 100.0)
 
     def _show_evidence(self) -> None:
-        self.evidence_note.setText(f"{len(self.evidence_ids):,} item(s) linked")
+        items = counted(len(self.evidence_ids), "item", grouped=True)
+        self.evidence_note.setText(f"{items} linked")
 
     def _use_detractors(self) -> None:
         self.evidence_ids = tuple(detractor_ids_at(self.ctx.project, self.pain.step_ids))
@@ -419,10 +446,14 @@ class PainPanel(TablePanel):
         # Size columns by the rows in view: measuring every row on each edit of a large
         # register cost more than rescoring it.
         header.setResizeContentsPrecision(0)
-        header.resizeSection(1, 260)  # before any column is sized by content: that measures
+        fixed = {1: PAIN_WIDTH, 6: GROUPS_WIDTH}
+        for column, width in fixed.items():  # before any column is sized by content
+            header.resizeSection(column, width)
         for column in range(len(COLUMNS)):
-            if column != 1:
+            if column not in fixed:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for place, column in enumerate(SHOWN_ORDER):
+            header.moveSection(header.visualIndex(column), place)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self._following = False
         self.table.selectionModel().selectionChanged.connect(self._to_context)

@@ -35,6 +35,7 @@ from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.document.vote_commands import RemoveRound, SetTally, UpdateRound
 from cxmapper.ui.panels.ballot import BallotScreen, NewRoundDialog
 from cxmapper.ui.panels.belief import BeliefDialog
+from cxmapper.wording import counted as plural
 
 # What the panel shows again when it changes.
 _WATCHED = frozenset({"voting_round", "vote", "pain", "step"})
@@ -200,7 +201,7 @@ class VotingPanel(QWidget):
     def _describe(self, r: e.VotingRound, counted: Tally) -> str:
         per = "one dot per item" if r.max_per_item == 1 else f"up to {r.max_per_item} per item"
         who = "named voters" if r.named else "anonymous"
-        ballots = f"{counted.ballots} ballot(s)" + (", hidden" if counted.hidden else "")
+        ballots = f"{plural(counted.ballots, 'ballot')}" + (", hidden" if counted.hidden else "")
         typing = f" · typing {self.typed}, Enter confirms" if self.typed else ""
         return (
             f"{r.dots_per_person} dots per person, {per}, {who} · {ballots} · "

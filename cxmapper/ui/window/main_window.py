@@ -49,7 +49,9 @@ from cxmapper.ui.window.exporting import PROJECT_FILTER
 from cxmapper.ui.window.notice import Notice
 from cxmapper.ui.window.presentation import Presentation
 from cxmapper.ui.window.start_page import StartPage
+from cxmapper.ui.window.status import PassingMessages, any_edit
 from cxmapper.ui.window.timer import TimerBadge, WorkshopClock
+from cxmapper.wording import counted
 
 MAX_RECENT = 10
 
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
             label.setTextFormat(Qt.TextFormat.PlainText)  # a step title is never markup
             self.statusBar().addPermanentWidget(label)
         self.notice = Notice(self)  # refused edits, beside the panel that asked
+        self.passing = PassingMessages(self.statusBar())  # refusals and hints that pass
         self.presentation = Presentation(self)
         self.window_actions = WindowActions(self)
         menus = self.window_actions.install(self)
@@ -175,10 +178,11 @@ class MainWindow(QMainWindow):
         self._show_project(project)
         # Costs are computed from these numbers, which only the room knows: ask for them now
         # rather than let every pain cost nothing.
-        self.statusBar().showMessage(
+        self.passing.show(
             "Set the customers per year, lifetime value and cost per contact: pain costs "
             "are computed from them.",
             15000,
+            until=lambda change: change.entity == "settings",
         )
         QTimer.singleShot(0, self.window_actions.settings.trigger)
 
@@ -381,8 +385,9 @@ class MainWindow(QMainWindow):
             return  # counted once the edit has settled, not once per change it announces
         c = self.ctx.project.counts()
         self._status_counts.setText(
-            f"{c['work_groups']} work groups · {c['steps']} steps · {c['flows']} flows · "
-            f"{c['evidence']} evidence · {c['pains']} pains · {c['actions']} actions"
+            f"{counted(c['work_groups'], 'work group')} · {counted(c['steps'], 'step')} · "
+            f"{counted(c['flows'], 'flow')} · {c['evidence']} evidence · "
+            f"{counted(c['pains'], 'pain')} · {counted(c['actions'], 'action')}"
         )
 
     def _show_selection(self) -> None:
@@ -413,7 +418,7 @@ class MainWindow(QMainWindow):
     def _show_refusal(self, message: str, origin: object) -> None:
         """An edit was refused: say why in the status bar and beside the widget that asked
         (the map when it did not say, or is gone or hidden by now)."""
-        self.statusBar().showMessage(message, 12000)
+        self.passing.show(message, 12000, until=any_edit)  # a later edit that succeeds
         anchor: QWidget = self.view or self
         if isinstance(origin, QWidget) and isValid(origin) and origin.isVisible():
             anchor = origin
@@ -438,6 +443,7 @@ class MainWindow(QMainWindow):
             (ctx.selectionChanged, self._show_selection),
             (ctx.focusRequested, self._focus),
             (ctx.refused, self._show_refusal),
+            (ctx.changed, self.passing.on_change),
             # Undo and redo: whether there is an edit to take back, and its name.
             (stack.indexChanged, self._update_actions),
             (stack.canUndoChanged, self._update_actions),
@@ -551,7 +557,7 @@ class MainWindow(QMainWindow):
         text, ok = QInputDialog.getText(self, "Find", "Find steps whose title contains:")
         if ok and text:
             found = self.view.find_steps(text)
-            self.statusBar().showMessage(f"{len(found)} step(s) found for “{text}”.", 8000)
+            self.statusBar().showMessage(f"{counted(len(found), 'step')} found for “{text}”.", 8000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from cxmapper.ui.importing.wizard import ImportWizard
