@@ -46,6 +46,7 @@ from cxmapper.ui.window import errors, panes
 from cxmapper.ui.window.actions import Edit, WindowActions
 from cxmapper.ui.window.errors import ErrorBanner
 from cxmapper.ui.window.exporting import PROJECT_FILTER
+from cxmapper.ui.window.menus import install_menus
 from cxmapper.ui.window.notice import Notice
 from cxmapper.ui.window.presentation import Presentation
 from cxmapper.ui.window.start_page import StartPage
@@ -117,7 +118,7 @@ class MainWindow(QMainWindow):
         self.notice = Notice(self)  # refused edits, beside the panel that asked
         self.presentation = Presentation(self)
         self.window_actions = WindowActions(self)
-        menus = self.window_actions.install(self)
+        menus = install_menus(self.window_actions, self, self)
         self.recent_menu, self.panels_menu, self.toolbar = menus.recent, menus.panels, menus.toolbar
         self.presentation.changed.connect(self.window_actions.presentation.setChecked)
         self._update_actions()
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
 
         PlanScores.of(self.ctx)
         self.view = JourneyView(self.ctx)
+        self.window_actions.attach_map(self.view)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
         self.timer_badge = TimerBadge(WorkshopClock.of(self.ctx), self.view)
@@ -313,6 +315,16 @@ class MainWindow(QMainWindow):
         self.docked.append((dock, panel))
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def panel(self, name: str, *, raise_it: bool = False) -> Panel | None:
+        """The panel docked as ``name``; with ``raise_it`` shown and on top of its tabs."""
+        for dock, panel in self.docked:
+            if dock.objectName() == name:
+                if raise_it:
+                    dock.show()
+                    dock.raise_()
+                return panel
+        return None
 
     def _install_panels(self) -> None:
         assert self.ctx is not None
