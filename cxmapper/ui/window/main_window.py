@@ -39,6 +39,7 @@ from cxmapper.model.entities import ProjectSettings
 from cxmapper.model.placement import ROW_TOP, x_of
 from cxmapper.model.project import Project
 from cxmapper.model.safety import ProjectFileError
+from cxmapper.ui.canvas.title_box import title_on_screen
 from cxmapper.ui.canvas.view import JourneyView
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.panels import Panel
@@ -424,12 +425,17 @@ class MainWindow(QMainWindow):
 
     def _show_refusal(self, message: str, origin: object) -> None:
         """An edit was refused: say why in the status bar and beside the widget that asked
-        (the map when it did not say, or is gone or hidden by now)."""
+        (the map when it did not say, or is gone or hidden by now; under the title being
+        typed on the map, when that was refused)."""
         self.statusBar().showMessage(message, 12000)
         anchor: QWidget = self.view or self
         if isinstance(origin, QWidget) and isValid(origin) and origin.isVisible():
             anchor = origin
-        self.notice.show_near(anchor, message)
+        typing = title_on_screen(self.view) if self.view is not None else None
+        if self.view is not None and anchor is self.view and typing is not None:
+            self.notice.show_near(self.view.viewport(), message, typing)
+        else:
+            self.notice.show_near(anchor, message)
 
     def _show_zoom(self, factor: float) -> None:
         self._status_zoom.setText(f"Zoom {factor * 100:.0f} %")
