@@ -202,7 +202,7 @@ class WindowActions:
         self.select_all = act("Select &All", edit(Edit.SELECT_ALL), Std.SelectAll, needs=project)
         self.find = act("&Find…", host.find_dialog, Std.Find, needs=project)
         self.rename_step = act(
-            "&Rename Step",
+            "Re&name Step",
             on_map(lambda v, s: v.edit_title(s)),
             "F2",
             needs=step,
@@ -292,7 +292,7 @@ class WindowActions:
             button=panel_commands.voting_button(host, "pass_laptop"),
         )
         self.reveal_votes = act(
-            "Re&veal Votes",
+            "Reveal V&otes",
             panel_commands.voting(host, "reveal_votes"),
             needs=project,
             button=panel_commands.voting_button(host, "reveal"),
