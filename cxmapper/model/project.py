@@ -336,7 +336,7 @@ class Project(VotingEdits, ImportBatchEdits):
         new = replace(old, **changes)
         if new == old:
             return replace(new)
-        check_entity(self, new)
+        check_entity(self, new, before=old)
         with self._db.atomic():
             store.write_entity(self._db, new)
         table[id] = new

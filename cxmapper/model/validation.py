@@ -159,22 +159,22 @@ def _most_counted(p: e.Pain) -> float:
     return max(p.reach_estimate_count or 0.0, p.reach_estimate_high or 0.0)
 
 
-def check_entity(project: Project, item: Any, *, existing: bool = False) -> None:
-    """Raise :class:`ModelError` if ``item`` is not valid in ``project``."""
+def check_entity(
+    project: Project, item: Any, *, existing: bool = False, before: Any = None
+) -> None:
+    """Raise :class:`ModelError` if ``item`` is not valid in ``project``; ``before`` is the
+    item it updates, if it updates one."""
     if isinstance(item, e.WorkGroup):
         _text(item.name, "work group name")
-        name = item.name.strip().casefold()
-        # Two lanes of one name leave the room guessing which is which (a file from
-        # elsewhere that has them still opens).
-        if not existing and any(
-            g.id != item.id and g.name.strip().casefold() == name for g in project.work_groups()
-        ):
-            raise ModelError(f"There is already a work group called “{item.name.strip()}”.")
+        if not existing:
+            _unique_name(item, before, project.work_groups(), "work group")
         if not isinstance(item.colour, str) or not _COLOUR.match(item.colour):
             raise ModelError("A work group colour must look like #4e79a7.")
         _number(item.position, "position", -MAX_POSITION, MAX_POSITION)
     elif isinstance(item, e.Stage):
         _text(item.name, "stage name")
+        if not existing:
+            _unique_name(item, before, project.stages(), "stage")
         _number(item.position, "position", -MAX_POSITION, MAX_POSITION)
     elif isinstance(item, e.Step):
         _text(item.title, "step title")
@@ -201,6 +201,22 @@ def check_entity(project: Project, item: Any, *, existing: bool = False) -> None
         _check_round(item)
     elif isinstance(item, e.Vote):
         _check_vote(project, item)
+
+
+def _unique_name(
+    item: e.WorkGroup | e.Stage,
+    before: Any,
+    others: Iterable[e.WorkGroup | e.Stage],
+    what: str,
+) -> None:
+    """Refuse a new name (trimmed, in any case) that another lane or column already has:
+    two of one name leave the room guessing which is which. A file from elsewhere that has
+    them still opens, and its items can still be moved: only a name given now is refused."""
+    name = item.name.strip().casefold()
+    if before is not None and before.name.strip().casefold() == name:
+        return
+    if any(o.id != item.id and o.name.strip().casefold() == name for o in others):
+        raise ModelError(f"There is already a {what} called “{item.name.strip()}”.")
 
 
 def _whole(value: Any, what: str, lo: int, hi: int) -> None:

@@ -11,6 +11,7 @@ import itertools
 import math
 import posixpath
 import re
+import sqlite3
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -59,9 +60,19 @@ ONE_LONG_LINE = "A long answer on one line, " * 8
 def odd_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("odd") / "odd.cxmap"
     write_demo(path)
+    # Stages of one name (in any case) are refused as edits; a file from elsewhere may still
+    # hold them, and its sheets must not collide: written straight into the file.
+    with sqlite3.connect(path) as db:
+        first = db.execute("SELECT max(id), max(position) FROM stage").fetchone()
+        db.executemany(
+            "INSERT INTO stage (id, name, position) VALUES (?, ?, ?)",
+            [(first[0] + 1 + n, name, first[1] + 1 + n) for n, name in enumerate(STAGES)],
+        )
+    db.close()
     with Project.open(path) as p:
         p.update_settings(name=f"Plan{CONTROL[:3]} 2026", currency="E\x01R")
-        stages = [p.add_stage(name) for name in STAGES]
+        stages = p.stages()[-len(STAGES) :]
+        assert [s.name for s in stages] == STAGES
         lane = p.add_work_group(f"Lane{CONTROL[:2]}")
         first = p.add_step(lane.id, f"Step{CONTROL}end", stage_id=stages[0].id, x=40, y=16)
         second = p.add_step(lane.id, "=1+1", stage_id=stages[4].id, x=41, y=16)

@@ -208,3 +208,39 @@ def test_two_work_groups_cannot_share_a_name(project: Project) -> None:
         project.update_work_group(billing.id, name="Customer")
     project.update_work_group(customer.id, name="CUSTOMER")  # its own name, another case
     assert [g.name for g in project.work_groups()] == ["CUSTOMER", "Billing"]
+
+
+def test_two_stages_cannot_share_a_name(project: Project) -> None:
+    buy = project.add_stage("Buy")
+    use = project.add_stage("Use")
+    with pytest.raises(ModelError, match="already a stage called “buy”"):
+        project.add_stage("  buy ")
+    with pytest.raises(ModelError, match="already a stage called “BUY”"):
+        project.update_stage(use.id, name="BUY")
+    project.update_stage(buy.id, name="BUY")  # its own name, another case
+    assert [s.name for s in project.stages()] == ["BUY", "Use"]
+
+
+def test_a_file_holding_two_stages_of_one_name_opens_and_they_still_move(
+    tmp_path: Path,
+) -> None:
+    """Stages of one name are refused as new edits, not in a file written elsewhere."""
+    import sqlite3
+
+    path = tmp_path / "twice.cxmap"
+    with Project.create(path) as p:
+        p.add_stage("Buy")
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO stage (name, position) VALUES (' buy', 5)")
+    db.close()
+    with Project.open(path) as p:
+        first, second = p.stages()
+        assert second.name == " buy"
+        p.update_stage(second.id, position=-1)  # moved, keeping its name
+        assert [s.id for s in p.stages()] == [second.id, first.id]
+        p.update_stage(second.id, name="BUY")  # its own name, another case
+        with pytest.raises(ModelError, match="already a stage called “Buy”"):
+            p.add_stage("Buy")  # a name given now is checked
+        p.add_stage("Use")
+        with pytest.raises(ModelError, match="already a stage called “use”"):
+            p.update_stage(second.id, name="use")

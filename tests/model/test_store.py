@@ -40,8 +40,14 @@ def journeys(draw: st.DrawFn) -> list[tuple[str, dict]]:
     )
     for i, name in enumerate(group_names):
         script.append(("group", {"name": name, "colour": f"#{i * 40:02x}8040"}))
-    for _ in range(n_stages):
-        script.append(("stage", {"name": draw(names)}))
+    # ... and so are stage names.
+    stage_names = draw(
+        st.lists(
+            names, min_size=n_stages, max_size=n_stages, unique_by=lambda n: n.strip().casefold()
+        )
+    )
+    for name in stage_names:
+        script.append(("stage", {"name": name}))
     for _ in range(n_steps):
         script.append(
             (

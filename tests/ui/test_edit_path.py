@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QPushButton, QWidget
 
 from cxmapper.model import entities as e
@@ -62,9 +62,9 @@ class Reports:
         window.statusBar().messageChanged.connect(self._status)
         real = window.notice.show_near
 
-        def spy(anchor: QWidget, message: str) -> None:
+        def spy(anchor: QWidget, message: str, at: QRect | None = None) -> None:
             self.notices.append((message, anchor))
-            real(anchor, message)
+            real(anchor, message, at)
 
         monkeypatch.setattr(window.notice, "show_near", spy)
 

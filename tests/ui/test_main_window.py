@@ -69,6 +69,8 @@ def test_each_action_is_enabled_exactly_when_what_it_needs_is_there(
     step = ctx.project.steps()[0]
     ctx.set_selection(steps=[step.id])
     on_map = {"Cut", "Copy", "Delete", "Move to Previous Stage", "Move to Next Stage"}
+    on_map |= {"Rename Step", "Loop Back…", "Next Step\tEnter"}
+    on_map |= {"Hand-off to the Lane Below\tShift+Enter", "Hand-off to the Lane Above\tCtrl+Enter"}
     assert enabled() == with_project | on_map
     ctx.set_selection(steps=[], pains=[ctx.project.pains()[0].id])  # Delete reaches the register
     assert enabled() == with_project | {"Delete"}

@@ -38,6 +38,7 @@ from cxmapper.model.project import Project
 from cxmapper.model.validation import ModelError
 from cxmapper.ui.canvas.items import SELECTION, StepCard, font
 from cxmapper.ui.canvas.scene import JourneyScene
+from cxmapper.ui.canvas.title_box import TitleBox
 from cxmapper.ui.document.commands import AddStep, Command, MoveSteps, UpdateItem
 from cxmapper.ui.document.context import DocumentContext
 
@@ -268,7 +269,7 @@ class EditTitle(Interaction):
             # full size and upright, over the card, not in a few distorted pixels.
             self.editor.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.editor.setZValue(60)
-        view.scene().addItem(self.editor)
+        TitleBox.hold(view.scene(), self.editor)  # a long title scrolls inside a few lines
         cursor = self.editor.textCursor()
         cursor.select(QTextCursor.SelectionType.Document)
         self.editor.setTextCursor(cursor)

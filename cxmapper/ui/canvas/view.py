@@ -291,7 +291,7 @@ class JourneyView(ZoomView):
         """Insert → Step: a new step at the end of a lane, its title ready for typing."""
         groups = self.project.work_groups()
         if not groups:
-            self.message.emit("Add a work group first (Insert → Work group).")
+            self.message.emit("Add a work group first (Insert → Work Group…).")
             return None
         if work_group_id is None:
             current = self.current_step()
@@ -460,7 +460,7 @@ class JourneyView(ZoomView):
         payload = json.loads(bytes(data.data(MIME).data()).decode())
         groups = {g.id for g in self.project.work_groups()}
         if not groups:
-            self.message.emit("Add a work group first (Insert → Work group).")
+            self.message.emit("Add a work group first (Insert → Work Group…).")
             return []
         new_ids: dict[int, int] = {}
         layout = self.journey_scene.layout

@@ -5,26 +5,31 @@ Each action is a typed attribute of :class:`WindowActions`, declared once with i
 trigger, keys, needs (:class:`Need`) and status tip. :meth:`WindowActions.update` is the one
 place that enables them: it works out which needs the open project meets (:func:`needs_met`)
 and enables every action whose needs are all met. The menus and the toolbar are laid out from
-the same attributes. The window is known here only as an :class:`ActionHost`.
+the same attributes (:mod:`cxmapper.ui.window.menus`). The window is known here only as an
+:class:`ActionHost`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum, Flag, auto
 from pathlib import Path
 from typing import Protocol
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsTextItem,
+    QInputDialog,
+    QMessageBox,
+)
 
 from cxmapper import __version__
 from cxmapper.ui.canvas import arrange
 from cxmapper.ui.canvas.view import JourneyView
 from cxmapper.ui.document.commands import AddStage, AddWorkGroup
 from cxmapper.ui.document.context import DocumentContext
-from cxmapper.ui.window import exporting
+from cxmapper.ui.window import exporting, panel_commands
 from cxmapper.ui.window.dialogs import ProjectSettingsDialog, ShortcutsDialog
 from cxmapper.ui.window.errors import show_log
 from cxmapper.ui.window.exporting import ExportHost
@@ -34,15 +39,14 @@ from cxmapper.ui.window.timer import AgendaDialog, WorkshopClock
 Std = QKeySequence.StandardKey
 Keys = QKeySequence.StandardKey | str | None
 
-# Keys the canvas handles itself, for the shortcuts help.
+# Keys the canvas handles itself, for the shortcuts help (the keys of the map's menu
+# commands, F2, Ctrl+L and Alt+Left / Alt+Right, are listed with the commands).
 CANVAS_KEYS = (
     ("Enter", "Add the next step in the same lane, connected; type its title"),
     ("Shift+Enter", "Add the next step in the lane below (a hand-off)"),
     ("Ctrl+Enter", "Add the next step in the lane above (a hand-off back)"),
-    ("Ctrl+L", "Loop: connect the selected step back to an earlier one"),
-    ("F2 / double-click", "Rename the selected step"),
+    ("Double-click a card", "Rename the step"),
     ("Arrow keys", "Move the selection along the lane, or to the lane above/below"),
-    ("Alt+Left / Alt+Right", "Move the selected steps to the previous / next stage"),
     ("Tab / Shift+Tab", "Follow the flow out of / into the selected step"),
     ("Drag a card", "Move it (snaps to lane and stage)"),
     ("Drag from a card's ⊕ handle", "Connect it to another step"),
@@ -64,6 +68,7 @@ class Need(Flag):
     # Something Edit → Delete can delete is selected: steps or flows, a pain or an action (a
     # pain on no step selects nothing on the map, and its Delete must still get through).
     SELECTION = auto()
+    STEP = auto()  # a step is selected on the map
     UNDO = auto()  # the undo stack has an edit to take back
     REDO = auto()  # ... or one to do again
 
@@ -75,6 +80,8 @@ def needs_met(ctx: DocumentContext | None) -> Need:
     met = Need.PROJECT
     if ctx.selected_step_ids() or ctx.selected_flow_ids():
         met |= Need.MAP_SELECTION | Need.SELECTION
+    if ctx.selected_step_ids():
+        met |= Need.STEP
     if ctx.selected_pain_ids() or ctx.selected_action_ids():
         met |= Need.SELECTION
     if ctx.undo_stack.canUndo():
@@ -95,7 +102,7 @@ class Edit(Enum):
     SELECT_ALL = auto()
 
 
-class ActionHost(ExportHost, Protocol):
+class ActionHost(ExportHost, panel_commands.PanelHost, Protocol):
     """What the actions ask of the window (besides the exports' needs)."""
 
     @property
@@ -127,34 +134,6 @@ class ActionHost(ExportHost, Protocol):
     def close(self) -> bool: ...
 
 
-@dataclass(frozen=True)
-class Menus:
-    """What the window keeps of its menus: the submenus it fills, and the toolbar."""
-
-    recent: QMenu
-    panels: QMenu
-    toolbar: QToolBar
-
-
-class RecentMenu(QMenu):
-    """File → Open Recent: the recent projects, listed afresh each time it opens."""
-
-    def __init__(self, host: ActionHost, parent: QWidget) -> None:
-        super().__init__("Open &Recent", parent)
-        self._host = host
-        self.aboutToShow.connect(self.fill)
-
-    def fill(self) -> None:
-        self.clear()
-        files = self._host.recent_files()
-        for path in files:
-            action = self.addAction(Path(path).name)
-            action.setStatusTip(path)
-            action.triggered.connect(lambda *_, p=path: self._host.open_path(Path(p)))
-        if not files:
-            self.addAction("No recent projects").setEnabled(False)
-
-
 class WindowActions:
     """Every action of the window. The attributes below are the table: text, trigger, keys,
     needs and status tip, in the order of the menus."""
@@ -162,8 +141,14 @@ class WindowActions:
     def __init__(self, host: ActionHost) -> None:
         self._host = host
         self._needs: list[tuple[QAction, Need]] = []
-        act, view, edit = self._action, self._on_view, self._edit
-        project, selection = Need.PROJECT, Need.MAP_SELECTION
+        # The map's own keys as menu commands: their shortcuts work where the map has the
+        # keyboard focus, as the keys did, never in a panel's field or table (F2 there renames
+        # a stage in the inspector's list).
+        self._map_actions: list[QAction] = []
+        # Commands of a panel's buttons, enabled as their button is (see _button_enabled).
+        self._buttons: list[tuple[QAction, Need, Callable[[], bool]]] = []
+        act, view, edit, on_map = self._action, self._on_view, self._edit, self._on_map
+        project, selection, step = Need.PROJECT, Need.MAP_SELECTION, Need.STEP
 
         # File
         self.new = act("&New…", host.new_dialog, Std.New, tip="Create a new project file")
@@ -216,6 +201,14 @@ class WindowActions:
         self.delete = act("&Delete", edit(Edit.DELETE), Std.Delete, needs=Need.SELECTION)
         self.select_all = act("Select &All", edit(Edit.SELECT_ALL), Std.SelectAll, needs=project)
         self.find = act("&Find…", host.find_dialog, Std.Find, needs=project)
+        self.rename_step = act(
+            "Re&name Step",
+            on_map(lambda v, s: v.edit_title(s)),
+            "F2",
+            needs=step,
+            map_key=True,
+            tip="Type a new title for the selected step on the map",
+        )
         self.settings = act("Project &Settings…", self._project_settings, "Ctrl+,", needs=project)
 
         # View
@@ -284,12 +277,73 @@ class WindowActions:
             "&Next Timebox", lambda: self._clock("next_box"), "Ctrl+Shift+Right", needs=project
         )
         self.reset_timer = act("&Reset Timer", lambda: self._clock("reset"), needs=project)
+        # Workshop: the voting round and the plan, as their panels' buttons do
+        self.new_round = act(
+            "New &Voting Round…",
+            panel_commands.voting(host, "new_round"),
+            needs=project,
+            tip="Start a dot-voting round on the pains or the steps",
+        )
+        self.pass_laptop = act(
+            "&Pass the Laptop…",
+            panel_commands.voting(host, "open_ballots"),
+            needs=project,
+            tip="The ballot screen, one person at a time",
+            button=panel_commands.voting_button(host, "pass_laptop"),
+        )
+        self.reveal_votes = act(
+            "Reveal V&otes",
+            panel_commands.voting(host, "reveal_votes"),
+            needs=project,
+            button=panel_commands.voting_button(host, "reveal"),
+        )
+        self.new_pain = act(
+            "New &Pain from Selection",
+            lambda: panel_commands.new_pain(host),
+            needs=project,
+            tip="A pain at the selected steps, backed by the selected evidence",
+        )
+        self.new_macro = act(
+            "&Macro Action from Selected Pains",
+            lambda: panel_commands.new_macro(host),
+            needs=project,
+            tip="A macro action removing the selected universal pains",
+        )
 
         # Insert
         self.add_group = act("&Work Group…", self._add_work_group, "Ctrl+Shift+G", needs=project)
         self.add_stage = act("&Stage…", self._add_stage, "Ctrl+Shift+T", needs=project)
         self.add_step = act("S&tep", view(JourneyView.add_step), "Ctrl+Shift+N", needs=project)
         self.add_flow = act("&Flow", view(JourneyView.add_flow_mode), "Ctrl+Shift+F", needs=project)
+        # Enter is the map's own key, not a shortcut: as a shortcut it would be taken from the
+        # title being typed on the map (Ctrl+Enter) and from a panel's fields. The menu shows
+        # the keys after a tab, as it shows a shortcut.
+        self.next_step = act(
+            "&Next Step\tEnter",
+            on_map(lambda v, _s: v.add_next_step()),
+            needs=step,
+            tip="The next step in the same lane, connected from the selected one",
+        )
+        self.handoff_below = act(
+            "Hand-off to the Lane &Below\tShift+Enter",
+            on_map(lambda v, _s: v.add_next_step(handoff=True)),
+            needs=step,
+            tip="The next step in the lane below, connected from the selected one",
+        )
+        self.handoff_above = act(
+            "Hand-off to the Lane &Above\tCtrl+Enter",
+            on_map(lambda v, _s: v.add_next_step(handoff=True, up=True)),
+            needs=step,
+            tip="The next step in the lane above, connected from the selected one",
+        )
+        self.loop_back = act(
+            "&Loop Back…",
+            on_map(lambda v, _s: v.connect_back()),
+            "Ctrl+L",
+            needs=step,
+            map_key=True,
+            tip="Connect the selected step back to an earlier one",
+        )
 
         # Arrange
         self.tidy = act(
@@ -300,9 +354,19 @@ class WindowActions:
             tip="Lay the map out compactly: steps in their lane and stage, ordered by flows",
         )
         self.previous_stage = act(
-            "Move to &Previous Stage", lambda: self._to_stage(-1), needs=selection
+            "Move to &Previous Stage",
+            on_map(lambda v, _s: self._to_stage(v, -1)),
+            "Alt+Left",
+            needs=step,
+            map_key=True,
         )
-        self.next_stage = act("Move to &Next Stage", lambda: self._to_stage(1), needs=selection)
+        self.next_stage = act(
+            "Move to &Next Stage",
+            on_map(lambda v, _s: self._to_stage(v, 1)),
+            "Alt+Right",
+            needs=step,
+            map_key=True,
+        )
 
         # Help
         self.shortcuts = act("&Keyboard Shortcuts", self._shortcuts, Std.HelpContents)
@@ -321,7 +385,12 @@ class WindowActions:
         tip: str = "",
         checkable: bool = False,
         fallback: str | None = None,
+        map_key: bool = False,
+        button: Callable[[], bool] | None = None,
     ) -> QAction:
+        """An action; with ``map_key`` its keys work where the map has the focus (see
+        :meth:`attach_map`); with ``button`` it is enabled only while that says so (the
+        panel button it stands for is enabled)."""
         window = self._host.window()
         action = QAction(text, window)
         if isinstance(keys, QKeySequence.StandardKey):
@@ -333,10 +402,35 @@ class WindowActions:
         action.setCheckable(checkable)
         action.setStatusTip(tip)
         action.triggered.connect(lambda *_: trigger())
-        # The window carries every action, so shortcuts work with the menu bar hidden.
-        window.addAction(action)
+        if map_key:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self._map_actions.append(action)
+        else:
+            # The window carries every action, so shortcuts work with the menu bar hidden.
+            window.addAction(action)
+        if button is not None:
+            self._buttons.append((action, needs, button))
         self._needs.append((action, needs))
         return action
+
+    def attach_map(self, view: JourneyView) -> None:
+        """Give the map of a project just opened the keys of its menu commands (they go
+        with the map when it closes)."""
+        view.addActions(self._map_actions)
+
+    def _on_map(self, method: Callable[[JourneyView, int], object]) -> Callable[[], None]:
+        """A trigger calling ``method`` with the map and its selected step, as the map's key
+        does: nothing while a title is being typed on the map (the keys are the typist's)."""
+
+        def trigger() -> None:
+            view = self._host.view
+            if view is None or isinstance(view.scene().focusItem(), QGraphicsTextItem):
+                return
+            step = view.current_step()
+            if step is not None:
+                method(view, step)
+
+        return trigger
 
     def _edit(self, edit: Edit) -> Callable[[], None]:
         """A trigger for an Edit menu command, which acts where the keyboard focus is."""
@@ -366,72 +460,27 @@ class WindowActions:
             (self.redo, "&Redo", stack.redoText() if stack is not None else ""),
         ):
             action.setText(f"{verb} {text.replace('&', '&&')}".strip())
+        self.follow_buttons()
+
+    def follow_buttons(self) -> None:
+        """Enable each panel button's command as the button is (and as its needs say); also
+        as a menu opens, for a panel's state changes without an edit (a round revealed)."""
+        met = needs_met(self._host.ctx)
+        for action, needs, enabled in self._buttons:
+            action.setEnabled(needs in met and enabled())
 
     def all(self) -> list[QAction]:
         return [action for action, _needs in self._needs]
 
     def keyboard_help(self) -> list[tuple[str, str]]:
-        """Every key the canvas handles, then every action's keys, for Help → Keyboard
-        Shortcuts: (keys, what they do)."""
+        """Every key the canvas handles, then every action's keys, for the shortcuts help
+        (Help → Keyboard Shortcuts): (keys, what they do)."""
         rows: list[tuple[str, str]] = list(CANVAS_KEYS)
         for action in self.all():
             keys = ", ".join(k.toString() for k in action.shortcuts())
             if keys:
                 rows.append((keys, action.text().replace("&", "").rstrip("…")))
         return rows
-
-    # --- menus and toolbar ------------------------------------------------------------------
-
-    def install(self, window: QMainWindow) -> Menus:
-        """Lay the actions out in ``window``'s menu bar and a toolbar (None: a separator)."""
-        recent = RecentMenu(self._host, window)
-        panels = QMenu("&Panels", window)  # the window adds each panel's toggle
-        layout: dict[str, tuple[QAction | QMenu | None, ...]] = {
-            "&File": (
-                *(self.new, self.open, recent, self.save_copy, self.close_project, None),
-                *(self.import_evidence, self.export_plan, self.export_image, self.export_slides),
-                *(None, self.quit),
-            ),
-            "&Edit": (
-                *(self.undo, self.redo, None, self.cut, self.copy, self.paste, self.delete),
-                *(None, self.select_all, self.find, None, self.settings),
-            ),
-            "&View": (
-                *(self.zoom_in, self.zoom_out, self.fit, self.actual_size, None),
-                *(self.heat, self.strength_tint, self.legend, panels, self.presentation, None),
-                *(self.next_pane, self.previous_pane),
-            ),
-            "&Insert": (self.add_group, self.add_stage, self.add_step, self.add_flow),
-            "&Arrange": (self.tidy, None, self.previous_stage, self.next_stage),
-            "&Workshop": (
-                *(self.agenda, None, self.timer, self.next_box, self.reset_timer, None),
-                self.belief,
-            ),
-            "&Help": (self.shortcuts, self.show_log, self.about),
-        }
-        bar = window.menuBar()
-        for title, items in layout.items():
-            menu = bar.addMenu(title)
-            for item in items:
-                if item is None:
-                    menu.addSeparator()
-                elif isinstance(item, QMenu):
-                    menu.addMenu(item)
-                else:
-                    menu.addAction(item)
-        toolbar = QToolBar("Main toolbar", window)
-        toolbar.setObjectName("main-toolbar")  # saveState/restoreState key
-        for tool in (
-            *(self.new, self.open, None, self.undo, self.redo, None),
-            *(self.add_group, self.add_stage, self.add_step, self.add_flow, None),
-            *(self.zoom_in, self.zoom_out, self.fit, self.heat, None, self.presentation),
-        ):
-            if tool is None:
-                toolbar.addSeparator()
-            else:
-                toolbar.addAction(tool)
-        window.addToolBar(toolbar)
-        return Menus(recent, panels, toolbar)
 
     # --- triggers that are the actions' own -------------------------------------------------
 
@@ -445,11 +494,9 @@ class WindowActions:
                 f"Tidied the map: {moved} step(s) moved." if moved else "The map is already tidy."
             )
 
-    def _to_stage(self, delta: int) -> None:
-        # (Alt+Left / Alt+Right on the map; the view handles those keys itself.)
-        view = self._host.view
-        if view is not None:
-            arrange.move_to_stage(view.ctx, view, view.ctx.selected_step_ids(), delta=delta)
+    def _to_stage(self, view: JourneyView, delta: int) -> None:
+        # What Alt+Left / Alt+Right do on a map of no window (the view handles them there).
+        arrange.move_to_stage(view.ctx, view, view.ctx.selected_step_ids(), delta=delta)
 
     def _undo(self) -> None:
         if self._host.ctx is not None:

@@ -39,6 +39,7 @@ from cxmapper.model.entities import ProjectSettings
 from cxmapper.model.placement import ROW_TOP, x_of
 from cxmapper.model.project import Project
 from cxmapper.model.safety import ProjectFileError
+from cxmapper.ui.canvas.title_box import title_on_screen
 from cxmapper.ui.canvas.view import JourneyView
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.panels import Panel
@@ -46,10 +47,12 @@ from cxmapper.ui.window import errors, panes
 from cxmapper.ui.window.actions import Edit, WindowActions
 from cxmapper.ui.window.errors import ErrorBanner
 from cxmapper.ui.window.exporting import PROJECT_FILTER
+from cxmapper.ui.window.menus import install_menus
 from cxmapper.ui.window.notice import Notice
 from cxmapper.ui.window.presentation import Presentation
 from cxmapper.ui.window.start_page import StartPage
 from cxmapper.ui.window.status import PassingMessages, any_edit
+from cxmapper.ui.window.text_fields import edit_text
 from cxmapper.ui.window.timer import TimerBadge, WorkshopClock
 from cxmapper.wording import counted
 
@@ -120,7 +123,7 @@ class MainWindow(QMainWindow):
         self.passing = PassingMessages(self.statusBar())  # refusals and hints that pass
         self.presentation = Presentation(self)
         self.window_actions = WindowActions(self)
-        menus = self.window_actions.install(self)
+        menus = install_menus(self.window_actions, self, self)
         self.recent_menu, self.panels_menu, self.toolbar = menus.recent, menus.panels, menus.toolbar
         self.presentation.changed.connect(self.window_actions.presentation.setChecked)
         self._update_actions()
@@ -231,6 +234,7 @@ class MainWindow(QMainWindow):
 
         PlanScores.of(self.ctx)
         self.view = JourneyView(self.ctx)
+        self.window_actions.attach_map(self.view)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
         self.timer_badge = TimerBadge(WorkshopClock.of(self.ctx), self.view)
@@ -317,6 +321,16 @@ class MainWindow(QMainWindow):
         self.docked.append((dock, panel))
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def panel(self, name: str, *, raise_it: bool = False) -> Panel | None:
+        """The panel docked as ``name``; with ``raise_it`` shown and on top of its tabs."""
+        for dock, panel in self.docked:
+            if dock.objectName() == name:
+                if raise_it:
+                    dock.show()
+                    dock.raise_()
+                return panel
+        return None
 
     def _install_panels(self) -> None:
         assert self.ctx is not None
@@ -417,12 +431,17 @@ class MainWindow(QMainWindow):
 
     def _show_refusal(self, message: str, origin: object) -> None:
         """An edit was refused: say why in the status bar and beside the widget that asked
-        (the map when it did not say, or is gone or hidden by now)."""
+        (the map when it did not say, or is gone or hidden by now; under the title being
+        typed on the map, when that was refused)."""
         self.passing.show(message, 12000, until=any_edit)  # a later edit that succeeds
         anchor: QWidget = self.view or self
         if isinstance(origin, QWidget) and isValid(origin) and origin.isVisible():
             anchor = origin
-        self.notice.show_near(anchor, message)
+        typing = title_on_screen(self.view) if self.view is not None else None
+        if self.view is not None and anchor is self.view and typing is not None:
+            self.notice.show_near(self.view.viewport(), message, typing)
+        else:
+            self.notice.show_near(anchor, message)
 
     def _show_zoom(self, factor: float) -> None:
         self._status_zoom.setText(f"Zoom {factor * 100:.0f} %")
@@ -491,7 +510,7 @@ class MainWindow(QMainWindow):
         """
         focus = QApplication.focusWidget()
         if isinstance(focus, QLineEdit | QTextEdit | QPlainTextEdit):
-            _edit_text(focus, edit)
+            edit_text(focus, edit)
             return
         panel = self._panel_around(focus)
         if panel is not None:
@@ -575,19 +594,3 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.close_project()
         event.accept()
-
-
-def _edit_text(field: QLineEdit | QTextEdit | QPlainTextEdit, edit: Edit) -> None:
-    """An Edit menu command in a text field: it edits the text, never the map behind it."""
-    if edit is Edit.CUT:
-        field.cut()
-    elif edit is Edit.COPY:
-        field.copy()
-    elif edit is Edit.PASTE:
-        field.paste()
-    elif edit is Edit.SELECT_ALL:
-        field.selectAll()
-    elif isinstance(field, QLineEdit):
-        field.del_()
-    else:
-        field.textCursor().removeSelectedText()

@@ -8,7 +8,7 @@ The window also puts the same sentence in its status bar, which keeps it a littl
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPropertyAnimation, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QPropertyAnimation, QRect, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
@@ -42,8 +42,10 @@ class Notice(QLabel):
         self._fading.finished.connect(self.dismiss)
         self._watching = False
 
-    def show_near(self, anchor: QWidget, message: str) -> None:
-        """Show ``message`` over the bottom-left of ``anchor``'s visible part."""
+    def show_near(self, anchor: QWidget, message: str, at: QRect | None = None) -> None:
+        """Show ``message`` over the bottom-left of ``anchor``'s visible part; with ``at``
+        (a part of ``anchor``, in its coordinates) just below that part, or above it when
+        there is no room below."""
         self._fading.stop()
         self.setWindowOpacity(1.0)
         self.setText(message)
@@ -57,6 +59,12 @@ class Notice(QLabel):
         spot = anchor.mapToGlobal(
             QPoint(visible.left() + MARGIN, visible.bottom() - self.height() - MARGIN)
         )
+        if at is not None:
+            below = at.bottom() + MARGIN // 2
+            if below + self.height() > visible.bottom():
+                below = at.top() - MARGIN // 2 - self.height()
+            left = max(visible.left(), min(at.left(), visible.right() - self.width()))
+            spot = anchor.mapToGlobal(QPoint(left, max(visible.top(), below)))
         screen = anchor.screen() or QGuiApplication.primaryScreen()
         if screen is not None:  # keep it whole on the screen
             area = screen.availableGeometry()
