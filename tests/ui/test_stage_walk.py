@@ -124,9 +124,12 @@ def check_shot(p: Presenting) -> None:
     legend = QRect(0, height - round(strip_height(width)), width, round(strip_height(width)))
     badge = p.badge.geometry().translated(-view.viewport().pos())
     column = scene.layout.columns[view.shot]
-    stages = dict(view.painted.stages)
+    stages = {sid: (rect, text) for sid, rect, text in view.painted.stages}
     assert list(stages) == [column.stage_id], "the shot's own stage name, and it alone"
-    header = on_screen(view, stages[column.stage_id])
+    rect, text = stages[column.stage_id]
+    assert text == scene.project.stage(column.stage_id).name.upper(), "the name whole"
+    assert rect.width() >= column.right - column.left - 10, "centred on its whole column"
+    header = on_screen(view, rect)
     assert screen.contains(header) and header.top() <= 20, "the stage's name tops the screen"
     assert header.height() >= ROOM_PX * height / 1080  # on a smaller screen, in proportion
     assert not header.intersects(legend) and not header.intersects(badge)

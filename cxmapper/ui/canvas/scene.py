@@ -551,13 +551,14 @@ class JourneyScene(QGraphicsScene):
 
     def paint_stage_headers(
         self, painter: QPainter, top: float, rect: QRectF, visible: QRectF | None = None
-    ) -> list[tuple[int, QRectF]]:
+    ) -> list[tuple[int, QRectF, str]]:
         """Stage names in a row at scene y ``top`` (the view pins it while scrolling).
 
         With ``visible`` (the part of the map in view), each name is centred on the part of
         its column in view, so a wide stage scrolled sideways still shows its name. Returns
-        each stage's header box drawn (scene coordinates)."""
-        drawn: list[tuple[int, QRectF]] = []
+        each stage's header box drawn (scene coordinates) and the name drawn in it (elided
+        where the box is too narrow)."""
+        drawn: list[tuple[int, QRectF, str]] = []
         stages = {s.id: s for s in self.project.stages()}
         painter.fillRect(QRectF(rect.left(), top, rect.width(), STAGE_HEADER_H), QColor("#ffffff"))
         painter.setPen(QPen(QColor("#c9ced6"), 1))
@@ -585,7 +586,7 @@ class JourneyScene(QGraphicsScene):
                 if right - left > 40:
                     text_box = QRectF(left, box.top(), right - left, box.height())
             name = stages[column.stage_id].name.upper()
-            drawn.append((column.stage_id, text_box.intersected(rect)))
+            shown = text_box.intersected(rect)
             if large:  # as large as the header holds it, on one line, upright
                 painter.save()
                 text_box = upright(painter, text_box)
@@ -599,12 +600,14 @@ class JourneyScene(QGraphicsScene):
                         name, Qt.TextElideMode.ElideRight, text_box.width() - 12
                     )
                     painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, line)
+                    drawn.append((column.stage_id, shown, line))
                 painter.restore()
                 continue
             painter.setFont(STAGE_FONT)
             metrics = QFontMetricsF(STAGE_FONT)
             name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, text_box.width() - 16)
             painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, name)
+            drawn.append((column.stage_id, shown, name))
         return drawn
 
 

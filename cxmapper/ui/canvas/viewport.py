@@ -190,9 +190,10 @@ def frame(source: QRectF, size: QSizeF, legend: bool, most_stretch: float = 1.0)
 
 @dataclass
 class Painted:
-    """Where the overlay drew the stage and lane names (scene coordinates), by id."""
+    """Where the overlay drew the stage names (with the text drawn) and the lane names (scene
+    coordinates), by id."""
 
-    stages: list[tuple[int, QRectF]] = field(default_factory=list)
+    stages: list[tuple[int, QRectF, str]] = field(default_factory=list)
     lanes: list[tuple[int, QRectF]] = field(default_factory=list)
 
 
@@ -238,10 +239,9 @@ def paint_overlay(
     if shot is None:
         painted.stages = scene.paint_stage_headers(painter, top, visible, visible)
     else:  # the shot's own stage alone
+        # Centred on its column (the shot holds the lane names at its left, as a view does).
         column = shot.adjusted(LANE_HEADER_W, 0, 0, 0)
-        painted.stages = scene.paint_stage_headers(
-            painter, top, column.intersected(visible), column
-        )
+        painted.stages = scene.paint_stage_headers(painter, top, column.intersected(visible), shot)
     if left > 1 or visible.top() > 1 or shot is not None:
         corner = QRectF(max(left, 0.0), top, LANE_HEADER_W, STAGE_HEADER_H)
         painter.fillRect(corner, BACKDROP)
