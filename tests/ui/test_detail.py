@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF, QSizeF
 from PySide6.QtGui import QFontMetricsF
 
 from cxmapper.ui.canvas.detail import block_height, fitted_text, pixel_font
-from cxmapper.ui.canvas.legend import STRIP_H
+from cxmapper.ui.canvas.legend import strip_height
 from cxmapper.ui.canvas.viewport import MAX_STRETCH, frame
 
 WORD = st.text(
@@ -63,7 +63,7 @@ def test_a_framed_shot_is_whole_on_screen_and_as_large_as_fits(
     size = QSizeF(screen_w, screen_h)
     placed = frame(source, size, legend, most_stretch)
     assert 1.0 <= placed.stretch <= most_stretch  # never squashed, never beyond the most
-    room_h = screen_h - (STRIP_H if legend else 0)
+    room_h = screen_h - (strip_height(screen_w) if legend else 0)  # as many rows as it needs
     x0, y0 = source.left() * placed.scale + placed.dx, source.top() * placed.vertical + placed.dy
     x1, y1 = x0 + w * placed.scale, y0 + h * placed.vertical
     if 0.05 < placed.scale < 4.0:  # not held at a zoom limit

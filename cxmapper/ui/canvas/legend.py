@@ -1,6 +1,8 @@
 """The legend: what flows, hand-offs, loops, faces and badges mean. The exported images carry
-a boxed legend; the canvas shows it as one thin strip along its bottom edge, so it never hides
-a card for long (scrolling moves the map under it; View → Legend hides it)."""
+a boxed legend; the canvas shows it as a thin strip along its bottom edge, so it never hides
+a card for long (scrolling moves the map under it; View → Legend hides it). A strip too narrow
+for every entry on one row takes a second row (or more) rather than leaving out what explains
+the dots and badges on the cards."""
 
 from __future__ import annotations
 
@@ -31,6 +33,8 @@ WIDTH = 290.0
 ROW_H = 24.0
 STRIP_H = 30.0
 SAMPLE_W = 54.0
+STRIP_PAD = 12.0  # the strip's margin at either end
+ENTRY_GAP = 20.0  # between one entry's text and the next entry's sample
 
 
 def legend_size() -> tuple[float, float]:
@@ -59,24 +63,44 @@ def paint_legend(painter: QPainter, bottom_right: QPointF) -> None:
         y += ROW_H
 
 
+def strip_rows(width: float) -> list[list[tuple[str, str, float]]]:
+    """The legend's entries (kind, text, width taken) laid out in rows of a strip ``width``
+    wide: as many on a row as fit, every entry on some row."""
+    metrics = QFontMetricsF(font(9))
+    rows: list[list[tuple[str, str, float]]] = [[]]
+    x = STRIP_PAD
+    for kind, text in ROWS:
+        taken = SAMPLE_W + 8 + metrics.horizontalAdvance(text) + ENTRY_GAP
+        if rows[-1] and x + taken - ENTRY_GAP > width - STRIP_PAD:
+            rows.append([])
+            x = STRIP_PAD
+        rows[-1].append((kind, text, taken))
+        x += taken
+    return rows
+
+
+def strip_height(width: float) -> float:
+    """The height of the legend strip across ``width`` device pixels."""
+    return STRIP_H * len(strip_rows(width))
+
+
 def paint_legend_strip(painter: QPainter, strip: QRectF) -> None:
-    """The legend in one row (device coordinates), as much of it as fits the width."""
+    """The legend along the bottom (device coordinates), in as many rows as its width needs
+    (``strip`` is :func:`strip_height` high)."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.fillRect(strip, QColor(255, 255, 255, 235))
     painter.setPen(QPen(QColor("#c5cad3"), 1))
     painter.drawLine(strip.topLeft(), strip.topRight())
     metrics = QFontMetricsF(font(9))
-    mid = strip.center().y()
-    x = strip.left() + 12
-    for kind, text in ROWS:
-        width = SAMPLE_W + 8 + metrics.horizontalAdvance(text) + 24
-        if x + width > strip.right():
-            break
-        _paint_sample(painter, kind, QRectF(x, mid - 10, SAMPLE_W, 20), mid)
-        painter.setFont(font(9))
-        painter.setPen(QColor("#1f2430"))
-        painter.drawText(QPointF(x + SAMPLE_W + 8, mid + metrics.ascent() / 2 - 1), text)
-        x += width
+    for n, row in enumerate(strip_rows(strip.width())):
+        mid = strip.top() + STRIP_H * n + STRIP_H / 2
+        x = strip.left() + STRIP_PAD
+        for kind, text, taken in row:
+            _paint_sample(painter, kind, QRectF(x, mid - 10, SAMPLE_W, 20), mid)
+            painter.setFont(font(9))
+            painter.setPen(QColor("#1f2430"))
+            painter.drawText(QPointF(x + SAMPLE_W + 8, mid + metrics.ascent() / 2 - 1), text)
+            x += taken
 
 
 def _paint_sample(painter: QPainter, kind: str, sample: QRectF, mid: float) -> None:

@@ -451,9 +451,20 @@ class JourneyScene(QGraphicsScene):
         self.paint_stage_headers(painter, 0.0, rect)
 
     def paint_lane_headers(
-        self, painter: QPainter, left: float, rect: QRectF, groups: dict[int, e.WorkGroup]
-    ) -> None:
-        """Lane names in a column at scene x ``left`` (the view pins it while scrolling)."""
+        self,
+        painter: QPainter,
+        left: float,
+        rect: QRectF,
+        groups: dict[int, e.WorkGroup],
+        names: QRectF | None = None,
+    ) -> list[tuple[int, QRectF]]:
+        """Lane names in a column at scene x ``left`` (the view pins it while scrolling).
+
+        With ``names`` (the band of the view a name may take: below the pinned stage names,
+        above the legend), a lane cut at the band's top or bottom shows its name in the part
+        of it in view; a lane too little of which is in view for its name shows none. Returns
+        where each name was drawn (scene coordinates)."""
+        drawn: list[tuple[int, QRectF]] = []
         metrics = QFontMetricsF(HEADER_FONT)
         scale = scale_of(painter)
         # Too small to read (or on a stretched map, where text is laid out upright): the
@@ -464,7 +475,7 @@ class JourneyScene(QGraphicsScene):
         common = units(self.readable_px, scale)
         if large:
             # One size for every lane name, the largest all of them hold: names of uneven
-            # sizes read as uneven importance.
+            # sizes read as uneven importance (a lane cut by the view does not shrink them).
             for gid in self.layout.lane_order:
                 lane = self.layout.lanes[gid]
                 header = QRectF(left, lane.top, LANE_HEADER_W - 12, lane.height)
@@ -485,9 +496,14 @@ class JourneyScene(QGraphicsScene):
             painter.fillRect(header, QColor("#eef0f4"))
             painter.fillRect(QRectF(left, lane.top, 8, lane.height), QColor(group.colour))
             painter.setPen(QColor("#1f2430"))
+            # The part of the header a name may take: where the view shows it.
+            room = header if names is None else _band(header, names)
+            if room.height() <= 0:
+                continue
             if large:
+                to_scene = painter.transform().inverted()[0]
                 painter.save()
-                box = upright(painter, header.adjusted(14, 4, -2, -4))
+                box = upright(painter, room.adjusted(14, 4, -2, -4))
                 px, fitted_lines = fitted_text(
                     group.name, box.width(), box.height(), common, units(LEAST_PX, scale)
                 )
@@ -498,29 +514,51 @@ class JourneyScene(QGraphicsScene):
                     for line in fitted_lines:
                         painter.drawText(QPointF(box.left(), y), line)
                         y += fitted.lineSpacing()
+                    height = fitted.lineSpacing() * len(fitted_lines)
+                    widest = max(fitted.horizontalAdvance(line) for line in fitted_lines)
+                    text = QRectF(box.left(), box.top(), widest, height)
+                    drawn.append((gid, to_scene.mapRect(painter.transform().mapRect(text))))
                 painter.restore()
                 continue
             painter.setFont(HEADER_FONT)
             text_rect = header.adjusted(18, ROW_TOP, -8, -8)
             lines = wrap(group.name, HEADER_FONT, text_rect.width(), 3)
+            height = metrics.lineSpacing() * len(lines)
+            if names is not None:
+                # Pinned into the part in view: below a cut top, above a cut bottom.
+                top = max(text_rect.top(), room.top() + 8)
+                top = min(top, room.bottom() - height - 4)
+                if top < room.top():
+                    continue  # too little of the lane is in view for its name
+                text_rect.moveTop(top)
             y = text_rect.top() + metrics.ascent()
             for line in lines:
                 painter.drawText(QPointF(text_rect.left(), y), line)
                 y += metrics.lineSpacing()
-            if SMALL_PX * scale < LEAST_PX:
+            widest = max(metrics.horizontalAdvance(line) for line in lines)
+            drawn.append((gid, QRectF(text_rect.left(), text_rect.top(), widest, height)))
+            if SMALL_PX * scale < LEAST_PX or y + 4 > room.bottom():
                 continue  # the count would not be read
             painter.setFont(font(8.5))
             painter.setPen(MUTED)
             count = self.lane_counts.get(gid, 0)
             painter.drawText(QPointF(text_rect.left(), y + 4), f"{count} step{'s' * (count != 1)}")
+        return drawn
+
+    def name_room(self) -> float:
+        """The least height (scene units) of a lane in view that shows its name."""
+        return QFontMetricsF(HEADER_FONT).lineSpacing() + 12
 
     def paint_stage_headers(
         self, painter: QPainter, top: float, rect: QRectF, visible: QRectF | None = None
-    ) -> None:
+    ) -> list[tuple[int, QRectF, str]]:
         """Stage names in a row at scene y ``top`` (the view pins it while scrolling).
 
         With ``visible`` (the part of the map in view), each name is centred on the part of
-        its column in view, so a wide stage scrolled sideways still shows its name."""
+        its column in view, so a wide stage scrolled sideways still shows its name. Returns
+        each stage's header box drawn (scene coordinates) and the name drawn in it (elided
+        where the box is too narrow)."""
+        drawn: list[tuple[int, QRectF, str]] = []
         stages = {s.id: s for s in self.project.stages()}
         painter.fillRect(QRectF(rect.left(), top, rect.width(), STAGE_HEADER_H), QColor("#ffffff"))
         painter.setPen(QPen(QColor("#c9ced6"), 1))
@@ -548,6 +586,7 @@ class JourneyScene(QGraphicsScene):
                 if right - left > 40:
                     text_box = QRectF(left, box.top(), right - left, box.height())
             name = stages[column.stage_id].name.upper()
+            shown = text_box.intersected(rect)
             if large:  # as large as the header holds it, on one line, upright
                 painter.save()
                 text_box = upright(painter, text_box)
@@ -561,12 +600,21 @@ class JourneyScene(QGraphicsScene):
                         name, Qt.TextElideMode.ElideRight, text_box.width() - 12
                     )
                     painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, line)
+                    drawn.append((column.stage_id, shown, line))
                 painter.restore()
                 continue
             painter.setFont(STAGE_FONT)
             metrics = QFontMetricsF(STAGE_FONT)
             name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, text_box.width() - 16)
             painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, name)
+            drawn.append((column.stage_id, shown, name))
+        return drawn
+
+
+def _band(header: QRectF, band: QRectF) -> QRectF:
+    """The part of ``header`` between the top and bottom of ``band``."""
+    top, bottom = max(header.top(), band.top()), min(header.bottom(), band.bottom())
+    return QRectF(header.left(), top, header.width(), max(bottom - top, 0.0))
 
 
 def _overlap(a: Rect, b: Rect) -> bool:

@@ -18,8 +18,8 @@ from cxmapper.ui.canvas.viewport import (
     frame,
     paint_overlay,
     shot_count,
-    shot_source,
     shot_stretch,
+    shot_window,
 )
 
 SLIDE = QSize(1920, 1080)  # a slide is drawn as for a full-HD projector
@@ -38,7 +38,7 @@ def paint_shot(
 ) -> None:
     """Shot ``index`` on a screen ``size`` large, as the presenting view frames and paints
     it: the same frame, the scene's own painting, the same overlay."""
-    source = shot_source(scene, index)
+    source, shown = shot_window(scene, index, size, legend)
     placed = frame(source, size, legend, shot_stretch(index))
     visible = placed.visible(size)
     painter.save()
@@ -49,12 +49,12 @@ def paint_shot(
     # A stage's slide holds its column alone (its lane names are the overlay's): nothing of
     # the stages beside it is drawn, not even under the blank around it, so the PDF's text is
     # the slide's.
-    drawn = visible if index == OVERVIEW else source.adjusted(LANE_HEADER_W, 0, 0, 0)
+    drawn = visible if index == OVERVIEW else shown.adjusted(LANE_HEADER_W, 0, 0, 0)
     painter.save()
     painter.setClipRect(drawn)
     scene.render(painter, drawn, drawn)
     painter.restore()
-    paint_overlay(painter, scene, visible, size, legend=legend, shot=source)
+    paint_overlay(painter, scene, visible, size, legend=legend, shot=shown)
     painter.restore()
 
 

@@ -21,16 +21,16 @@ stage shots stay uniform: a stage already fills the screen at the room's title s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
 from cxmapper.ui.canvas.detail import PRESENTING_PX, TITLE_PX, simplified, stretched
 from cxmapper.ui.canvas.items import StepCard
-from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
-from cxmapper.ui.canvas.legend import STRIP_H, paint_legend_strip
+from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H, Lane
+from cxmapper.ui.canvas.legend import paint_legend_strip, strip_height
 from cxmapper.ui.canvas.scene import JourneyScene
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
@@ -42,6 +42,10 @@ BACKDROP = QColor("#ffffff")
 # The most the overview stretches: beyond it cards turn into towers a title no longer needs
 # (three times the demo's card height holds any title at the room's size).
 MAX_STRETCH = 3.0
+# The least scale of a stage's shot on a 1080-line screen (in proportion on others), unless
+# its column alone is wider: its name's header is then 29 pixels high, the name about 24, as
+# the room reads it.
+LEAST_STAGE_SCALE = 0.8
 
 
 def shot_count(scene: JourneyScene) -> int:
@@ -50,27 +54,85 @@ def shot_count(scene: JourneyScene) -> int:
 
 
 def shot_source(scene: JourneyScene, index: int) -> QRectF:
-    """The part of the scene shot ``index`` shows: the whole map, or a stage's column with the
-    lane names at its left (pinned there, as the view pins them while scrolling), from the
-    first to the last lane that has steps in that stage: the lanes the stage does not touch
-    above and below it would only make its titles smaller."""
+    """The part of the scene shot ``index`` must show: the whole map, or a stage's column
+    with the lane names at its left (pinned there, as the view pins them while scrolling),
+    from the first to the last lane that has steps in that stage, and the stage's name above
+    them. What a screen shows around it is :func:`shot_window`'s."""
     layout = scene.layout
     if index == OVERVIEW or not layout.columns:
         return QRectF(0, 0, max(layout.width, 1.0), max(layout.height, 1.0))
     column = layout.columns[min(index, len(layout.columns) - 1)]
-    used = [
-        layout.lanes[s.work_group_id]
-        for s in scene.project.steps()
-        if s.stage_id == column.stage_id and s.work_group_id in layout.lanes
-    ]
-    top, bottom = 0.0, max(layout.height, 1.0)
-    if used:
-        # The stage's name is pinned along the top of the shot: room for it above its lanes.
-        top = max(0.0, min(lane.top for lane in used) - STAGE_HEADER_H)
-        bottom = max(lane.bottom for lane in used)
+    used = _used_lanes(scene, column.stage_id)
+    top = min(lane.top for lane in used) - STAGE_HEADER_H
+    bottom = max(lane.bottom for lane in used)
     return QRectF(
         column.left - LANE_HEADER_W, top, LANE_HEADER_W + column.right - column.left, bottom - top
     )
+
+
+def _used_lanes(scene: JourneyScene, stage_id: int) -> list[Lane]:
+    """The lanes with steps in the stage (every lane, for a stage without steps)."""
+    layout = scene.layout
+    used = {s.work_group_id for s in scene.project.steps() if s.stage_id == stage_id}
+    lanes = [layout.lanes[g] for g in layout.lane_order if g in used]
+    return lanes or [layout.lanes[g] for g in layout.lane_order] or [Lane(0, STAGE_HEADER_H, 1.0)]
+
+
+def shot_window(
+    scene: JourneyScene, index: int, size: QSizeF, legend: bool
+) -> tuple[QRectF, QRectF]:
+    """The part of the scene a screen ``size`` large frames for shot ``index``, and the part
+    of that drawn (the rest is blank).
+
+    The overview is the whole map. A stage's window has the screen's shape: as large as its
+    column and its lanes allow, its name pinned at the top of the screen, and the height its
+    lanes leave filled with the lanes around them (whole where they fit; a lane cut at the
+    bottom or top shows its name in the part in view). Beside the column the screen is blank:
+    a slide shows one stage's steps."""
+    source = shot_source(scene, index)
+    if index == OVERVIEW or not scene.layout.columns:
+        return source, source
+    layout = scene.layout
+    lanes = [layout.lanes[g] for g in layout.lane_order]
+    height = map_height(size, legend)
+    # A stage with more lanes than fit at the room's size shows its first ones, readable
+    # (the rest scroll into view), rather than all of them too small to read.
+    least_scale = LEAST_STAGE_SCALE * size.height() / 1080
+    scale = min(size.width() / source.width(), max(height / source.height(), least_scale))
+    scale = min(MAX_ZOOM, max(MIN_ZOOM, scale))
+    wide, high = size.width() / scale, height / scale
+    first, last = source.top() + STAGE_HEADER_H, source.bottom()
+    room = high - STAGE_HEADER_H  # for lanes, below the pinned stage name
+    if not lanes or room >= layout.height - STAGE_HEADER_H - 0.5:
+        # Every lane fits: the map centred, its stage names just above the lanes.
+        top = (layout.height - high) / 2
+        shown_top, shown_bottom = 0.0, layout.height
+    else:
+        start = _lanes_start(lanes, first, last, room, layout.height)
+        least = scene.name_room()
+        cut = next((lane for lane in lanes if lane.top < start < lane.bottom), None)
+        if cut is not None and cut.bottom - start < least and cut.bottom <= first:
+            start = cut.bottom  # rather than a sliver without its name under the stage's
+        top = start - STAGE_HEADER_H
+        shown_top, shown_bottom = top, start + room
+        cut = next((lane for lane in lanes if lane.top < shown_bottom < lane.bottom), None)
+        if cut is not None and shown_bottom - cut.top < least:
+            shown_bottom = cut.top  # a sliver too thin for its lane's name is left blank
+        shown_bottom = min(shown_bottom, layout.height)
+    window = QRectF(source.center().x() - wide / 2, top, wide, high)
+    shown = QRectF(source.left(), shown_top, source.width(), shown_bottom - shown_top)
+    return window, shown
+
+
+def _lanes_start(lanes: list[Lane], first: float, last: float, room: float, end: float) -> float:
+    """Where the lanes in view begin, for lanes ``first`` to ``last`` (scene y) in ``room``:
+    at a lane's top, the one that best centres them, or the bottom of the map at the bottom
+    of the screen; never a cut lane too thin for its name at the top."""
+    ideal = first - (room - (last - first)) / 2
+    tops = [lane.top for lane in lanes if lane.top <= first + 0.5 and lane.top + room >= last - 0.5]
+    start = min(tops, key=lambda y: abs(y - ideal)) if tops else first
+    # No blank below the map while lanes above are left out: its last lane at the bottom.
+    return max(STAGE_HEADER_H, min(start, end - room))
 
 
 def shot_stretch(index: int) -> float:
@@ -105,7 +167,7 @@ class Frame:
 
 def map_height(size: QSizeF, legend: bool) -> float:
     """The height of a screen the map may take: the legend strip keeps the bottom edge."""
-    return max(size.height() - (STRIP_H if legend else 0.0), 1.0)
+    return max(size.height() - (strip_height(size.width()) if legend else 0.0), 1.0)
 
 
 def frame(source: QRectF, size: QSizeF, legend: bool, most_stretch: float = 1.0) -> Frame:
@@ -126,6 +188,15 @@ def frame(source: QRectF, size: QSizeF, legend: bool, most_stretch: float = 1.0)
     return Frame(scale, dx, dy, stretch)
 
 
+@dataclass
+class Painted:
+    """Where the overlay drew the stage names (with the text drawn) and the lane names (scene
+    coordinates), by id."""
+
+    stages: list[tuple[int, QRectF, str]] = field(default_factory=list)
+    lanes: list[tuple[int, QRectF]] = field(default_factory=list)
+
+
 def paint_overlay(
     painter: QPainter,
     scene: JourneyScene,
@@ -134,11 +205,12 @@ def paint_overlay(
     *,
     legend: bool,
     shot: QRectF | None = None,
-) -> None:
+) -> Painted:
     """What lies over the map: everything outside ``shot`` blanked (a slide shows its stage
     alone), the lane names pinned at the left edge of the shot or of the view, the stage names
     along the top, and the legend strip along the bottom. ``painter`` maps the scene; the
-    legend is drawn in device pixels."""
+    legend is drawn in device pixels. Returns where the names were drawn."""
+    painted = Painted()
     left = visible.left() if shot is None else shot.left()
     if shot is not None:
         painter.save()
@@ -147,29 +219,39 @@ def paint_overlay(
             painter.fillRect(part, BACKDROP)
         painter.restore()
     groups = {g.id: g for g in scene.project.work_groups()}
-    if left > 1:
-        scene.paint_lane_headers(painter, left, visible, groups)
     top = max(visible.top(), 0.0)
+    # Lane names go below the pinned stage names and above the legend strip (in scene units).
+    strip = strip_height(device.width()) if legend else 0.0
+    vertical = painter.worldTransform().m22() or 1.0
+    names = QRectF(visible)
+    names.setTop(top + STAGE_HEADER_H)
+    names.setBottom(visible.bottom() - strip / vertical)
+    if shot is not None:
+        names = names.intersected(shot)
+    # Always drawn over the map's own, so a name is pinned where the view cuts its lane.
+    painter.save()
+    if shot is not None:
+        painter.setClipRect(shot)
+    painted.lanes = scene.paint_lane_headers(
+        painter, max(left, 0.0), visible if shot is None else shot, groups, names
+    )
+    painter.restore()
     if shot is None:
-        scene.paint_stage_headers(painter, top, visible, visible)
+        painted.stages = scene.paint_stage_headers(painter, top, visible, visible)
     else:  # the shot's own stage alone
-        column = shot.adjusted(LANE_HEADER_W if left > 1 else 0.0, 0, 0, 0)
-        scene.paint_stage_headers(painter, top, column.intersected(visible), column)
-    if left > 1 or visible.top() > 1:
+        # Centred on its column (the shot holds the lane names at its left, as a view does).
+        column = shot.adjusted(LANE_HEADER_W, 0, 0, 0)
+        painted.stages = scene.paint_stage_headers(painter, top, column.intersected(visible), shot)
+    if left > 1 or visible.top() > 1 or shot is not None:
         corner = QRectF(max(left, 0.0), top, LANE_HEADER_W, STAGE_HEADER_H)
         painter.fillRect(corner, BACKDROP)
     if legend:
-        # Beside the pinned lane names, in device pixels.
-        offset = painter.worldTransform().map(QPointF(left + LANE_HEADER_W, 0)).x()
-        # A shot leaves the strip's row to the legend alone: it takes the whole width.
-        offset = max(offset, 0.0) if left > 1 and shot is None else 0.0
+        # The strip takes the whole width, in device pixels.
         painter.save()
         painter.resetTransform()
-        paint_legend_strip(
-            painter,
-            QRectF(offset, device.height() - STRIP_H, device.width() - offset, STRIP_H),
-        )
+        paint_legend_strip(painter, QRectF(0.0, device.height() - strip, device.width(), strip))
         painter.restore()
+    return painted
 
 
 def _around(outer: QRectF, hole: QRectF) -> list[QRectF]:
@@ -195,6 +277,7 @@ class ZoomView(QGraphicsView):
         self.presentation = False
         self.legend_visible = True
         self.shot: int | None = None  # the shot framed, None once zoomed by hand
+        self.painted = Painted()  # where the overlay last drew the stage and lane names
         self._frame_shape = self.frameShape()
 
     # --- zoom ----------------------------------------------------------------------------------
@@ -260,8 +343,8 @@ class ZoomView(QGraphicsView):
         """Frame shot ``index`` (OVERVIEW or a stage): centred while presenting, from the
         map's top-left corner in the editor (which scrolls over the map alone)."""
         index = max(OVERVIEW, min(index, shot_count(self.journey_scene) - 2))
-        source = shot_source(self.journey_scene, index)
         size = QSizeF(self.viewport().size())
+        source, _shown = shot_window(self.journey_scene, index, size, self.legend_visible)
         # The editor's Fit to Window stretches as presentation does: the whole journey fills
         # the view both ways (a zoom by hand gives the map its shape back).
         placed = frame(source, size, self.legend_visible, shot_stretch(index))
@@ -350,25 +433,41 @@ class ZoomView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.presentation and self.shot is not None:
-            # Going full screen resizes the view after the mode is set: frame the shot again.
-            # A zoom chosen by hand is left alone (it used to snap back).
+        if self.shot is not None and (self.presentation or self.shot == OVERVIEW):
+            # Going full screen resizes the view after the mode is set, and a panel shown in
+            # the editor shrinks it after Fit to Window: frame the shot again, so no lane ends
+            # under the legend. A zoom chosen by hand is left alone (it used to snap back).
             self.show_shot(self.shot)
 
     # --- what lies over the map ----------------------------------------------------------------
 
+    def clear_of_names(self) -> QRect:
+        """The part of the viewport (its pixels) that the pinned lane and stage names and the
+        legend strip leave to the map: where a badge may sit without hiding them."""
+        size = QSizeF(self.viewport().size())
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        left = max(visible.left(), 0.0)
+        if self.presentation and self.shot is not None:
+            left = shot_window(self.journey_scene, self.shot, size, self.legend_visible)[1].left()
+        corner = QPointF(left + LANE_HEADER_W, max(visible.top(), 0.0) + STAGE_HEADER_H)
+        at = self.mapFromScene(corner)
+        strip = strip_height(size.width()) if self.legend_visible else 0.0
+        right, bottom = self.viewport().width(), round(size.height() - strip)
+        return QRect(QPoint(max(at.x(), 0), max(at.y(), 0)), QPoint(right - 1, bottom - 1))
+
     def paint_overlay_on(self, painter: QPainter) -> None:
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
         shot = None
+        size = QSizeF(self.viewport().size())
         if self.presentation and self.shot is not None:
-            shot = shot_source(self.journey_scene, self.shot)
+            _window, shot = shot_window(self.journey_scene, self.shot, size, self.legend_visible)
             # Exactly the frame's view of the scene, as the renderer computes it.
-            visible = self.shown_frame().visible(QSizeF(self.viewport().size()))
-        paint_overlay(
+            visible = self.shown_frame().visible(size)
+        self.painted = paint_overlay(
             painter,
             self.journey_scene,
             visible,
-            QSizeF(self.viewport().size()),
+            size,
             legend=self.legend_visible,
             shot=shot,
         )

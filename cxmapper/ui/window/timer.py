@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from cxmapper.model.agenda import MAX_BOXES, MAX_MINUTES, Timebox, Timing, boxes, clock, timing
 from cxmapper.ui.canvas.items import StepCard
 from cxmapper.ui.canvas.legend import STRIP_H
+from cxmapper.ui.canvas.viewport import ZoomView
 from cxmapper.ui.document.commands import UpdateSettings
 from cxmapper.ui.document.context import DocumentContext
 from cxmapper.ui.panels.forms import form_footer
@@ -258,12 +259,18 @@ class TimerBadge(QWidget):
 
     def corners(self) -> list[QRect]:
         """Where the badge may sit: the map's four corners, clear of the lane and stage names
-        and of the legend strip; the bottom right first."""
+        (where the map pins them, however large it draws them) and of the legend strip; the
+        bottom right first."""
         _title, _clock, rest = self.lines()
         width, height = 340, 118 + 24 * min(len(rest), 4)
         m = self.MARGIN
-        right, left = self.host.width() - width - m, m + 80
-        bottom, top = self.host.height() - round(STRIP_H) - m - height, m + 48
+        clear = QRect(80, 48, self.host.width() - 80, self.host.height() - round(STRIP_H) - 48)
+        if isinstance(self.host, ZoomView):
+            clear = self.host.clear_of_names().translated(self.host.viewport().pos())
+        right, left = clear.right() + 1 - width - m, clear.left() + m
+        bottom, top = clear.bottom() + 1 - m - height, clear.top() + m
+        # A map too small for the badge beside its names: the bottom right corner all the same.
+        left, top = min(left, right), min(top, bottom)
         return [QRect(x, y, width, height) for y in (bottom, top) for x in (right, left)]
 
     def cards_under(self, rect: QRect) -> int:
