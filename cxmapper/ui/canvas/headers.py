@@ -3,12 +3,13 @@ while it scrolls (and framed by presentation mode's shots)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from cxmapper.model import entities as e
+from cxmapper.model.project import Project
 from cxmapper.ui.canvas.detail import (
     LEAST_PX,
     fitted_text,
@@ -26,6 +27,7 @@ from cxmapper.ui.canvas.layout import (
     LANE_HEADER_W,
     ROW_TOP,
     STAGE_HEADER_H,
+    MapLayout,
 )
 
 LANE_FILLS = (QColor("#f6f7f9"), QColor("#ffffff"))
@@ -34,8 +36,19 @@ STAGE_FONT = font(11, bold=True)
 HEADER_PX, STAGE_PX, SMALL_PX = 12 * 96 / 72, 11 * 96 / 72, 8.5 * 96 / 72
 
 
-if TYPE_CHECKING:
-    from cxmapper.ui.canvas.scene import JourneyScene
+class JourneyScene(Protocol):
+    """What the names are painted from: the journey scene's layout and level of detail."""
+
+    @property
+    def layout(self) -> MapLayout: ...
+    @property
+    def project(self) -> Project: ...
+    @property
+    def readable_px(self) -> float: ...
+    @property
+    def full_detail(self) -> bool: ...
+    @property
+    def lane_counts(self) -> dict[int, int]: ...
 
 
 def paint_lane_headers(
