@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdf
 
 from cxmapper.model.project import Project
 from cxmapper.model.tempfiles import publish, refuse_project_destination, temp_beside
+from cxmapper.ui.canvas import headers
 from cxmapper.ui.canvas.items import font
 from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H
 from cxmapper.ui.canvas.legend import legend_size, paint_legend
@@ -48,10 +49,10 @@ def _paint_page(
         painter.translate(-source.left(), TITLE_H - source.top())
         painter.setClipRect(source)
         if source.top() > 0:  # a lower row of pages repeats the stage names at its top
-            scene.paint_stage_headers(painter, source.top(), source)
+            headers.paint_stage_headers(scene, painter, source.top(), source)
         if source.left() > 0:
             groups = {g.id: g for g in project.work_groups()}
-            scene.paint_lane_headers(painter, source.left(), source, groups)
+            headers.paint_lane_headers(scene, painter, source.left(), source, groups)
         if source.left() > 0 and source.top() > 0:
             corner = QRectF(source.left(), source.top(), LANE_HEADER_W, STAGE_HEADER_H)
             painter.fillRect(corner, QColor("#ffffff"))

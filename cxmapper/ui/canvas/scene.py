@@ -437,29 +437,12 @@ class JourneyScene(QGraphicsScene):
         for column in self.layout.columns[1:]:
             painter.setPen(QPen(QColor("#c9ced6"), 1.5, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(column.left, 0), QPointF(column.left, self.layout.height))
-        self.paint_lane_headers(painter, 0.0, rect, groups)
-        self.paint_stage_headers(painter, 0.0, rect)
-
-    def paint_lane_headers(
-        self,
-        painter: QPainter,
-        left: float,
-        rect: QRectF,
-        groups: dict[int, e.WorkGroup],
-        names: QRectF | None = None,
-    ) -> list[tuple[int, QRectF]]:
-        """Lane names in a column at scene x ``left``: see headers.paint_lane_headers."""
-        return headers.paint_lane_headers(self, painter, left, rect, groups, names)
+        headers.paint_lane_headers(self, painter, 0.0, rect, groups)
+        headers.paint_stage_headers(self, painter, 0.0, rect)
 
     def name_room(self) -> float:
         """The least height (scene units) of a lane in view that shows its name."""
         return QFontMetricsF(HEADER_FONT).lineSpacing() + 12
-
-    def paint_stage_headers(
-        self, painter: QPainter, top: float, rect: QRectF, visible: QRectF | None = None
-    ) -> list[tuple[int, QRectF, str]]:
-        """Stage names in a row at scene y ``top``: see headers.paint_stage_headers."""
-        return headers.paint_stage_headers(self, painter, top, rect, visible)
 
 
 def _overlap(a: Rect, b: Rect) -> bool:

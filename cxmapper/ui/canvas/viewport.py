@@ -27,6 +27,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
+from cxmapper.ui.canvas import headers
 from cxmapper.ui.canvas.detail import PRESENTING_PX, TITLE_PX, simplified, stretched
 from cxmapper.ui.canvas.items import StepCard
 from cxmapper.ui.canvas.layout import LANE_HEADER_W, STAGE_HEADER_H, Lane
@@ -232,16 +233,18 @@ def paint_overlay(
     painter.save()
     if shot is not None:
         painter.setClipRect(shot)
-    painted.lanes = scene.paint_lane_headers(
-        painter, max(left, 0.0), visible if shot is None else shot, groups, names
+    painted.lanes = headers.paint_lane_headers(
+        scene, painter, max(left, 0.0), visible if shot is None else shot, groups, names
     )
     painter.restore()
     if shot is None:
-        painted.stages = scene.paint_stage_headers(painter, top, visible, visible)
+        painted.stages = headers.paint_stage_headers(scene, painter, top, visible, visible)
     else:  # the shot's own stage alone
         # Centred on its column (the shot holds the lane names at its left, as a view does).
         column = shot.adjusted(LANE_HEADER_W, 0, 0, 0)
-        painted.stages = scene.paint_stage_headers(painter, top, column.intersected(visible), shot)
+        painted.stages = headers.paint_stage_headers(
+            scene, painter, top, column.intersected(visible), shot
+        )
     if left > 1 or visible.top() > 1 or shot is not None:
         corner = QRectF(max(left, 0.0), top, LANE_HEADER_W, STAGE_HEADER_H)
         painter.fillRect(corner, BACKDROP)
