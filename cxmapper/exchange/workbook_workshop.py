@@ -39,7 +39,7 @@ def workshop(
             ("Typed from paper", 10, NUMBER),
             ("Share of dots", 9, PERCENT),
             ("Room's rank", 9, NUMBER),
-            ("Evidence rank", 9, NUMBER),
+            ("Scoring rank", 9, NUMBER),  # (from evidence or, without, from estimates)
             ("Evidence strength", 11, None),
             ("Chance of top 3", 10, PERCENT),
             ("Ranks in 90 % of draws", 12, None),

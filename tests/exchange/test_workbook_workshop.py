@@ -56,7 +56,7 @@ def test_workshop_sheet_reads_back_with_dots_ranks_and_certainty(exported) -> No
         "Typed from paper",
         "Share of dots",
         "Room's rank",
-        "Evidence rank",
+        "Scoring rank",
     ]
     with Project.open(project_path) as p:
         scores = score_pains(p)
