@@ -191,3 +191,28 @@ def test_whiskers_span_the_reach_interval_and_the_band_range(
         for dy in (-1, 0, 1)
     )
     assert darkest < 180
+
+
+def test_a_label_goes_where_it_hides_no_other_bubble() -> None:
+    """Of the places around a bubble, a label takes the first that covers no other bubble
+    (whose rank it would hide); only when every place covers one does it take one anyway."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    metrics = QFontMetricsF(QFont())
+    plot = QRectF(0, 0, 400, 300)
+    centre, r = QPointF(200, 150), 10.0
+    right_of_it = [QRectF(215, 140, 30, 20)]  # a bubble where the label would go first
+    box = PriorityMatrix._label_box("1. Late invoices", metrics, centre, r, plot, [], right_of_it)
+    assert box is not None and not box.intersects(right_of_it[0])
+    assert box.right() <= centre.x()  # the next place: left of the bubble
+    everywhere = [QRectF(0, 0, 400, 300)]  # every place covers as much: the first is taken
+    box = PriorityMatrix._label_box("1. Late invoices", metrics, centre, r, plot, [], everywhere)
+    assert box is not None and box.left() > centre.x()
+    # Every place covers a bubble: the one covering least of them (left, a sliver).
+    above, below = QRectF(0, 0, 400, 138), QRectF(0, 162, 400, 138)
+    right, sliver = QRectF(212, 140, 200, 20), QRectF(150, 148, 10, 4)
+    around = [above, below, right, sliver]
+    box = PriorityMatrix._label_box("1. Late invoices", metrics, centre, r, plot, [], around)
+    assert box is not None and box.right() <= centre.x() - r
+    assert box.intersects(sliver) and not any(box.intersects(b) for b in (above, below, right))

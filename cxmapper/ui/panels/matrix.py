@@ -6,6 +6,7 @@ and its steps."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
@@ -240,7 +241,10 @@ class PriorityMatrix(QWidget):
             label = metrics.elidedText(
                 f"{score.rank}. {score.title}", Qt.TextElideMode.ElideRight, 150
             )
-            box = self._label_box(label, metrics, centre, r, plot, placed)
+            others = [
+                QRectF(c.x() - q, c.y() - q, 2 * q, 2 * q) for o, c, q in bubbles if o is not score
+            ]
+            box = self._label_box(label, metrics, centre, r, plot, placed, others)
             if box is None:
                 continue
             placed.append(box)
@@ -272,20 +276,36 @@ class PriorityMatrix(QWidget):
         r: float,
         plot: QRectF,
         placed: list[QRectF],
+        bubbles: Sequence[QRectF] = (),
     ) -> QRectF | None:
-        """The first of right, left, above, below the bubble where the label overlaps no
-        label already placed and stays inside the plot; None when there is no such place."""
+        """Of right, left, above, below and the corners of the bubble, the place where the
+        label stays inside the plot, overlaps no label already placed and hides the least of
+        the other bubbles (the first such place, where several hide nothing); None when
+        there is no such place."""
         w, h = metrics.horizontalAdvance(label) + 6, metrics.height() + 2
-        candidates = (
-            QRectF(centre.x() + r + 2, centre.y() - h / 2, w, h),
-            QRectF(centre.x() - r - 2 - w, centre.y() - h / 2, w, h),
-            QRectF(centre.x() - w / 2, centre.y() - r - 2 - h, w, h),
-            QRectF(centre.x() - w / 2, centre.y() + r + 2, w, h),
-        )
-        for box in candidates:
-            if plot.contains(box) and not any(box.intersects(other) for other in placed):
-                return box
-        return None
+        x, y, d = centre.x(), centre.y(), r * 0.7 + 2
+        candidates = [
+            QRectF(x + r + 2, y - h / 2, w, h),
+            QRectF(x - r - 2 - w, y - h / 2, w, h),
+            QRectF(x - w / 2, y - r - 2 - h, w, h),
+            QRectF(x - w / 2, y + r + 2, w, h),
+            QRectF(x + d, y - d - h, w, h),
+            QRectF(x - d - w, y - d - h, w, h),
+            QRectF(x + d, y + d, w, h),
+            QRectF(x - d - w, y + d, w, h),
+        ]
+        free = [
+            box
+            for box in candidates
+            if plot.contains(box) and not any(box.intersects(other) for other in placed)
+        ]
+        if not free:
+            return None
+
+        def hidden(box: QRectF) -> float:  # the area of other bubbles the label would cover
+            return sum(_area(box.intersected(b)) for b in bubbles)
+
+        return min(free, key=hidden)  # (the first of equals: right of it, as a rule)
 
     def _paint_axes(self, painter: QPainter, plot: QRectF) -> None:
         cur = self.ctx.project.settings.currency
@@ -354,3 +374,7 @@ class PriorityMatrix(QWidget):
         if score is not None:
             self.ctx.set_selection(pains=[score.pain_id], steps=list(score.step_ids), flows=[])
             self.ctx.focusRequested.emit("pain", score.pain_id)
+
+
+def _area(rect: QRectF) -> float:
+    return max(rect.width(), 0.0) * max(rect.height(), 0.0)
