@@ -259,3 +259,25 @@ def test_a_file_without_verbatims_is_warned_of_in_the_wizard(
     go_next(qtbot, wizard)  # summary
     assert "has no column of feedback text" in wizard.summary_page.label.text()
     wizard.reject()
+
+
+def test_a_file_a_spreadsheet_broke_is_said_so_on_the_first_page(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Lines quoted whole (as a spreadsheet re-saving a CSV can write them) are one field
+    each: the first page says so before any column is guessed from them."""
+    lines = ["Review_ID,Rating,Year_Month,Review_Text"]
+    lines += [f'"{1000 + i},{i % 5 + 1},2019-{i % 12 + 1},A lovely day {i}"' for i in range(30)]
+    path = tmp_path / "broken.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, window, path)
+    said = wizard.file_page.message.text()
+    assert (
+        "Row 2 has 1 field but the first row has 4: the file is damaged, or its fields are "
+        "not separated by a comma; it cannot be imported as it is." in said
+    )
+    wizard.reject()
+    sound = write_csv(tmp_path / "sound.csv", ["Comment", "NPS"], [["Slow", "3"], ["", ""]])
+    wizard = open_wizard(qtbot, window, sound)
+    assert "the first row has" not in wizard.file_page.message.text()
+    wizard.reject()

@@ -35,6 +35,7 @@ from cxmapper.model.project import Project
 from cxmapper.ui.document.workers import Relay, disconnect
 from cxmapper.ui.document.workers import start as start_thread
 from cxmapper.ui.importing.words import explain
+from cxmapper.wording import counted
 
 HEADER_ROWS = 3  # the most header rows a recognised export has (Qualtrics)
 Cancelled = Callable[[], bool]  # True once the job's result is no longer wanted
@@ -87,7 +88,25 @@ def read_head(
     # what the command line guesses them from.
     head = table.rows[: HEADER_ROWS + max(PREVIEW_ROWS, SAMPLE_ROWS)]
     orders = whole_column_orders(table.rows, head[: HEADER_ROWS + PREVIEW_ROWS])
-    return Source(head, len(table.rows), table.encoding, table.delimiter, table.warnings, orders)
+    warnings = [*table.warnings, *ragged(table.rows, table.delimiter)]
+    return Source(head, len(table.rows), table.encoding, table.delimiter, warnings, orders)
+
+
+def ragged(rows: list[list[str]], delimiter: str) -> list[str]:
+    """Said on the first page, before any column is guessed: the first row with more or
+    fewer fields than the first row, which the import would refuse (a file a spreadsheet
+    broke, with its lines quoted whole, or fields split by another character)."""
+    width = len(rows[0]) if rows else 0
+    widths = map(len, rows)
+    bad = next((n for n, w in enumerate(widths) if w != width and any(rows[n])), None)
+    if bad is None:
+        return []
+    sep = {"\t": "a tab", ",": "a comma", ";": "a semicolon"}.get(delimiter, f"“{delimiter}”")
+    return [
+        f"Row {bad + 1} has {counted(len(rows[bad]), 'field')} but the first row has "
+        f"{width}: the file is damaged, or its fields are not separated by {sep}; it cannot "
+        "be imported as it is."
+    ]
 
 
 def preview_plan(
