@@ -142,6 +142,7 @@ def plan_import(
     # Before any question about the columns: a file without rows has nothing to map.
     if len(table.rows) <= layout.data_start:
         raise ImportFailure(f"“{path.name}” has a header but no rows; nothing was imported.")
+    detected_text = layout.mapping.get("text")
     for name, column in (overrides or {}).items():
         if name not in FIELDS:
             raise ImportFailure(f"“{name}” is not a field; map one of: {', '.join(FIELDS)}.")
@@ -185,7 +186,9 @@ def plan_import(
                 ".",
             )
         )
-    if (rivals := layout.rivals.get("text")) and "text" not in (overrides or {}):
+    # (While the verbatim is the column detected: the wizard names it as its user's choice.)
+    rivals = layout.rivals.get("text")
+    if rivals and layout.mapping.get("text") == detected_text:
         plan.warnings.append(_rival_texts(path, layout, rivals))
     _convert(project, plan, date_order, scale or "")
     if not plan.evidence:  # an import without rows would only leave an empty batch
@@ -388,7 +391,7 @@ def _convert(project: Project, plan: ImportPlan, date_order: str, scale: str) ->
 
     blank = list(repeat("", n))
     texts = column("text") or blank
-    if (said_nothing := repeated_markers(texts)) and m.get("text") is not None:
+    if m.get("text") is not None and (said_nothing := repeated_markers(texts)):
         plan.warnings.append(
             _markers_notice(name, plan.column_of("text") or "", texts, said_nothing)
         )

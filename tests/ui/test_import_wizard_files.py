@@ -3,6 +3,7 @@ slow workbooks, and the steps page's values to check first."""
 
 from __future__ import annotations
 
+import csv
 import os
 import sys
 from collections.abc import Iterable
@@ -280,4 +281,24 @@ def test_a_file_a_spreadsheet_broke_is_said_so_on_the_first_page(
     sound = write_csv(tmp_path / "sound.csv", ["Comment", "NPS"], [["Slow", "3"], ["", ""]])
     wizard = open_wizard(qtbot, window, sound)
     assert "the first row has" not in wizard.file_page.message.text()
+    wizard.reject()
+
+
+def test_the_wizard_names_the_other_typed_in_answers(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    """As on the command line: of several answers that read equally well as the verbatim,
+    the one taken and the others are said, until the user chooses one of them."""
+    answers = [f"{w} answer about the onboarding day {i}" for i, w in enumerate("ABCDEFGHIJ" * 3)]
+    rows = [["ResponseId", "Q1_TEXT", "Q2_TEXT"], ["Response ID", "What?", "Why?"]]
+    rows += [['{"ImportId":"_recordId"}', '{"ImportId":"QID1_TEXT"}', '{"ImportId":"QID2_TEXT"}']]
+    rows += [[f"R_{i:04d}", a, a.replace("answer", "reason")] for i, a in enumerate(answers)]
+    path = tmp_path / "q.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    wizard = open_wizard(qtbot, window, path)
+    go_next(qtbot, wizard)  # columns
+    said = wizard.columns_page.message.text()
+    assert "has 2 columns of typed-in answers that read equally well as the verbatim" in said
+    assert "“Q1_TEXT” was taken, not “Q2_TEXT”" in said
     wizard.reject()
